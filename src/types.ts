@@ -1,0 +1,279 @@
+// Shared vocabulary of Run Bench: the shapes that flow through the pipeline
+// (config → plan → records → summary → reports). No logic lives here.
+// Field names of RequestRecord are the raw JSONL wire format (snake_case, units in the
+// name), so one type describes both the in-memory record and the file line.
+
+/** How one request ended. `ok` is the only successful outcome. */
+export type Outcome = 'ok' | 'http_error' | 'timeout' | 'network_error' | 'stream_error' | 'aborted'
+
+/** Where a record's output_tokens came from, most to least exact. */
+export type TokensSource = 'usage' | 'tokenizer' | 'chunks'
+
+/** Which OpenAI-compatible endpoint a workload calls. */
+export type ApiKind = 'chat' | 'completions'
+
+export type PromptType = 'short' | 'medium' | 'long'
+
+/** Open-loop arrival process; a workload without rps is a closed loop. */
+export type ArrivalKind = 'constant' | 'poisson'
+
+/** Which timeout fired; each has its own budget (see Timeouts). */
+export type TimeoutKind = 'connect' | 'first_byte' | 'idle' | 'total'
+
+export type TargetKind = 'openai' | 'litellm' | 'sim'
+
+/** Options of the built-in simulated server (src/sim). All times in ms. */
+export interface SimOptions {
+  /** Models listed by GET /v1/models; any other name is still served. */
+  models: string[]
+  /** Maximum sequences decoded together (continuous batching). */
+  maxBatchSize: number
+  /** Fixed cost of a prefill step, plus a cost per prompt token. */
+  prefillBaseMs: number
+  prefillPerTokenMs: number
+  /** Decode step time = decodeBaseMs + decodePerSeqMs × (sequences in the batch). */
+  decodeBaseMs: number
+  decodePerSeqMs: number
+  /** Output length when the request gives no max_tokens; otherwise max_tokens is honoured. */
+  defaultOutputTokens: number
+  /** When set, each request stops at a seeded length in [min, max_tokens] unless ignore_eos. */
+  minOutputTokens?: number
+  /** Fault injection: fraction of requests (0..1) that fail, and how. */
+  errorRate: number
+  faults: SimFault[]
+  /** Stall before the first byte / mid-stream for this long when the 'stall' fault hits. */
+  stallMs: number
+  seed: number
+  /** Capacity of the waiting queue; beyond it requests get 503 (0 = unbounded). */
+  maxQueue: number
+}
+
+export type SimFault = 'http_429' | 'http_500' | 'error_event' | 'stall' | 'drop'
+
+export interface Target {
+  name: string
+  description: string
+  kind: TargetKind
+  /** Base URL including the /v1 prefix, e.g. http://127.0.0.1:8000/v1. Empty for an in-process sim. */
+  baseUrl: string
+  /** Resolved key (from api_key or api_key_env); never written to results unmasked. */
+  apiKey?: string
+  /** Name of the env var the key came from, for messages. */
+  apiKeyEnv?: string
+  headers: Record<string, string>
+  /** false for servers that close the connection after every streamed response. */
+  keepalive: boolean
+  /** A LiteLLM config.yaml to read the served models from. */
+  litellmConfig?: string
+  /** Settings for the in-process simulator when kind is 'sim'. */
+  sim?: Partial<SimOptions>
+}
+
+export interface Model {
+  /** Short config name (alias), e.g. qwen3-coder-30b. */
+  name: string
+  /** Name the server serves it under, sent as the request's `model`. */
+  fullName: string
+  description: string
+  /** Where this entry came from. */
+  source: 'models.yaml' | 'proxy API' | 'config file' | 'server'
+}
+
+export interface Workload {
+  name: string
+  description: string
+  /** Bounds: at least one of durationSec / requests is set. */
+  durationSec?: number
+  requests?: number
+  /** Requests per second (open loop). Absent → closed loop with `concurrency` workers. */
+  rps?: number
+  arrival: ArrivalKind
+  concurrency: number
+  maxTokens: number
+  temperature: number
+  promptType: PromptType
+  /** JSONL prompt file; overrides promptType when set. */
+  promptFile?: string
+  api: ApiKind
+  /** Ask the server to ignore EOS so every answer is max_tokens long (where supported). */
+  ignoreEos: boolean
+}
+
+export interface Timeouts {
+  connectMs: number
+  /** sent → first response byte (headers). */
+  firstByteMs: number
+  /** Longest silence between two body reads once streaming. */
+  idleMs: number
+  /** Whole request, sent → end. */
+  totalMs: number
+}
+
+export interface Prompt {
+  text: string
+  /** Free-form label (code, general, …) from the prompt set. */
+  category: string
+}
+
+/** Everything a run needs, resolved and validated. Readonly after loadConfig/planRun. */
+export interface RunPlan {
+  target: Target
+  model: Model
+  workload: Workload
+  prompts: Prompt[]
+  seed: number
+  timeouts: Timeouts
+  /** Folder holding raw/, summary/ and reports/. */
+  outputDir: string
+  /** In-flight requests get this long after the bounds end, then are recorded as aborted. */
+  graceMs: number
+  toolVersion: string
+}
+
+/**
+ * One request, as written to results/raw/*.jsonl. The first nine fields are the original
+ * tool's documented format (seconds, epoch seconds); the rest carry their unit in the name.
+ * Times `*_at_ms` are performance.now() offsets from the run start.
+ */
+export interface RequestRecord {
+  timestamp: number
+  model: string
+  prompt: string
+  ttft: number | null
+  total_time: number | null
+  input_tokens: number | null
+  output_tokens: number
+  tokens_per_sec: number | null
+  success: boolean
+
+  request_id: number
+  outcome: Outcome
+  http_status: number | null
+  /** Short, secret-free description of what went wrong. */
+  error: string | null
+  timeout_kind: TimeoutKind | null
+  scheduled_at_ms: number | null
+  sent_at_ms: number
+  ended_at_ms: number
+  queue_ms: number | null
+  ttfb_ms: number | null
+  ttft_ms: number | null
+  ttfo_ms: number | null
+  e2e_ms: number | null
+  tpot_ms: number | null
+  /** scheduled → end; the latency a user of an open-loop service saw. */
+  latency_from_schedule_ms: number | null
+  /** Gaps between token-bearing chunks, divided over the tokens each carried. */
+  itl_ms: number[]
+  tokens_source: TokensSource
+  reasoning_tokens: number | null
+  finish_reason: string | null
+  /** Retries of a reused connection that closed before the first byte. */
+  retries: number
+  retry_after_s: number | null
+  litellm_model_id: string | null
+  litellm_overhead_ms: number | null
+}
+
+/** Exact distribution of one metric (numpy linear percentiles). */
+export interface Distribution {
+  count: number
+  mean: number
+  min: number
+  max: number
+  p50: number
+  p90: number
+  p95: number
+  p99: number
+}
+
+/** For throughput-type metrics the bad tail is the low one: p5/p1 stand in for p95/p99. */
+export interface LowTailDistribution {
+  count: number
+  mean: number
+  min: number
+  max: number
+  p50: number
+  p10: number
+  p5: number
+  p1: number
+}
+
+export interface ErrorGroup {
+  outcome: Outcome
+  http_status: number | null
+  count: number
+  /** Up to three distinct example messages. */
+  examples: string[]
+}
+
+export interface ClientHealth {
+  eventLoopLagP99Ms: number | null
+  scheduleLagP99Ms: number | null
+  limited: boolean
+  reasons: string[]
+}
+
+/** What a run measured, computed from its records alone (plus run-level facts). */
+export interface Summary {
+  /** Basename of the raw file without .jsonl, e.g. bench_sim_tiny_smoke_20261128_134501. */
+  runId: string
+  target: string
+  model: string
+  workload: string
+  startedAt: string
+  /** Measurement window: first send → last end, in seconds. */
+  windowSec: number
+  requests: { total: number; ok: number; failed: number; aborted: number }
+  /** ok / total, in 0..1 (failed and aborted requests count against it). */
+  successRate: number
+  /** The workload's asked rate (null for a closed loop) and concurrency cap. */
+  offeredRps: number | null
+  concurrency: number
+  /** Latency metrics over successful requests only (stated in every report). */
+  ttftMs: Distribution | null
+  ttfbMs: Distribution | null
+  ttfoMs: Distribution | null
+  e2eMs: Distribution | null
+  tpotMs: Distribution | null
+  itlMs: Distribution | null
+  queueMs: Distribution | null
+  latencyFromScheduleMs: Distribution | null
+  outputTokens: Distribution | null
+  inputTokens: Distribution | null
+  tokensPerSec: LowTailDistribution | null
+  requestThroughputPerSec: number
+  outputTokenThroughputPerSec: number
+  /** Requests that waited for a concurrency slot (queue_ms > 1). */
+  queuedRequests: number
+  tokensSources: Partial<Record<TokensSource, number>>
+  errors: ErrorGroup[]
+  proxyOverheadMs: Distribution | null
+  clientHealth: ClientHealth | null
+}
+
+/** Capabilities found by one probe request before the load (issue 5). */
+export interface ServerCapabilities {
+  includeUsage: boolean
+  ignoreEos: boolean
+  minTokens: boolean
+  reasoningField: 'reasoning_content' | 'reasoning' | null
+  roleOnlyFirstChunk: boolean
+  keepAlive: boolean
+}
+
+/** The sibling results/raw/<run>.meta.json. Secrets are masked before it is written. */
+export interface RunMeta {
+  runId: string
+  toolVersion: string
+  seed: number
+  host: { hostname: string; platform: string; nodeVersion: string; cpus: number }
+  startedAt: string
+  endedAt: string | null
+  complete: boolean
+  /** Why the run ended early, when it did (e.g. "interrupted by SIGINT"). */
+  incompleteReason: string | null
+  plan: RunPlan
+  capabilities: ServerCapabilities | null
+  clientHealth: ClientHealth | null
+}
