@@ -1,0 +1,43 @@
+import { existsSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { UsageError } from '../../errors.js'
+import { EXIT_OK, type ExitCode } from '../exit-codes.js'
+import type { Io } from '../io.js'
+import { listRuns, type RunOnDisk, runFromRawPath } from '../run-summaries.js'
+import { REPORT_FORMATS, type ReportFormat, writeReports } from '../write-reports.js'
+
+export interface ReportFlags {
+  format: string
+  groupBy?: 'workload' | 'model' | 'target'
+  outputDir: string
+}
+
+export async function reportCommand(paths: string[], flags: ReportFlags, io: Io): Promise<ExitCode> {
+  const formats = flags.format.split(',').map((f) => f.trim()).filter((f) => f !== '')
+  const unknown = formats.filter((f) => !REPORT_FORMATS.includes(f as ReportFormat))
+  if (unknown.length > 0) {
+    throw new UsageError(`--format: unknown format ${unknown.join(', ')}`, {
+      hint: `choose from ${REPORT_FORMATS.join(', ')}`,
+    })
+  }
+  const outputDir = resolve(io.cwd, flags.outputDir)
+  const runs: RunOnDisk[] = paths.length === 0 ? listRuns(outputDir) : paths.flatMap((p) => runsAt(resolve(io.cwd, p)))
+  if (runs.length === 0) {
+    throw new UsageError(`No runs found${paths.length === 0 ? ` under ${outputDir}/raw` : ''}`, {
+      hint: 'run a benchmark first: run-bench run --target sim --workload smoke',
+    })
+  }
+  const written = await writeReports({ outputDir, formats: formats as ReportFormat[], io, runs })
+  io.stdout.write(`Report over ${runs.length} run(s):\n`)
+  for (const file of written) io.stdout.write(`  ${file}\n`)
+  return EXIT_OK
+}
+
+function runsAt(path: string): RunOnDisk[] {
+  if (!existsSync(path)) throw new UsageError(`Not found: ${path}`, { hint: 'pass raw .jsonl files or folders' })
+  if (statSync(path).isDirectory()) {
+    // A results folder (holding raw/) or the raw folder itself.
+    return existsSync(resolve(path, 'raw')) ? listRuns(path) : listRuns(resolve(path, '..')).filter((r) => r.rawPath.startsWith(path))
+  }
+  return [runFromRawPath(path)]
+}

@@ -1,0 +1,10 @@
+// Process exit codes; the only place they are defined. Nothing calls process.exit():
+// main() returns one of these and bin.ts sets process.exitCode so Node drains output.
+export const EXIT_OK = 0
+/** The run completed but failed its checks (e.g. no request succeeded). */
+export const EXIT_CHECKS_FAILED = 1
+export const EXIT_USAGE = 2
+export const EXIT_TARGET_UNREACHABLE = 3
+export const EXIT_INTERRUPTED = 130
+
+export type ExitCode = 0 | 1 | 2 | 3 | 130

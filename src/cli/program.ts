@@ -1,0 +1,136 @@
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings'
+import { DEFAULT_TIMEOUTS } from '../config/defaults.js'
+import { readToolVersion } from '../config/package-root.js'
+import { reportCommand } from './commands/report.js'
+import { runCommand } from './commands/run.js'
+import { simCommand } from './commands/sim.js'
+import { summarizeCommand } from './commands/summarize.js'
+import type { ExitCode } from './exit-codes.js'
+import type { Io } from './io.js'
+
+function number(value: string): number {
+  const parsed = Number(value)
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('Not a number.')
+  return parsed
+}
+
+function integer(value: string): number {
+  const parsed = number(value)
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('Not a whole number.')
+  return parsed
+}
+
+const seconds = (ms: number) => `${ms / 1000} s`
+
+/** The options `run` and the dialog share (a new flag is the kebab-case of its YAML key). */
+export function addRunOptions<T extends Command<[], Record<string, never>>>(command: T) {
+  return command
+    .option('--target <name>', 'server from configs/targets.yaml (default: the first one, "sim")')
+    .option('--model <name>', 'model alias from configs/models.yaml, its full served name, or "all"')
+    .option('--workload <name>', 'workload from configs/workloads.yaml (default: high-load-5min)')
+    .option('--duration <sec>', 'test duration in seconds (overrides the workload)', number)
+    .option('--requests <n>', 'stop after this many requests (count bound)', integer)
+    .option('--rps <n>', 'requests per second, open loop (omit in YAML for a closed loop)', number)
+    .addOption(new Option('--arrival <kind>', 'open-loop arrivals').choices(['constant', 'poisson'] as const))
+    .option('--concurrency <n>', 'maximum requests in flight', integer)
+    .option('--max-tokens <n>', 'max_tokens of every request', integer)
+    .option('--temperature <t>', 'sampling temperature', number)
+    .addOption(new Option('--prompt-type <type>', 'built-in prompt set').choices(['short', 'medium', 'long'] as const))
+    .option('--prompt-file <path>', 'JSONL prompt file, one {"prompt": "..."} per line')
+    .addOption(new Option('--api <kind>', 'endpoint to call').choices(['chat', 'completions'] as const))
+    .option('--ignore-eos', 'ask the server for exactly max_tokens tokens (ignore_eos)')
+    .option('--seed <n>', 'seed for arrivals and prompt choice (default 42)', integer)
+    .option(
+      '--timeout <sec>',
+      `whole-request timeout (default ${seconds(DEFAULT_TIMEOUTS.totalMs)}; also: connect ${seconds(DEFAULT_TIMEOUTS.connectMs)}, first byte ${seconds(DEFAULT_TIMEOUTS.firstByteMs)}, idle between chunks ${seconds(DEFAULT_TIMEOUTS.idleMs)})`,
+      number,
+    )
+    .option('--output-dir <dir>', 'where raw/, summary/ and reports/ go', 'results')
+    .option('--config-dir <dir>', 'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)')
+    .option('--tokenizer <path>', 'local tokenizer.json for counting tokens when the server sends no usage')
+    .addOption(new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const))
+}
+
+export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void) {
+  const program = new Command('run-bench')
+    .description('Benchmark OpenAI-compatible LLM servers under load: TTFT, latency, tokens/sec, failures')
+    .version(readToolVersion())
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  run-bench                                   interactive dialog (Enter, Enter, Enter)
+  run-bench run --target sim --workload smoke quick run against the built-in simulator
+  run-bench run --target vllm-local --model qwen3-4b --workload high-load
+  run-bench summarize results/raw/bench_*.jsonl
+  run-bench report --format md,html`,
+    )
+
+  addRunOptions(
+    program
+      .command('run')
+      .description('run one benchmark (flags override the workload from workloads.yaml)')
+      .exitOverride(),
+  )
+    .addHelpText(
+      'after',
+      `
+Defaults: target "sim", its first model, workload high-load-5min (300 s, 20 rps, 50 in flight,
+max_tokens 1024, temperature 0.7, medium prompts), seed 42, results under ./results.
+Precedence: built-in defaults < YAML < BENCH_* environment variables < flags.
+
+Examples:
+  run-bench run --target sim --workload smoke
+  run-bench run --target vllm-local --model qwen3-coder-30b --workload stress-test
+  run-bench run --target sim --duration 30 --rps 10 --concurrency 8 --max-tokens 128 --prompt-type short
+  run-bench run --target sim --requests 100 --concurrency 16      # closed loop when the workload has no rps`,
+    )
+    .action(async (options) => setExitCode(await runCommand(options, io)))
+
+  program
+    .command('sim')
+    .description('start the built-in simulated OpenAI-compatible LLM server')
+    .option('--port <n>', 'port to listen on', integer, 8000)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--max-batch-size <n>', 'sequences decoded together (continuous batching)', integer)
+    .option('--decode-base-ms <ms>', 'time of one decode step with an empty batch', number)
+    .option('--decode-per-seq-ms <ms>', 'extra decode-step time per running sequence', number)
+    .option('--prefill-base-ms <ms>', 'fixed prefill cost per admitted request', number)
+    .option('--prefill-per-token-ms <ms>', 'prefill cost per prompt token', number)
+    .option('--error-rate <fraction>', 'fraction of requests that fail (0..1)', number)
+    .option('--faults <list>', 'comma list: http_429,http_500,error_event,stall,drop')
+    .option('--seed <n>', 'seed of the simulator choices', integer)
+    .exitOverride()
+    .addHelpText('after', '\nExample:\n  run-bench sim --port 8000 --max-batch-size 8\n  (then point a target at http://127.0.0.1:8000/v1)')
+    .action(async (options) => setExitCode(await simCommand(options, io)))
+
+  program
+    .command('summarize')
+    .description('summarize raw JSONL files into results/summary/*.csv and print the summary')
+    .argument('<raw...>', 'results/raw/*.jsonl files')
+    .addOption(new Option('--lang <lang>', 'UI language').choices(['en', 'ko'] as const))
+    .exitOverride()
+    .addHelpText('after', '\nExample:\n  run-bench summarize results/raw/bench_sim_sim-llama-8b_smoke_20261128_140000.jsonl')
+    .action(async (raw, options) => setExitCode(await summarizeCommand(raw, options, io)))
+
+  program
+    .command('report')
+    .description('write reports comparing runs (default: every run under <output-dir>/raw)')
+    .argument('[runs...]', 'raw files or folders holding them')
+    .option('--format <list>', 'comma list of md,html,png,pdf', 'md,html')
+    .addOption(
+      new Option('--group-by <key>', 'comparison to lead with').choices(['workload', 'model', 'target'] as const),
+    )
+    .option('--output-dir <dir>', 'results folder', 'results')
+    .exitOverride()
+    .addHelpText('after', '\nExamples:\n  run-bench report\n  run-bench report results/raw --format md,html,png,pdf')
+    .action(async (runs, options) => setExitCode(await reportCommand(runs, options, io)))
+
+  return program
+}

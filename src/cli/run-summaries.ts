@@ -1,0 +1,76 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { readRawRecords } from '../run/read-raw-records.js'
+import { createSummaryAccumulator } from '../stats/summarize.js'
+import type { RunMeta, Summary } from '../types.js'
+
+export interface RunOnDisk {
+  runId: string
+  rawPath: string
+  meta: RunMeta | null
+}
+
+/** Every run under <outputDir>/raw, oldest first (file names carry the start time). */
+export function listRuns(outputDir: string): RunOnDisk[] {
+  const rawDir = join(outputDir, 'raw')
+  if (!existsSync(rawDir)) return []
+  return readdirSync(rawDir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort()
+    .map((name) => runFromRawPath(join(rawDir, name)))
+}
+
+export function runFromRawPath(rawPath: string): RunOnDisk {
+  const runId = basename(rawPath).replace(/\.jsonl$/, '')
+  const metaPath = rawPath.replace(/\.jsonl$/, '.meta.json')
+  let meta: RunMeta | null = null
+  if (existsSync(metaPath)) {
+    try {
+      meta = JSON.parse(readFileSync(metaPath, 'utf8')) as RunMeta
+    } catch {
+      // A meta torn by a crash is not fatal: the records alone still summarize.
+      meta = null
+    }
+  }
+  return { runId, rawPath, meta }
+}
+
+/**
+ * Summarizes one run from its raw file alone (streamed; records are never all in memory),
+ * taking names and the offered load from the meta when there is one, else from the records.
+ */
+export async function summarizeRun(
+  run: RunOnDisk,
+): Promise<{ summary: Summary; skipped: Array<{ line: number; reason: string }> }> {
+  const accumulator = createSummaryAccumulator()
+  let firstModel: string | null = null
+  const report = await readRawRecords(run.rawPath, (record) => {
+    firstModel ??= record.model
+    accumulator.add(record)
+  })
+  const plan = run.meta?.plan
+  const nameParts = parseRunId(run.runId)
+  const summary = accumulator.finish({
+    runId: run.runId,
+    target: plan?.target.name ?? nameParts.target,
+    model: plan?.model.fullName ?? firstModel ?? nameParts.model,
+    workload: plan?.workload.name ?? nameParts.workload,
+    startedAt: run.meta?.startedAt ?? '',
+    offeredRps: plan?.workload.rps ?? null,
+    concurrency: plan?.workload.concurrency ?? 0,
+    clientHealth: run.meta?.clientHealth ?? null,
+  })
+  return { summary, skipped: report.skipped }
+}
+
+/** bench_<target>_<model>_<workload>_<YYYYMMDD>_<HHMMSS>: best effort for files without meta. */
+function parseRunId(runId: string): { target: string; model: string; workload: string } {
+  const parts = runId.replace(/^bench_/, '').split('_')
+  const stampAt = parts.findIndex((part, i) => /^\d{8}$/.test(part) && /^\d{6}$/.test(parts[i + 1] ?? ''))
+  const named = stampAt > 0 ? parts.slice(0, stampAt) : parts
+  return {
+    target: named[0] ?? 'unknown',
+    workload: named.length > 2 ? (named[named.length - 1] ?? 'unknown') : 'unknown',
+    model: named.length > 2 ? named.slice(1, -1).join('_') : (named[1] ?? 'unknown'),
+  }
+}
