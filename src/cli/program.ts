@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings'
+import { Command, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings'
 import { DEFAULT_TIMEOUTS } from '../config/defaults.js'
 import { readToolVersion } from '../config/package-root.js'
 import { reportCommand } from './commands/report.js'
@@ -23,7 +23,7 @@ function integer(value: string): number {
 const seconds = (ms: number) => `${ms / 1000} s`
 
 /** The options `run` and the dialog share (a new flag is the kebab-case of its YAML key). */
-export function addRunOptions<T extends Command<[], Record<string, never>>>(command: T) {
+export function addRunOptions<Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) {
   return command
     .option('--target <name>', 'server from configs/targets.yaml (default: the first one, "sim")')
     .option('--model <name>', 'model alias from configs/models.yaml, its full served name, or "all"')

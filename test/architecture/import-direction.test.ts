@@ -16,7 +16,7 @@ function sourceFiles(dir: string): string[] {
 
 function layerOf(file: string): string {
   const first = relative(SRC, file).split('/')[0] ?? ''
-  return first.replace(/\.ts$/, '')
+  return first.replace(/\.(ts|js)$/, '')
 }
 
 test('every src import points up the layer list (sim imports only types)', () => {

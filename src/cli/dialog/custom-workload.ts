@@ -1,0 +1,47 @@
+// The numbers a user types for a custom workload, checked before the dialog moves on.
+// Pure: the dialog turns a Problem into a message in the user's language and asks again.
+
+export type CustomField = 'durationSec' | 'rps' | 'concurrency' | 'maxTokens' | 'temperature'
+
+export type Problem =
+  | { kind: 'not_a_number'; received: string }
+  | { kind: 'not_positive'; received: string }
+  | { kind: 'not_integer'; received: string }
+  | { kind: 'out_of_range'; received: string; min: number; max: number }
+
+export type Parsed = { ok: true; value: number } | { ok: false; problem: Problem }
+
+interface Rule {
+  integer: boolean
+  /** Inclusive range; absent → the value must be > 0. */
+  range?: { min: number; max: number }
+}
+
+// Concurrency and max_tokens count things, so they are whole numbers; a duration or a rate
+// may be fractional (2.5 s, 0.5 req/s). Temperature 0..2 is the OpenAI API's range.
+const RULES: Record<CustomField, Rule> = {
+  durationSec: { integer: false },
+  rps: { integer: false },
+  concurrency: { integer: true },
+  maxTokens: { integer: true },
+  temperature: { integer: false, range: { min: 0, max: 2 } },
+}
+
+export function parseCustomValue(field: CustomField, text: string): Parsed {
+  const received = text.trim()
+  const value = Number(received)
+  // Number('') is 0 and Number('0x10') is 16: accept plain decimal notation only.
+  if (received === '' || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(received) || !Number.isFinite(value)) {
+    return { ok: false, problem: { kind: 'not_a_number', received } }
+  }
+  const rule = RULES[field]
+  if (rule.range !== undefined) {
+    if (value < rule.range.min || value > rule.range.max) {
+      return { ok: false, problem: { kind: 'out_of_range', received, ...rule.range } }
+    }
+  } else if (value <= 0) {
+    return { ok: false, problem: { kind: 'not_positive', received } }
+  }
+  if (rule.integer && !Number.isInteger(value)) return { ok: false, problem: { kind: 'not_integer', received } }
+  return { ok: true, value }
+}

@@ -1,0 +1,253 @@
+// The interactive dialog of the original tool: target → model → workload → confirm. Only
+// questions live here: prompts come in as functions (the real @inquirer ones, or ones a test
+// drives key by key), the run itself is the caller's job.
+
+import type { confirm, input, select } from '@inquirer/prompts'
+import { type LoadedConfig, modelsForTarget } from '../../config/load-config.js'
+import { type ResolvedRun, type RunChoice, resolveRun } from '../../config/resolve-run.js'
+import { ConfigError } from '../../errors.js'
+import { DEFAULT_SIM_OPTIONS } from '../../sim/options.js'
+import type { Model, PromptType, Target, Workload } from '../../types.js'
+import { expectedRequests } from '../../workload/arrivals.js'
+import type { Io } from '../io.js'
+import { formatCount, type Lang } from '../lang.js'
+import { type CustomField, parseCustomValue } from './custom-workload.js'
+import { type DialogMessages, dialogMessages } from './dialog-messages.js'
+
+export interface PromptFns {
+  select: typeof select
+  input: typeof input
+  confirm: typeof confirm
+}
+
+export type DiscoverModels = (target: Target) => Promise<Model[]>
+
+export interface DialogDeps {
+  config: LoadedConfig
+  lang: Lang
+  prompts: PromptFns
+  io: Io
+  /** Asks the chosen target what it serves; its models are listed after the configured ones. */
+  discoverModels?: DiscoverModels
+  /** The --output-dir flag, passed through into the choice. */
+  outputDir?: string
+}
+
+/** What the dialog settled on: the choice and the config it refers to (with any discovered models). */
+export interface DialogAnswer {
+  choice: RunChoice
+  config: LoadedConfig
+  resolved: ResolvedRun
+}
+
+type WorkloadMode = 'default' | 'predefined' | 'custom'
+
+const RULE = '='.repeat(60)
+/** The original dialog's custom-settings defaults when the default workload is a closed loop. */
+const FALLBACK_RPS = 20
+const FALLBACK_DURATION_SEC = 300
+
+/**
+ * Runs the questions and returns the confirmed choice, or null when the user answers "no"
+ * at "Start?". Ctrl-C at any question rejects with inquirer's ExitPromptError.
+ */
+export async function runDialog(deps: DialogDeps): Promise<DialogAnswer | null> {
+  const { prompts, io } = deps
+  const msg = dialogMessages(deps.lang)
+  const out = (line = '') => io.stdout.write(`${line}\n`)
+  const theme = { indexMode: 'number' as const, style: { keysHelpTip: () => msg.selectHelp } }
+  const baseWorkload = findWorkload(deps.config, deps.config.defaultWorkload)
+
+  out()
+  out(RULE)
+  out(msg.banner)
+  out(RULE)
+  out()
+  out(msg.tip(workloadTitle(baseWorkload, msg)))
+  out()
+
+  const targets = deps.config.targets
+  const targetName = await prompts.select({
+    message: msg.chooseTarget,
+    choices: targets.map((t) => ({ value: t.name, name: labelled(t.name, t.description), short: t.name })),
+    ...(targets[0] === undefined ? {} : { default: targets[0].name }),
+    theme,
+  })
+  const target = targets.find((t) => t.name === targetName) ?? missing('target', targetName)
+
+  const { models, config } = await listModels(deps, target, msg, out)
+  if (models[0] === undefined) throw new ConfigError(msg.noModels(target.name), { hint: msg.noModelsHint })
+  const modelName = await prompts.select({
+    message: msg.chooseModel,
+    choices: models.map((m) => ({ value: m.name, name: labelled(m.name, m.description), short: m.fullName })),
+    default: models[0].name,
+    theme,
+  })
+
+  const mode = await prompts.select<WorkloadMode>({
+    message: msg.workloadMode,
+    choices: [
+      { value: 'default', name: msg.modeDefault(workloadTitle(baseWorkload, msg)) },
+      { value: 'predefined', name: msg.modePredefined },
+      { value: 'custom', name: msg.modeCustom },
+    ],
+    default: 'default',
+    theme,
+  })
+
+  const choice: RunChoice = { target: target.name, model: modelName, workload: baseWorkload.name }
+  if (mode === 'predefined') {
+    choice.workload = await prompts.select({
+      message: msg.choosePredefined,
+      choices: config.workloads.map((w) => ({
+        value: w.name,
+        name: `${labelled(w.name, w.description)} (${msg.workloadShape(w)})`,
+        short: w.name,
+      })),
+      default: baseWorkload.name,
+      pageSize: 10,
+      theme,
+    })
+  } else if (mode === 'custom') {
+    out()
+    out(msg.customTitle)
+    Object.assign(choice, await askCustom(deps, baseWorkload, msg, theme))
+  }
+  if (deps.outputDir !== undefined) choice.outputDir = deps.outputDir
+
+  const resolved = resolveRun(config, choice, io.env)
+  out()
+  for (const line of settingsLines(resolved, mode === 'custom', deps.lang, msg)) out(line)
+  out()
+  const start = await prompts.confirm({ message: msg.confirmStart, default: true })
+  if (!start) return null
+  out()
+  out(msg.starting)
+  return { choice, config, resolved }
+}
+
+async function askCustom(
+  deps: DialogDeps,
+  base: Workload,
+  msg: DialogMessages,
+  theme: { indexMode: 'number'; style: { keysHelpTip: () => string } },
+): Promise<Partial<RunChoice>> {
+  const ask = async (field: CustomField, message: string, fallback: number): Promise<number> => {
+    const answer = await deps.prompts.input({
+      message,
+      default: String(fallback),
+      validate: (text) => {
+        const parsed = parseCustomValue(field, text)
+        return parsed.ok || msg.invalid(parsed.problem)
+      },
+    })
+    const parsed = parseCustomValue(field, answer)
+    // validate() already refused anything else; this keeps the types honest.
+    if (!parsed.ok) throw new Error(`Custom ${field} passed validation but does not parse: ${answer}`)
+    return parsed.value
+  }
+  const durationSec = await ask('durationSec', msg.askDuration, base.durationSec ?? FALLBACK_DURATION_SEC)
+  const rps = await ask('rps', msg.askRps, base.rps ?? FALLBACK_RPS)
+  const concurrency = await ask('concurrency', msg.askConcurrency, base.concurrency)
+  const maxTokens = await ask('maxTokens', msg.askMaxTokens, base.maxTokens)
+  const temperature = await ask('temperature', msg.askTemperature, base.temperature)
+  const promptType = await deps.prompts.select<PromptType>({
+    message: msg.askPromptType,
+    choices: (['short', 'medium', 'long'] as const).map((value) => ({
+      value,
+      name: msg.promptTypes[value],
+      short: value,
+    })),
+    default: base.promptType,
+    theme,
+  })
+  return { durationSec, rps, concurrency, maxTokens, temperature, promptType }
+}
+
+/**
+ * The configured models that apply to the target, then what the server says it serves (not
+ * listed twice). Discovery failing is a note, not an error: the configured list still works.
+ */
+async function listModels(
+  deps: DialogDeps,
+  target: Target,
+  msg: DialogMessages,
+  out: (line?: string) => void,
+): Promise<{ models: Model[]; config: LoadedConfig }> {
+  const configured = applicableModels(deps.config, target)
+  if (deps.discoverModels === undefined) return { models: configured, config: deps.config }
+  out(msg.discovering(target.name))
+  let discovered: Model[]
+  try {
+    discovered = await deps.discoverModels(target)
+  } catch (error) {
+    // Shown, not thrown: the user can still pick a configured model.
+    out(msg.discoveryFailed(firstLine(error)))
+    return { models: configured, config: deps.config }
+  }
+  const known = new Set(configured.flatMap((m) => [m.name, m.fullName]))
+  const extra = discovered.filter((m) => !known.has(m.name) && !known.has(m.fullName))
+  if (discovered.length === 0) out(msg.discoveredNone)
+  // Discovered names join the config so that resolveRun accepts them like models.yaml entries.
+  const config = { ...deps.config, models: [...deps.config.models, ...extra] }
+  return { models: [...configured, ...extra], config }
+}
+
+/**
+ * The models.yaml entries meant for the target; for the built-in simulator also the models
+ * it lists itself, so a config without models.yaml still offers something to pick.
+ */
+export function applicableModels(config: LoadedConfig, target: Target): Model[] {
+  const models: Model[] = modelsForTarget(config, target.name)
+  if (target.kind !== 'sim') return models
+  const listed = new Set(models.flatMap((m) => [m.name, m.fullName]))
+  for (const name of target.sim?.models ?? DEFAULT_SIM_OPTIONS.models) {
+    if (!listed.has(name)) models.push({ name, fullName: name, description: '', source: 'server' })
+  }
+  return models
+}
+
+function settingsLines(resolved: ResolvedRun, custom: boolean, lang: Lang, msg: DialogMessages): string[] {
+  const { target, model, workload: w } = resolved
+  const lines = [
+    RULE,
+    msg.settingsTitle,
+    RULE,
+    msg.server(target.name, target.description),
+    msg.model(model.fullName),
+    msg.workload(custom ? msg.customWorkload : workloadTitle(w, msg)),
+  ]
+  if (w.durationSec !== undefined) lines.push(msg.duration(String(w.durationSec), msg.minutes(w.durationSec)))
+  if (w.requests !== undefined) lines.push(msg.requests(formatCount(w.requests, lang)))
+  lines.push(w.rps === undefined ? msg.closedLoop(w.concurrency) : msg.rps(String(w.rps)))
+  lines.push(msg.concurrency(w.concurrency))
+  const expected = expectedRequests(w)
+  if (expected !== null) lines.push(msg.expectedTotal(formatCount(expected, lang)))
+  lines.push(msg.maxTokens(w.maxTokens), msg.temperature(w.temperature))
+  lines.push(w.promptFile === undefined ? msg.promptType(w.promptType) : msg.promptFile(w.promptFile))
+  lines.push(RULE)
+  return lines
+}
+
+/** A bundled workload's title in the UI language; else its own description, else its name. */
+function workloadTitle(workload: Workload, msg: DialogMessages): string {
+  return msg.bundledWorkloadTitles[workload.name] ?? (workload.description || workload.name)
+}
+
+function labelled(name: string, description: string): string {
+  return description === '' ? name : `${name}: ${description}`
+}
+
+function findWorkload(config: LoadedConfig, name: string): Workload {
+  return config.workloads.find((w) => w.name === name) ?? missing('workload', name)
+}
+
+function missing(what: string, name: string): never {
+  // The config loader guarantees these exist, and select only returns offered values.
+  throw new Error(`Dialog lost the ${what} "${name}"`)
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return text.split('\n')[0] ?? text
+}

@@ -1,0 +1,279 @@
+// CSV renderers: the per-run summary (results/summary/<run>.csv) and a flat per-record
+// table for users' spreadsheets. Formatting only; every number comes from stats/.
+import { stringify } from 'csv-stringify/sync'
+import type { Distribution, LowTailDistribution, RequestRecord, Summary } from '../types.js'
+
+const SUMMARY_COLUMNS = [
+  'metric',
+  'unit',
+  'count',
+  'mean',
+  'median',
+  'p90',
+  'p95',
+  'p99',
+  'min',
+  'max',
+  'note',
+]
+
+type Cell = string | number | boolean | null
+type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], Cell>
+
+const SUCCESSFUL_ONLY = 'successful requests only'
+const LOW_TAIL_NOTE =
+  'low tail: p90 column = 10th percentile, p95 column = 5th percentile, p99 column = 1st percentile; ' +
+  SUCCESSFUL_ONLY
+
+interface DistributionRow {
+  metric: string
+  unit: string
+  decimals: number
+  pick: (summary: Summary) => Distribution | null
+  note: string
+}
+
+const DISTRIBUTION_ROWS: DistributionRow[] = [
+  {
+    metric: 'ttft_ms',
+    unit: 'ms',
+    decimals: 3,
+    pick: (s) => s.ttftMs,
+    note: `time to first token; ${SUCCESSFUL_ONLY}`,
+  },
+  {
+    metric: 'ttfb_ms',
+    unit: 'ms',
+    decimals: 3,
+    pick: (s) => s.ttfbMs,
+    note: `time to first byte; ${SUCCESSFUL_ONLY}`,
+  },
+  {
+    metric: 'ttfo_ms',
+    unit: 'ms',
+    decimals: 3,
+    pick: (s) => s.ttfoMs,
+    note: `time to first answer (non-reasoning) token; ${SUCCESSFUL_ONLY}`,
+  },
+  { metric: 'e2e_ms', unit: 'ms', decimals: 3, pick: (s) => s.e2eMs, note: `total time; ${SUCCESSFUL_ONLY}` },
+  {
+    metric: 'tpot_ms',
+    unit: 'ms',
+    decimals: 3,
+    pick: (s) => s.tpotMs,
+    note: `time per output token; ${SUCCESSFUL_ONLY}`,
+  },
+  {
+    metric: 'itl_ms',
+    unit: 'ms',
+    decimals: 3,
+    pick: (s) => s.itlMs,
+    note: `gaps between tokens, all requests pooled; ${SUCCESSFUL_ONLY}`,
+  },
+  {
+    metric: 'queue_ms',
+    unit: 'ms',
+    decimals: 3,
+    pick: (s) => s.queueMs,
+    note: `wait for a concurrency slot; ${SUCCESSFUL_ONLY}`,
+  },
+  {
+    metric: 'latency_from_schedule_ms',
+    unit: 'ms',
+    decimals: 3,
+    pick: (s) => s.latencyFromScheduleMs,
+    note: `scheduled send to end of stream; ${SUCCESSFUL_ONLY}`,
+  },
+  {
+    metric: 'proxy_overhead_ms',
+    unit: 'ms',
+    decimals: 3,
+    pick: (s) => s.proxyOverheadMs,
+    note: `LiteLLM overhead header; ${SUCCESSFUL_ONLY}`,
+  },
+  {
+    metric: 'output_tokens',
+    unit: 'tokens',
+    decimals: 2,
+    pick: (s) => s.outputTokens,
+    note: SUCCESSFUL_ONLY,
+  },
+  { metric: 'input_tokens', unit: 'tokens', decimals: 2, pick: (s) => s.inputTokens, note: SUCCESSFUL_ONLY },
+]
+
+/**
+ * One row per metric with columns metric,unit,count,mean,median,p90,p95,p99,min,max,note.
+ * Single values (success rate, throughput, request counts) sit in `mean`. An empty cell
+ * means no data (e.g. no successful request), never zero.
+ */
+export function renderSummaryCsv(summary: Summary): string {
+  const rows: SummaryRow[] = DISTRIBUTION_ROWS.map((row) =>
+    distributionRow(row.metric, row.unit, row.pick(summary), row.decimals, row.note),
+  )
+  rows.push(lowTailRow(summary.tokensPerSec))
+  rows.push(valueRow('success_rate', '%', round(summary.successRate * 100, 2), 'ok / total requests'))
+  rows.push(
+    valueRow(
+      'request_throughput',
+      'req/s',
+      round(summary.requestThroughputPerSec, 3),
+      'successful requests / measurement window',
+    ),
+  )
+  rows.push(
+    valueRow(
+      'output_token_throughput',
+      'tokens/s',
+      round(summary.outputTokenThroughputPerSec, 2),
+      'output tokens of successful requests / measurement window',
+    ),
+  )
+  rows.push(valueRow('requests_total', 'requests', summary.requests.total, ''))
+  rows.push(valueRow('requests_ok', 'requests', summary.requests.ok, ''))
+  rows.push(
+    valueRow(
+      'requests_failed',
+      'requests',
+      summary.requests.failed,
+      'HTTP, network and stream errors, timeouts',
+    ),
+  )
+  rows.push(
+    valueRow(
+      'requests_aborted',
+      'requests',
+      summary.requests.aborted,
+      'cut off or never sent when the run ended',
+    ),
+  )
+  rows.push(
+    valueRow(
+      'queued_requests',
+      'requests',
+      summary.queuedRequests,
+      'waited more than 1 ms for a concurrency slot',
+    ),
+  )
+  rows.push(
+    valueRow('window_sec', 's', round(summary.windowSec, 3), 'first request sent to last request ended'),
+  )
+  return stringify(rows, { header: true, columns: SUMMARY_COLUMNS, escape_formulas: true })
+}
+
+// Every RequestRecord field but itl_ms (a list, unreadable in a cell), in wire order.
+const RECORD_COLUMNS = [
+  'timestamp',
+  'model',
+  'prompt',
+  'ttft',
+  'total_time',
+  'input_tokens',
+  'output_tokens',
+  'tokens_per_sec',
+  'success',
+  'request_id',
+  'outcome',
+  'http_status',
+  'error',
+  'timeout_kind',
+  'scheduled_at_ms',
+  'sent_at_ms',
+  'ended_at_ms',
+  'queue_ms',
+  'ttfb_ms',
+  'ttft_ms',
+  'ttfo_ms',
+  'e2e_ms',
+  'tpot_ms',
+  'latency_from_schedule_ms',
+  'tokens_source',
+  'reasoning_tokens',
+  'finish_reason',
+  'retries',
+  'retry_after_s',
+  'litellm_model_id',
+  'litellm_overhead_ms',
+] as const satisfies readonly Exclude<keyof RequestRecord, 'itl_ms'>[]
+
+/**
+ * One row per record with the raw values (no rounding), null as an empty cell. Cells that
+ * a spreadsheet would run as a formula (a prompt starting with "=") are prefixed with '.
+ */
+export function renderRecordsCsv(records: Iterable<RequestRecord>): string {
+  const rows: Cell[][] = []
+  for (const record of records) rows.push(RECORD_COLUMNS.map((column) => record[column]))
+  return stringify(rows, {
+    header: true,
+    columns: [...RECORD_COLUMNS],
+    escape_formulas: true,
+    cast: { boolean: (value) => (value ? 'true' : 'false') },
+  })
+}
+
+function distributionRow(
+  metric: string,
+  unit: string,
+  d: Distribution | null,
+  decimals: number,
+  note: string,
+): SummaryRow {
+  if (d === null) return emptyRow(metric, unit, note)
+  const r = (value: number) => round(value, decimals)
+  return {
+    metric,
+    unit,
+    count: d.count,
+    mean: r(d.mean),
+    median: r(d.p50),
+    p90: r(d.p90),
+    p95: r(d.p95),
+    p99: r(d.p99),
+    min: r(d.min),
+    max: r(d.max),
+    note,
+  }
+}
+
+function lowTailRow(d: LowTailDistribution | null): SummaryRow {
+  if (d === null) return emptyRow('tokens_per_sec', 'tokens/s', LOW_TAIL_NOTE)
+  const r = (value: number) => round(value, 2)
+  return {
+    metric: 'tokens_per_sec',
+    unit: 'tokens/s',
+    count: d.count,
+    mean: r(d.mean),
+    median: r(d.p50),
+    p90: r(d.p10),
+    p95: r(d.p5),
+    p99: r(d.p1),
+    min: r(d.min),
+    max: r(d.max),
+    note: LOW_TAIL_NOTE,
+  }
+}
+
+function emptyRow(metric: string, unit: string, note: string): SummaryRow {
+  return {
+    metric,
+    unit,
+    count: 0,
+    mean: null,
+    median: null,
+    p90: null,
+    p95: null,
+    p99: null,
+    min: null,
+    max: null,
+    note,
+  }
+}
+
+function valueRow(metric: string, unit: string, value: number, note: string): SummaryRow {
+  return { ...emptyRow(metric, unit, note), count: null, mean: value }
+}
+
+// Rounds for display; a number (not a padded string) so spreadsheets read it as one.
+function round(value: number, decimals: number): number {
+  const rounded = Number(value.toFixed(decimals))
+  return Object.is(rounded, -0) ? 0 : rounded
+}
