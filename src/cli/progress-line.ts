@@ -16,7 +16,12 @@ export function formatProgress(p: ProgressSnapshot, lang: Lang): string {
     percent: totalSec === null ? null : Math.min(100, (100 * p.elapsedMs) / (totalSec * 1000)).toFixed(1),
     sent: formatCount(p.sent, lang),
     expected: p.expected === null ? null : formatCount(p.expected, lang),
-    remaining: remainingSec === null ? null : `${remainingSec}s (${formatDuration(remainingSec, lang)})`,
+    remaining:
+      remainingSec === null
+        ? null
+        : remainingSec >= 60
+          ? `${remainingSec}s (${formatDuration(remainingSec, lang)})`
+          : `${remainingSec}s`,
     ok: formatCount(p.ok, lang),
     ttftP50: p.ttftP50Ms === null ? '-' : `${Math.round(p.ttftP50Ms)} ms`,
     inFlight: p.inFlight,

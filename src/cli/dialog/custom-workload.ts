@@ -42,6 +42,7 @@ export function parseCustomValue(field: CustomField, text: string): Parsed {
   } else if (value <= 0) {
     return { ok: false, problem: { kind: 'not_positive', received } }
   }
-  if (rule.integer && !Number.isInteger(value)) return { ok: false, problem: { kind: 'not_integer', received } }
+  if (rule.integer && !Number.isInteger(value))
+    return { ok: false, problem: { kind: 'not_integer', received } }
   return { ok: true, value }
 }

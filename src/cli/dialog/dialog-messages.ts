@@ -33,8 +33,8 @@ export interface DialogMessages {
   settingsTitle: string
   server: (name: string, description: string) => string
   model: (fullName: string) => string
-  workload: (title: string) => string
-  customWorkload: string
+  workload: (name: string, title: string) => string
+  customWorkload: (base: string) => string
   duration: (seconds: string, spelledOut: string | null) => string
   requests: (count: string) => string
   rps: (rps: string) => string
@@ -72,7 +72,8 @@ const en: DialogMessages = {
   chooseTarget: '📡 Choose the target server',
   chooseModel: '🤖 Choose the model',
   discovering: (t) => `🔎 Asking ${t} which models it serves...`,
-  discoveryFailed: (reason) => `⚠️  Could not list the server's models (${reason}): showing the configured models only`,
+  discoveryFailed: (reason) =>
+    `⚠️  Could not list the server's models (${reason}): showing the configured models only`,
   discoveredNone: 'ℹ️  The server listed no models: showing the configured models only',
   workloadMode: '⚙️  Workload',
   modeDefault: (w) => `Use the default (${w})`,
@@ -86,14 +87,18 @@ const en: DialogMessages = {
       ...(w.durationSec === undefined ? [] : [`${w.durationSec} s`]),
       ...(w.requests === undefined ? [] : [`${formatCount(w.requests, 'en')} requests`]),
     ].join(', '),
-  customTitle: '🛠️  Custom settings (Enter keeps the value in brackets)',
+  customTitle: '🛠️  Custom settings (Enter keeps the value in parentheses)',
   askDuration: 'Duration (seconds)',
   askRps: 'Requests per second (RPS)',
   askConcurrency: 'Concurrency (max requests in flight)',
   askMaxTokens: 'Max tokens per response',
   askTemperature: 'Temperature (0-2)',
   askPromptType: 'Prompt type',
-  promptTypes: { short: 'short: one-line questions', medium: 'medium: a paragraph', long: 'long: a page of context' },
+  promptTypes: {
+    short: 'short: one-line questions',
+    medium: 'medium: a paragraph',
+    long: 'long: a page of context',
+  },
   invalid: (p) => {
     switch (p.kind) {
       case 'not_a_number':
@@ -109,8 +114,8 @@ const en: DialogMessages = {
   settingsTitle: '📋 Benchmark settings',
   server: (n, d) => (d === '' ? `  Server: ${n}` : `  Server: ${n} - ${d}`),
   model: (m) => `  Model: ${m}`,
-  workload: (t) => `  Workload: ${t}`,
-  customWorkload: 'custom settings',
+  workload: (n, t) => `  Workload: ${n} - ${t}`,
+  customWorkload: (base) => `your own values over ${base}`,
   duration: (s, spelled) => `    - Duration: ${s} s${spelled === null ? '' : ` (${spelled})`}`,
   requests: (n) => `    - Requests: ${n}`,
   rps: (r) => `    - RPS: ${r} (requests per second)`,
@@ -141,7 +146,8 @@ const ko: DialogMessages = {
   chooseTarget: '📡 벤치마크 대상 서버 선택',
   chooseModel: '🤖 테스트 모델 선택',
   discovering: (t) => `🔎 ${t} 서버에 제공 중인 모델을 묻는 중...`,
-  discoveryFailed: (reason) => `⚠️  서버의 모델 목록을 가져오지 못했습니다 (${reason}). 설정된 모델만 표시합니다`,
+  discoveryFailed: (reason) =>
+    `⚠️  서버의 모델 목록을 가져오지 못했습니다 (${reason}). 설정된 모델만 표시합니다`,
   discoveredNone: 'ℹ️  서버가 알려 준 모델이 없습니다. 설정된 모델만 표시합니다',
   workloadMode: '⚙️  워크로드 설정',
   modeDefault: (w) => `기본 설정 사용 (${w})`,
@@ -178,8 +184,8 @@ const ko: DialogMessages = {
   settingsTitle: '📋 벤치마크 설정 확인',
   server: (n, d) => (d === '' ? `  서버: ${n}` : `  서버: ${n} - ${d}`),
   model: (m) => `  모델: ${m}`,
-  workload: (t) => `  워크로드: ${t}`,
-  customWorkload: '커스텀 설정',
+  workload: (n, t) => `  워크로드: ${n} - ${t}`,
+  customWorkload: (base) => `${base} 기반 커스텀 설정`,
   duration: (s, spelled) => `    - 시간: ${s}초${spelled === null ? '' : ` (${spelled})`}`,
   requests: (n) => `    - 요청 수: ${n}개`,
   rps: (r) => `    - RPS: ${r} (초당 요청 수)`,
@@ -205,4 +211,18 @@ const ko: DialogMessages = {
 
 export function dialogMessages(lang: Lang): DialogMessages {
   return lang === 'ko' ? ko : en
+}
+
+const HANGUL = /[\u3131-\u318e\uac00-\ud7a3]/
+
+/**
+ * The bundled YAML writes some descriptions in both languages, "한국어 / English"; show the
+ * half in the UI language. Anything else (including "a/b" without spaces) is shown as is.
+ */
+export function localizeDescription(text: string, lang: Lang): string {
+  const parts = text.split(' / ')
+  if (parts.length !== 2) return text
+  const [korean = '', english = ''] = parts
+  if (!HANGUL.test(korean) || HANGUL.test(english)) return text
+  return (lang === 'ko' ? korean : english).trim()
 }

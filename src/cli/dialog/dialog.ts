@@ -12,7 +12,7 @@ import { expectedRequests } from '../../workload/arrivals.js'
 import type { Io } from '../io.js'
 import { formatCount, type Lang } from '../lang.js'
 import { type CustomField, parseCustomValue } from './custom-workload.js'
-import { type DialogMessages, dialogMessages } from './dialog-messages.js'
+import { type DialogMessages, dialogMessages, localizeDescription } from './dialog-messages.js'
 
 export interface PromptFns {
   select: typeof select
@@ -63,13 +63,17 @@ export async function runDialog(deps: DialogDeps): Promise<DialogAnswer | null> 
   out(msg.banner)
   out(RULE)
   out()
-  out(msg.tip(workloadTitle(baseWorkload, msg)))
+  out(msg.tip(workloadTitle(baseWorkload, msg, deps.lang)))
   out()
 
   const targets = deps.config.targets
   const targetName = await prompts.select({
     message: msg.chooseTarget,
-    choices: targets.map((t) => ({ value: t.name, name: labelled(t.name, t.description), short: t.name })),
+    choices: targets.map((t) => ({
+      value: t.name,
+      name: labelled(t.name, t.description, deps.lang),
+      short: t.name,
+    })),
     ...(targets[0] === undefined ? {} : { default: targets[0].name }),
     theme,
   })
@@ -79,7 +83,11 @@ export async function runDialog(deps: DialogDeps): Promise<DialogAnswer | null> 
   if (models[0] === undefined) throw new ConfigError(msg.noModels(target.name), { hint: msg.noModelsHint })
   const modelName = await prompts.select({
     message: msg.chooseModel,
-    choices: models.map((m) => ({ value: m.name, name: labelled(m.name, m.description), short: m.fullName })),
+    choices: models.map((m) => ({
+      value: m.name,
+      name: labelled(m.name, m.description, deps.lang),
+      short: m.fullName,
+    })),
     default: models[0].name,
     theme,
   })
@@ -87,7 +95,7 @@ export async function runDialog(deps: DialogDeps): Promise<DialogAnswer | null> 
   const mode = await prompts.select<WorkloadMode>({
     message: msg.workloadMode,
     choices: [
-      { value: 'default', name: msg.modeDefault(workloadTitle(baseWorkload, msg)) },
+      { value: 'default', name: msg.modeDefault(workloadTitle(baseWorkload, msg, deps.lang)) },
       { value: 'predefined', name: msg.modePredefined },
       { value: 'custom', name: msg.modeCustom },
     ],
@@ -101,7 +109,7 @@ export async function runDialog(deps: DialogDeps): Promise<DialogAnswer | null> 
       message: msg.choosePredefined,
       choices: config.workloads.map((w) => ({
         value: w.name,
-        name: `${labelled(w.name, w.description)} (${msg.workloadShape(w)})`,
+        name: `${labelled(w.name, w.description, deps.lang)} (${msg.workloadShape(w)})`,
         short: w.name,
       })),
       default: baseWorkload.name,
@@ -115,9 +123,10 @@ export async function runDialog(deps: DialogDeps): Promise<DialogAnswer | null> 
   }
   if (deps.outputDir !== undefined) choice.outputDir = deps.outputDir
 
-  const resolved = resolveRun(config, choice, io.env)
+  const resolved = asCustom(resolveRun(config, choice, io.env), mode === 'custom')
   out()
-  for (const line of settingsLines(resolved, mode === 'custom', deps.lang, msg)) out(line)
+  for (const line of settingsLines(resolved, mode === 'custom' ? baseWorkload.name : null, deps.lang, msg))
+    out(line)
   out()
   const start = await prompts.confirm({ message: msg.confirmStart, default: true })
   if (!start) return null
@@ -175,7 +184,9 @@ async function listModels(
   out: (line?: string) => void,
 ): Promise<{ models: Model[]; config: LoadedConfig }> {
   const configured = applicableModels(deps.config, target)
-  if (deps.discoverModels === undefined) return { models: configured, config: deps.config }
+  // The built-in simulator is not running yet while the dialog asks.
+  if (deps.discoverModels === undefined || target.kind === 'sim')
+    return { models: configured, config: deps.config }
   out(msg.discovering(target.name))
   let discovered: Model[]
   try {
@@ -194,28 +205,48 @@ async function listModels(
 }
 
 /**
- * The models.yaml entries meant for the target; for the built-in simulator also the models
- * it lists itself, so a config without models.yaml still offers something to pick.
+ * The models.yaml entries meant for the target. For the built-in simulator its own served
+ * models come first (as models.yaml entries where listed), so Enter picks what
+ * `run --target sim` picks, and a config without models.yaml still offers something.
  */
 export function applicableModels(config: LoadedConfig, target: Target): Model[] {
-  const models: Model[] = modelsForTarget(config, target.name)
-  if (target.kind !== 'sim') return models
-  const listed = new Set(models.flatMap((m) => [m.name, m.fullName]))
-  for (const name of target.sim?.models ?? DEFAULT_SIM_OPTIONS.models) {
-    if (!listed.has(name)) models.push({ name, fullName: name, description: '', source: 'server' })
-  }
-  return models
+  const fitting: Model[] = modelsForTarget(config, target.name)
+  if (target.kind !== 'sim') return fitting
+  const served = (target.sim?.models ?? DEFAULT_SIM_OPTIONS.models).map(
+    (name): Model =>
+      fitting.find((m) => m.fullName === name) ??
+      fitting.find((m) => m.name === name) ?? { name, fullName: name, description: '', source: 'server' },
+  )
+  return [...served, ...fitting.filter((m) => !served.includes(m))]
 }
 
-function settingsLines(resolved: ResolvedRun, custom: boolean, lang: Lang, msg: DialogMessages): string[] {
+/**
+ * Custom answers are applied over the default workload; the run is named "custom" so its
+ * result files do not pass for a run of that workload.
+ */
+function asCustom(resolved: ResolvedRun, custom: boolean): ResolvedRun {
+  if (!custom) return resolved
+  const base = resolved.workload.name
+  return {
+    ...resolved,
+    workload: { ...resolved.workload, name: 'custom', description: `custom settings over ${base}` },
+  }
+}
+
+function settingsLines(
+  resolved: ResolvedRun,
+  customBase: string | null,
+  lang: Lang,
+  msg: DialogMessages,
+): string[] {
   const { target, model, workload: w } = resolved
   const lines = [
     RULE,
     msg.settingsTitle,
     RULE,
-    msg.server(target.name, target.description),
+    msg.server(target.name, localizeDescription(target.description, lang)),
     msg.model(model.fullName),
-    msg.workload(custom ? msg.customWorkload : workloadTitle(w, msg)),
+    msg.workload(w.name, customBase === null ? describeWorkload(w, lang) : msg.customWorkload(customBase)),
   ]
   if (w.durationSec !== undefined) lines.push(msg.duration(String(w.durationSec), msg.minutes(w.durationSec)))
   if (w.requests !== undefined) lines.push(msg.requests(formatCount(w.requests, lang)))
@@ -230,12 +261,20 @@ function settingsLines(resolved: ResolvedRun, custom: boolean, lang: Lang, msg: 
 }
 
 /** A bundled workload's title in the UI language; else its own description, else its name. */
-function workloadTitle(workload: Workload, msg: DialogMessages): string {
-  return msg.bundledWorkloadTitles[workload.name] ?? (workload.description || workload.name)
+function workloadTitle(workload: Workload, msg: DialogMessages, lang: Lang): string {
+  return (
+    msg.bundledWorkloadTitles[workload.name] ??
+    (localizeDescription(workload.description, lang) || workload.name)
+  )
 }
 
-function labelled(name: string, description: string): string {
-  return description === '' ? name : `${name}: ${description}`
+/** The confirmation shows the workload's own words, as the original did. */
+function describeWorkload(workload: Workload, lang: Lang): string {
+  return localizeDescription(workload.description, lang) || workload.name
+}
+
+function labelled(name: string, description: string, lang: Lang): string {
+  return description === '' ? name : `${name}: ${localizeDescription(description, lang)}`
 }
 
 function findWorkload(config: LoadedConfig, name: string): Workload {

@@ -1,0 +1,607 @@
+// One OpenAI-compatible streaming request over undici → one RequestRecord. Never throws.
+// Every time is performance.now() at the moment the client observes the event (one reading
+// per network read: events that arrive together were observed together). See the
+// MEASUREMENT CONTRACT in ARCHITECTURE.md for what each field means.
+import type { Dispatcher } from 'undici'
+import type { ApiKind, Outcome, Prompt, RequestRecord, TimeoutKind, Timeouts } from '../types.js'
+import { clip, errorCode, httpErrorBodyMessage, networkErrorMessage, redactSecrets } from './error-message.js'
+import { isClosingPool, timerMs } from './pool.js'
+import { type ChunkReader, type ChunkUsage, createChunkReader, errorText, isTokenBearing } from './read-chunk.js'
+import { expectSocket } from './socket-reuse.js'
+import { createSseParser, type SseEvent, type SseParser } from './sse-parser.js'
+
+export interface RequestSpec {
+  requestId: number
+  model: string
+  prompt: Prompt
+  api: ApiKind
+  maxTokens: number
+  temperature: number
+  ignoreEos: boolean
+  includeUsage: boolean
+  /** When the schedule wanted it sent (ms from run start); null in a closed loop. */
+  scheduledAtMs: number | null
+}
+
+export interface ClientContext {
+  dispatcher: Dispatcher
+  /** Base URL ending with /v1, e.g. http://127.0.0.1:8000/v1. */
+  baseUrl: string
+  /** Request headers, authorization included; content-type is added when missing. */
+  headers: Record<string, string>
+  timeouts: Timeouts
+  /** performance.now() at run start; record times are offsets from it. */
+  runStartMs: number
+  runStartEpochMs: number
+  /** Counts generated text when the stream carries no usage. */
+  countTokens: ((text: string) => number) | null
+  /** Aborting it ends every in-flight request as outcome 'aborted'. */
+  signal: AbortSignal
+}
+
+/** The JSON body of a streamed chat or legacy completions request. */
+export function buildRequestBody(spec: RequestSpec): string {
+  const body: Record<string, unknown> = { model: spec.model }
+  if (spec.api === 'chat') body.messages = [{ role: 'user', content: spec.prompt.text }]
+  else body.prompt = spec.prompt.text
+  body.max_tokens = spec.maxTokens
+  body.temperature = spec.temperature
+  body.stream = true
+  if (spec.includeUsage) body.stream_options = { include_usage: true }
+  if (spec.ignoreEos) body.ignore_eos = true
+  return JSON.stringify(body)
+}
+
+/**
+ * Sends one streamed request and resolves with its record; it never rejects. Outcomes:
+ * non-2xx → http_error; 2xx that is not text/event-stream, an error event or payload, an
+ * invalid JSON payload, or an end without `[DONE]` and without finish_reason → stream_error;
+ * socket errors → network_error (errno code in `error`); connect / first_byte / idle / total
+ * → timeout; ctx.signal → aborted. A reused keep-alive socket that closes before any
+ * response byte is retried once on a fresh attempt (retries = 1), and the record then
+ * measures that attempt: sent_at_ms is the retry's send.
+ */
+export function sendRequest(spec: RequestSpec, ctx: ClientContext): Promise<RequestRecord> {
+  return new Promise<RequestRecord>((resolve) => {
+    const request = new StreamedRequest(spec, ctx, resolve)
+    try {
+      request.start()
+    } catch (error) {
+      request.failUnexpected(error)
+    }
+  })
+}
+
+interface Route {
+  origin: string
+  chatPath: string
+  completionsPath: string
+  headers: Record<string, string>
+  /** Values to mask in error messages (the API key). */
+  secrets: string[]
+}
+
+// Derived once per run context, not per request.
+const routes = new WeakMap<ClientContext, Route>()
+
+function routeFor(ctx: ClientContext): Route {
+  let route = routes.get(ctx)
+  if (route !== undefined) return route
+  const url = new URL(ctx.baseUrl)
+  const prefix = url.pathname.replace(/\/+$/, '')
+  const headers: Record<string, string> = { ...ctx.headers }
+  const names = Object.keys(headers).map((name) => name.toLowerCase())
+  if (!names.includes('content-type')) headers['content-type'] = 'application/json'
+  const secrets: string[] = []
+  for (const [name, value] of Object.entries(ctx.headers)) {
+    const lower = name.toLowerCase()
+    if (lower === 'authorization') secrets.push(value.replace(/^\s*(Bearer|Basic)\s+/i, '').trim())
+    else if (lower === 'x-api-key' || lower === 'api-key' || lower === 'x-litellm-api-key') secrets.push(value.trim())
+  }
+  route = {
+    origin: url.origin,
+    chatPath: `${prefix}/chat/completions`,
+    completionsPath: `${prefix}/completions`,
+    headers,
+    secrets,
+  }
+  routes.set(ctx, route)
+  return route
+}
+
+// In-flight requests per abort signal: one listener per signal, not one per request.
+const inFlight = new WeakMap<AbortSignal, Set<StreamedRequest>>()
+
+function track(signal: AbortSignal, request: StreamedRequest): void {
+  let requests = inFlight.get(signal)
+  if (requests === undefined) {
+    const set = new Set<StreamedRequest>()
+    requests = set
+    inFlight.set(signal, set)
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const each of [...set]) each.abortByUser(signal.reason)
+      },
+      { once: true },
+    )
+  }
+  requests.add(request)
+}
+
+/** Errors of a reused socket closing before the response; safe to retry once. */
+const RETRYABLE_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'])
+
+/** After `[DONE]`, how long to wait for the HTTP response to end before closing it. */
+const LINGER_AFTER_DONE_MS = 250
+
+/** Error bodies are kept up to this size for the message. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024
+
+/** The parts of a response that decide the outcome. */
+type Mode = 'headers' | 'sse' | 'error-body'
+
+class StreamedRequest implements Dispatcher.DispatchHandler {
+  private readonly route: Route
+  private readonly countTokens: ((text: string) => number) | null
+
+  retries = 0
+  reusedSocket = false
+
+  // Absolute performance.now() readings of the current attempt.
+  private sentAt = 0
+  private ttfbAt: number | null = null
+  private ttftAt: number | null = null
+  private ttfoAt: number | null = null
+  private lastTokenAt = 0
+  private nowMs = 0
+
+  private mode: Mode = 'headers'
+  private status: number | null = null
+  private parser: SseParser | null = null
+  private reader: ChunkReader | null = null
+  private errorBody: Buffer[] = []
+  private errorBodyBytes = 0
+
+  private tokenChunks = 0
+  private itlMs: number[] = []
+  private text = ''
+  private usage: ChunkUsage | null = null
+  private previousCompletionTokens: number | null = null
+  private usageOnEveryTokenChunk = true
+  private finishReason: string | null = null
+
+  private litellmModelId: string | null = null
+  private litellmOverheadMs: number | null = null
+  private retryAfterS: number | null = null
+
+  private abortDispatch: ((error?: Error) => void) | null = null
+  private totalTimer: NodeJS.Timeout | null = null
+  private lingerTimer: NodeJS.Timeout | null = null
+  /** Set once the outcome is known; undici callbacks after that are ignored. */
+  private record: RequestRecord | null = null
+  private resolved = false
+
+  constructor(
+    private readonly spec: RequestSpec,
+    private readonly ctx: ClientContext,
+    private readonly resolve: (record: RequestRecord) => void,
+  ) {
+    this.route = routeFor(ctx)
+    this.countTokens = ctx.countTokens
+  }
+
+  start(): void {
+    if (this.ctx.signal.aborted) {
+      this.sentAt = performance.now()
+      this.finish('aborted', this.sentAt, abortMessage(this.ctx.signal.reason))
+      return
+    }
+    track(this.ctx.signal, this)
+    this.dispatch()
+  }
+
+  private dispatch(): void {
+    const { timeouts } = this.ctx
+    const body = buildRequestBody(this.spec)
+    const options: Dispatcher.DispatchOptions = {
+      origin: this.route.origin,
+      path: this.spec.api === 'chat' ? this.route.chatPath : this.route.completionsPath,
+      method: 'POST',
+      headers: this.route.headers,
+      body,
+      headersTimeout: timerMs(timeouts.firstByteMs),
+      bodyTimeout: timerMs(timeouts.idleMs),
+    }
+    if (isClosingPool(this.ctx.dispatcher)) options.reset = true
+    const totalMs = timerMs(timeouts.totalMs)
+    this.sentAt = performance.now()
+    if (totalMs > 0) this.totalTimer = setTimeout(() => this.onTotalTimeout(), totalMs)
+    this.ctx.dispatcher.dispatch(options, this)
+  }
+
+  // ── undici handler (the callback form: no per-request wrapping, raw header buffers) ──
+
+  onConnect(abort: (error?: Error) => void): void {
+    if (this.record !== null) {
+      abort(new Error('request already ended'))
+      return
+    }
+    this.abortDispatch = abort
+    expectSocket(this)
+  }
+
+  onResponseStarted(): void {
+    if (this.ttfbAt === null) this.ttfbAt = performance.now()
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, _statusText: string): boolean {
+    if (this.record !== null) return true
+    const now = performance.now()
+    if (this.ttfbAt === null) this.ttfbAt = now
+    if (statusCode < 200) return true // 1xx: the real response follows
+    this.status = statusCode
+    let contentType: string | null = null
+    let retryAfter: string | null = null
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const key = rawHeaders[i] as Buffer
+      // Compare lengths first: only four header names matter here.
+      const length = key.length
+      if (length !== 12 && length !== 18 && length !== 30 && length !== 11) continue
+      const name = key.toString('latin1').toLowerCase()
+      const value = (rawHeaders[i + 1] as Buffer).toString('latin1')
+      if (name === 'content-type') contentType = value
+      else if (name === 'x-litellm-model-id') this.litellmModelId = value
+      else if (name === 'x-litellm-overhead-duration-ms') this.litellmOverheadMs = parseNumber(value)
+      else if (name === 'retry-after') retryAfter = value
+    }
+    if (statusCode >= 300) {
+      this.mode = 'error-body'
+      if (retryAfter !== null) this.retryAfterS = parseRetryAfter(retryAfter)
+      return true
+    }
+    if (contentType !== null && !contentType.trim().toLowerCase().startsWith('text/event-stream')) {
+      this.fail('stream_error', now, `Expected text/event-stream, got ${clip(contentType.trim(), 80)}`)
+      return true
+    }
+    this.mode = 'sse'
+    this.reader = createChunkReader()
+    this.parser = createSseParser((event) => this.onEvent(event))
+    return true
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.record !== null) return true
+    this.nowMs = performance.now()
+    if (this.mode === 'sse') {
+      try {
+        this.parser?.push(chunk)
+      } catch (error) {
+        this.failUnexpected(error)
+      }
+    } else if (this.mode === 'error-body' && this.errorBodyBytes < MAX_ERROR_BODY_BYTES) {
+      this.errorBody.push(Buffer.from(chunk))
+      this.errorBodyBytes += chunk.length
+    }
+    return true
+  }
+
+  onComplete(_trailers: string[] | null): void {
+    this.abortDispatch = null
+    if (this.record !== null) {
+      this.settle()
+      return
+    }
+    const now = performance.now()
+    this.nowMs = now
+    if (this.mode === 'error-body') {
+      this.finishHttpError(now)
+      return
+    }
+    try {
+      this.parser?.end()
+    } catch (error) {
+      this.failUnexpected(error)
+      return
+    }
+    if (this.record !== null) {
+      this.settle()
+      return
+    }
+    // No [DONE]: a close after a finish_reason is a clean end (llama.cpp, TGI); else truncated.
+    if (this.finishReason !== null) this.endStream(now)
+    else this.finish('stream_error', now, 'Stream ended without [DONE]')
+  }
+
+  onError(error: Error): void {
+    this.abortDispatch = null
+    if (this.record !== null) {
+      this.settle()
+      return
+    }
+    const now = performance.now()
+    const code = errorCode(error)
+    if (
+      this.ttfbAt === null &&
+      this.reusedSocket &&
+      this.retries === 0 &&
+      code !== null &&
+      RETRYABLE_CODES.has(code)
+    ) {
+      this.retries = 1
+      this.clearTotalTimer()
+      this.resetAttempt()
+      try {
+        this.dispatch()
+      } catch (dispatchError) {
+        this.failUnexpected(dispatchError)
+      }
+      return
+    }
+    if (this.mode === 'error-body') {
+      this.finishHttpError(now)
+      return
+    }
+    const { timeouts } = this.ctx
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      this.finish('timeout', now, `No connection within ${timeouts.connectMs} ms`, 'connect')
+    } else if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+      this.finish('timeout', now, `No response headers within ${timeouts.firstByteMs} ms`, 'first_byte')
+    } else if (code === 'UND_ERR_BODY_TIMEOUT') {
+      this.finish('timeout', now, `No data for ${timeouts.idleMs} ms`, 'idle')
+    } else {
+      this.finish('network_error', now, networkErrorMessage(error))
+    }
+  }
+
+  // ── stream events ──
+
+  private onEvent(event: SseEvent): void {
+    if (this.record !== null) return
+    const now = this.nowMs
+    const { data } = event
+    if (event.event === 'error') {
+      this.fail('stream_error', now, `Error event in stream: ${eventErrorMessage(data)}`)
+      return
+    }
+    if (data === '[DONE]') {
+      this.endStream(now)
+      return
+    }
+    // An empty data event is a keep-alive, not a chunk.
+    if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === '')) return
+    const facts = (this.reader as ChunkReader).read(data)
+    if (facts.invalid) {
+      this.fail('stream_error', now, `Invalid JSON in stream: ${clip(data, 80)}`)
+      return
+    }
+    if (facts.error !== null) {
+      this.fail('stream_error', now, `Error in stream: ${facts.error}`)
+      return
+    }
+    const usage = facts.usage
+    if (isTokenBearing(facts)) {
+      // With usage on every token chunk (vLLM continuous_usage_stats), a chunk may carry
+      // several tokens: its gap is spread over them.
+      let tokens = 1
+      if (usage === null) {
+        this.usageOnEveryTokenChunk = false
+      } else if (this.usageOnEveryTokenChunk && usage.completionTokens !== null) {
+        tokens = Math.max(1, usage.completionTokens - (this.previousCompletionTokens ?? 0))
+      }
+      if (this.ttftAt === null) {
+        this.ttftAt = now
+      } else {
+        const gapMs = now - this.lastTokenAt
+        if (tokens === 1) this.itlMs.push(gapMs)
+        else for (let i = 0; i < tokens; i++) this.itlMs.push(gapMs / tokens)
+      }
+      this.lastTokenAt = now
+      if (this.ttfoAt === null && (facts.answerText !== '' || facts.toolCalls)) this.ttfoAt = now
+      this.tokenChunks++
+      if (this.countTokens !== null) this.text += facts.answerText + facts.reasoningText + facts.toolText
+    }
+    if (usage !== null) {
+      // Keep the last usage: with cumulative stats each one supersedes the previous.
+      this.usage = usage
+      if (usage.completionTokens !== null) this.previousCompletionTokens = usage.completionTokens
+    }
+    if (facts.finishReason !== null) this.finishReason = facts.finishReason
+  }
+
+  /** The stream ended properly ([DONE], or a clean close after finish_reason). */
+  private endStream(now: number): void {
+    if (this.tokenChunks === 0) this.finish('stream_error', now, 'Stream ended without any token')
+    else this.finish('ok', now, null)
+    // Let the response end so its connection can be reused; a server that keeps it open
+    // after [DONE] is closed after a short linger (the record is already measured).
+    if (this.abortDispatch !== null) {
+      queueMicrotask(() => {
+        if (this.resolved) return
+        this.lingerTimer = setTimeout(() => {
+          this.lingerTimer = null
+          this.abortRequest()
+          this.settle()
+        }, LINGER_AFTER_DONE_MS)
+      })
+    } else {
+      this.settle()
+    }
+  }
+
+  // ── endings ──
+
+  private onTotalTimeout(): void {
+    this.totalTimer = null
+    if (this.record !== null) return
+    this.fail('timeout', performance.now(), `Request exceeded ${this.ctx.timeouts.totalMs} ms`, 'total')
+  }
+
+  abortByUser(reason: unknown): void {
+    if (this.record !== null) return
+    this.fail('aborted', performance.now(), abortMessage(reason))
+  }
+
+  /** A fault with the server still sending: record it, stop reading, settle now. */
+  private fail(outcome: Outcome, now: number, error: string, timeoutKind: TimeoutKind | null = null): void {
+    this.finish(outcome, now, error, timeoutKind)
+    this.abortRequest()
+    this.settle()
+  }
+
+  /** A bug in this client must still become a record, not a rejected promise. */
+  failUnexpected(error: unknown): void {
+    if (this.resolved) return
+    const message = error instanceof Error ? error.message : String(error)
+    if (this.record === null) this.finish('network_error', performance.now(), `Client error: ${clip(message)}`)
+    this.abortRequest()
+    this.settle()
+  }
+
+  private finishHttpError(now: number): void {
+    const body = Buffer.concat(this.errorBody).toString('utf8')
+    this.finish('http_error', now, `HTTP ${this.status}: ${httpErrorBodyMessage(body)}`)
+    this.settle()
+  }
+
+  private abortRequest(): void {
+    const abort = this.abortDispatch
+    this.abortDispatch = null
+    // Before onConnect there is nothing to abort yet; onConnect aborts it (record is set).
+    if (abort !== null) abort(new Error('request ended by the client'))
+  }
+
+  private clearTotalTimer(): void {
+    if (this.totalTimer !== null) {
+      clearTimeout(this.totalTimer)
+      this.totalTimer = null
+    }
+  }
+
+  private resetAttempt(): void {
+    this.ttfbAt = null
+    this.mode = 'headers'
+    this.status = null
+    this.litellmModelId = null
+    this.litellmOverheadMs = null
+    this.retryAfterS = null
+  }
+
+  /** Hands the record over (once) and drops every timer and registration. */
+  private settle(): void {
+    if (this.resolved || this.record === null) return
+    this.resolved = true
+    this.clearTotalTimer()
+    if (this.lingerTimer !== null) {
+      clearTimeout(this.lingerTimer)
+      this.lingerTimer = null
+    }
+    inFlight.get(this.ctx.signal)?.delete(this)
+    this.resolve(this.record)
+  }
+
+  /** Builds the record; the time of `now` is the request's end. */
+  private finish(outcome: Outcome, now: number, error: string | null, timeoutKind: TimeoutKind | null = null): void {
+    if (this.record !== null) return
+    const { spec, ctx } = this
+    const sentAtMs = this.sentAt - ctx.runStartMs
+    const endedAtMs = now - ctx.runStartMs
+    const ok = outcome === 'ok'
+    const since = (at: number | null) => (at === null ? null : at - this.sentAt)
+
+    let outputTokens: number
+    let tokensSource: RequestRecord['tokens_source']
+    if (this.usage !== null && this.usage.completionTokens !== null) {
+      outputTokens = this.usage.completionTokens
+      tokensSource = 'usage'
+    } else if (this.countTokens !== null && this.tokenChunks > 0) {
+      outputTokens = safeCount(this.countTokens, this.text) ?? this.tokenChunks
+      tokensSource = 'tokenizer'
+    } else {
+      outputTokens = this.tokenChunks
+      tokensSource = 'chunks'
+    }
+
+    const ttftMs = since(this.ttftAt)
+    const e2eMs = ok ? now - this.sentAt : null
+    const tpotMs = ok && ttftMs !== null && e2eMs !== null && outputTokens > 1 ? (e2eMs - ttftMs) / (outputTokens - 1) : null
+    const scheduled = spec.scheduledAtMs
+
+    this.record = {
+      timestamp: (ctx.runStartEpochMs + sentAtMs) / 1000,
+      model: spec.model,
+      prompt: spec.prompt.text,
+      ttft: ttftMs === null ? null : ttftMs / 1000,
+      total_time: e2eMs === null ? null : e2eMs / 1000,
+      input_tokens: this.usage?.promptTokens ?? null,
+      output_tokens: outputTokens,
+      tokens_per_sec: e2eMs !== null && e2eMs > 0 ? outputTokens / (e2eMs / 1000) : null,
+      success: ok,
+      request_id: spec.requestId,
+      outcome,
+      http_status: this.status,
+      error: error === null ? null : redactSecrets(error, this.route.secrets),
+      timeout_kind: timeoutKind,
+      scheduled_at_ms: scheduled,
+      sent_at_ms: sentAtMs,
+      ended_at_ms: endedAtMs,
+      queue_ms: scheduled === null ? null : sentAtMs - scheduled,
+      ttfb_ms: since(this.ttfbAt),
+      ttft_ms: ttftMs,
+      ttfo_ms: since(this.ttfoAt),
+      e2e_ms: e2eMs,
+      tpot_ms: tpotMs,
+      latency_from_schedule_ms: scheduled === null ? null : endedAtMs - scheduled,
+      itl_ms: this.itlMs,
+      tokens_source: tokensSource,
+      reasoning_tokens: this.usage?.reasoningTokens ?? null,
+      finish_reason: this.finishReason,
+      retries: this.retries,
+      retry_after_s: this.retryAfterS,
+      litellm_model_id: this.litellmModelId,
+      litellm_overhead_ms: this.litellmOverheadMs,
+    }
+  }
+}
+
+function safeCount(countTokens: (text: string) => number, text: string): number | null {
+  try {
+    const count = countTokens(text)
+    return Number.isFinite(count) ? count : null
+  } catch {
+    // A tokenizer that cannot read the text leaves the chunk count as the best estimate.
+    return null
+  }
+}
+
+function parseNumber(value: string): number | null {
+  const number = Number.parseFloat(value)
+  return Number.isFinite(number) ? number : null
+}
+
+/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+function parseRetryAfter(value: string): number | null {
+  const trimmed = value.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed)
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? null : Math.max(0, (date - Date.now()) / 1000)
+}
+
+function eventErrorMessage(data: string): string {
+  if (data.trim() === '') return 'no details'
+  try {
+    const parsed: unknown = JSON.parse(data)
+    const error = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? parsed.error : parsed
+    return clip(errorText(error))
+  } catch {
+    return clip(data)
+  }
+}
+
+function abortMessage(reason: unknown): string {
+  if (typeof reason === 'string' && reason !== '') return `Aborted: ${clip(reason)}`
+  if (reason instanceof Error && reason.name !== 'AbortError' && reason.message !== '') {
+    return `Aborted: ${clip(reason.message)}`
+  }
+  return 'Aborted'
+}

@@ -1,0 +1,344 @@
+// Reads configs/targets.yaml, models.yaml and workloads.yaml, validates all three and
+// converts them to the camelCase types of types.ts. Every problem of every file is
+// collected first, then one ConfigError lists them all.
+
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { z } from 'zod'
+import { ConfigError } from '../errors.js'
+import type { Model, SimOptions, Target, Workload } from '../types.js'
+import { DEFAULT_DURATION_SEC, DEFAULT_WORKLOAD_NAME, WORKLOAD_FIELD_DEFAULTS } from './defaults.js'
+import { didYouMean } from './did-you-mean.js'
+import { findPackageRoot } from './package-root.js'
+import { displayPath, formatProblems, type Problem } from './problems.js'
+import {
+  FIELD_FIXES,
+  type ModelEntry,
+  type ModelsFile,
+  modelsFileSchema,
+  TARGET_KINDS,
+  type TargetEntry,
+  type TargetsFile,
+  targetsFileSchema,
+  type WorkloadEntry,
+  type WorkloadsFile,
+  workloadsFileSchema,
+} from './schemas.js'
+import { parseYamlText } from './yaml-text.js'
+import { issuesToProblems, subjectOf } from './zod-problems.js'
+
+/** A models.yaml entry: a Model plus the targets it is meant for (absent = every target). */
+export interface ConfigModel extends Model {
+  targets?: string[]
+}
+
+export interface LoadedConfig {
+  configDir: string
+  targets: Target[]
+  models: ConfigModel[]
+  workloads: Workload[]
+  /** defaults.default_workload, else high-load-5min when present, else the first workload. */
+  defaultWorkload: string
+  /** Absolute paths of the files that were read (models.yaml only when it exists). */
+  files: string[]
+}
+
+export const CONFIG_FILES = {
+  targets: 'targets.yaml',
+  models: 'models.yaml',
+  workloads: 'workloads.yaml',
+} as const
+
+/** `empty`: the file exists and parsed, but holds no document (blank or comments only). */
+type RawFile = { path: string; display: string; value: unknown; read: boolean; empty: boolean }
+
+function readRawFile(configDir: string, fileName: string, required: boolean, problems: Problem[]): RawFile {
+  const path = resolve(configDir, fileName)
+  const display = displayPath(path)
+  if (!existsSync(path)) {
+    if (required) {
+      problems.push({
+        subject: `${display}:`,
+        message: 'file not found',
+        fix: `copy it from the package's configs/ folder (${join(findPackageRoot(), 'configs', fileName)}) or pass --config-dir`,
+      })
+    }
+    return { path, display, value: undefined, read: false, empty: false }
+  }
+  const parsed = parseYamlText(readFileSync(path, 'utf8'), display)
+  if (!parsed.ok) {
+    problems.push(parsed.problem)
+    return { path, display, value: undefined, read: true, empty: false }
+  }
+  return { path, display, value: parsed.value, read: true, empty: parsed.value == null }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The list under `key`, as raw records (non-maps are reported by the schema). */
+function rawItems(file: RawFile, key: string): Array<{ index: number; item: Record<string, unknown> }> {
+  const list = isRecord(file.value) ? file.value[key] : undefined
+  if (!Array.isArray(list)) return []
+  return list.flatMap((item, index) => (isRecord(item) ? [{ index, item }] : []))
+}
+
+function validate<T>(schema: z.ZodType<T>, file: RawFile, problems: Problem[]): T | undefined {
+  const result = schema.safeParse(file.value)
+  if (result.success) return result.data
+  problems.push(...issuesToProblems(result.error.issues, schema, file.value, file.display))
+  return undefined
+}
+
+function checkDuplicateNames(file: RawFile, key: string, problems: Problem[]): void {
+  const seen = new Map<string, number>()
+  for (const { index, item } of rawItems(file, key)) {
+    if (typeof item.name !== 'string') continue
+    const first = seen.get(item.name)
+    if (first === undefined) seen.set(item.name, index)
+    else {
+      problems.push({
+        subject: `${file.display}: ${key}[${index}].name:`,
+        message: `duplicate name, already used by ${key}[${first}]`,
+        got: item.name,
+        fix: 'give every entry its own name',
+      })
+    }
+  }
+}
+
+function checkTargets(file: RawFile, problems: Problem[]): void {
+  checkDuplicateNames(file, 'targets', problems)
+  for (const { index, item } of rawItems(file, 'targets')) {
+    const at = (key: string) => subjectOf(file.display, file.value, ['targets', index, key])
+    const kind = item.kind ?? 'openai'
+    // An unknown kind is reported by the schema; rules that depend on the kind would only add noise.
+    if (!(TARGET_KINDS as readonly unknown[]).includes(kind)) continue
+    if (item.api_key !== undefined && item.api_key_env !== undefined) {
+      problems.push({
+        subject: at('api_key_env'),
+        message: 'cannot be set together with api_key',
+        fix: 'keep api_key_env (the key stays out of the file) and remove api_key',
+      })
+    }
+    if ((kind === 'openai' || kind === 'litellm') && item.base_url === undefined) {
+      problems.push({
+        subject: at('base_url'),
+        message: `is required for kind ${kind}`,
+        fix: FIELD_FIXES.base_url,
+      })
+    }
+    if (kind === 'sim' && item.base_url !== undefined) {
+      problems.push({
+        subject: at('base_url'),
+        message: 'is not used by kind sim (the simulator runs inside run-bench)',
+        got: item.base_url,
+        fix: 'remove base_url, or use kind: openai to point at a server started with `run-bench sim`',
+      })
+    }
+    if (kind !== 'sim' && item.sim !== undefined) {
+      problems.push({
+        subject: at('sim'),
+        message: 'only applies to kind sim',
+        fix: 'remove it or set kind: sim',
+      })
+    }
+  }
+}
+
+function checkModels(file: RawFile, targetNames: string[], problems: Problem[]): void {
+  checkDuplicateNames(file, 'models', problems)
+  if (targetNames.length === 0) return
+  for (const { index, item } of rawItems(file, 'models')) {
+    if (!Array.isArray(item.targets)) continue
+    item.targets.forEach((target: unknown, position) => {
+      if (typeof target !== 'string' || targetNames.includes(target)) return
+      const suggestion = didYouMean(target, targetNames)
+      problems.push({
+        subject: `${subjectOf(file.display, file.value, ['models', index, 'targets'])}`.replace(
+          /:$/,
+          `[${position}]:`,
+        ),
+        message: 'names no target in targets.yaml',
+        got: target,
+        fix:
+          suggestion === undefined
+            ? `known targets: ${targetNames.join(', ')}`
+            : `did you mean \`${suggestion}\`?`,
+      })
+    })
+  }
+}
+
+function checkWorkloads(file: RawFile, problems: Problem[]): void {
+  checkDuplicateNames(file, 'workloads', problems)
+  for (const { index, item } of rawItems(file, 'workloads')) {
+    if (item.duration === 0 && item.requests === undefined) {
+      problems.push({
+        subject: subjectOf(file.display, file.value, ['workloads', index, 'duration']),
+        message: 'must be > 0 when there is no requests bound',
+        got: 0,
+        fix: 'give the run length in seconds, or add requests: N for a count-bound run',
+      })
+    }
+  }
+  const names = rawItems(file, 'workloads').flatMap(({ item }) =>
+    typeof item.name === 'string' ? [item.name] : [],
+  )
+  const defaults = isRecord(file.value) ? file.value.defaults : undefined
+  const chosen = isRecord(defaults) ? defaults.default_workload : undefined
+  if (typeof chosen === 'string' && names.length > 0 && !names.includes(chosen)) {
+    const suggestion = didYouMean(chosen, names)
+    problems.push({
+      subject: `${file.display}: defaults.default_workload:`,
+      message: 'names no workload in this file',
+      got: chosen,
+      fix:
+        suggestion === undefined ? `known workloads: ${names.join(', ')}` : `did you mean \`${suggestion}\`?`,
+    })
+  }
+}
+
+function toSimOptions(sim: NonNullable<TargetEntry['sim']>): Partial<SimOptions> {
+  const options: Partial<SimOptions> = {}
+  if (sim.models !== undefined) options.models = sim.models
+  if (sim.max_batch_size !== undefined) options.maxBatchSize = sim.max_batch_size
+  if (sim.prefill_base_ms !== undefined) options.prefillBaseMs = sim.prefill_base_ms
+  if (sim.prefill_per_token_ms !== undefined) options.prefillPerTokenMs = sim.prefill_per_token_ms
+  if (sim.decode_base_ms !== undefined) options.decodeBaseMs = sim.decode_base_ms
+  if (sim.decode_per_seq_ms !== undefined) options.decodePerSeqMs = sim.decode_per_seq_ms
+  if (sim.default_output_tokens !== undefined) options.defaultOutputTokens = sim.default_output_tokens
+  if (sim.min_output_tokens !== undefined) options.minOutputTokens = sim.min_output_tokens
+  if (sim.error_rate !== undefined) options.errorRate = sim.error_rate
+  if (sim.faults !== undefined) options.faults = sim.faults
+  if (sim.stall_ms !== undefined) options.stallMs = sim.stall_ms
+  if (sim.seed !== undefined) options.seed = sim.seed
+  if (sim.max_queue !== undefined) options.maxQueue = sim.max_queue
+  return options
+}
+
+function toTarget(entry: TargetEntry, configDir: string): Target {
+  const kind = entry.kind ?? 'openai'
+  const target: Target = {
+    name: entry.name,
+    description: entry.description ?? '',
+    kind,
+    baseUrl: kind === 'sim' ? '' : (entry.base_url ?? '').replace(/\/+$/, ''),
+    headers: entry.headers ?? {},
+    keepalive: entry.keepalive ?? true,
+  }
+  if (entry.api_key !== undefined) target.apiKey = entry.api_key
+  if (entry.api_key_env !== undefined) target.apiKeyEnv = entry.api_key_env
+  if (entry.litellm_config !== undefined) target.litellmConfig = resolve(configDir, entry.litellm_config)
+  if (entry.sim !== undefined) target.sim = toSimOptions(entry.sim)
+  return target
+}
+
+function toModel(entry: ModelEntry): ConfigModel {
+  const model: ConfigModel = {
+    name: entry.name,
+    fullName: entry.full_name ?? entry.name,
+    description: entry.description ?? '',
+    source: 'models.yaml',
+  }
+  if (entry.targets !== undefined) model.targets = entry.targets
+  return model
+}
+
+function toWorkload(entry: WorkloadEntry, configDir: string): Workload {
+  const defaults = WORKLOAD_FIELD_DEFAULTS
+  const workload: Workload = {
+    name: entry.name,
+    description: entry.description ?? defaults.description,
+    arrival: entry.arrival ?? defaults.arrival,
+    concurrency: entry.concurrency ?? defaults.concurrency,
+    maxTokens: entry.max_tokens ?? defaults.maxTokens,
+    temperature: entry.temperature ?? defaults.temperature,
+    promptType: entry.prompt_type ?? defaults.promptType,
+    api: entry.api ?? defaults.api,
+    ignoreEos: entry.ignore_eos ?? defaults.ignoreEos,
+  }
+  // duration 0 next to a requests bound means "no time bound"; no bound at all means the default length.
+  if (entry.duration !== undefined && entry.duration > 0) workload.durationSec = entry.duration
+  else if (entry.duration === undefined && entry.requests === undefined)
+    workload.durationSec = DEFAULT_DURATION_SEC
+  if (entry.requests !== undefined) workload.requests = entry.requests
+  if (entry.rps !== undefined && entry.rps !== null) workload.rps = entry.rps
+  if (entry.prompt_file !== undefined) workload.promptFile = resolve(configDir, entry.prompt_file)
+  return workload
+}
+
+function pickDefaultWorkload(file: WorkloadsFile, workloads: Workload[]): string {
+  const chosen = file.defaults?.default_workload
+  if (chosen !== undefined) return chosen
+  if (workloads.some((workload) => workload.name === DEFAULT_WORKLOAD_NAME)) return DEFAULT_WORKLOAD_NAME
+  return workloads[0]?.name ?? DEFAULT_WORKLOAD_NAME
+}
+
+/**
+ * Loads and validates the three config files of `configDir`. models.yaml may be absent or
+ * empty (models can be given by their full served name). `env` is not read here: a
+ * target's api_key_env is looked up only when the target is used (resolveRun).
+ * Relative paths in the files (litellm_config, prompt_file) are resolved against configDir.
+ */
+export function loadConfig(opts: {
+  configDir: string
+  env: Record<string, string | undefined>
+}): LoadedConfig {
+  const configDir = resolve(opts.configDir)
+  const problems: Problem[] = []
+  const targetsFile = readRawFile(configDir, CONFIG_FILES.targets, true, problems)
+  const modelsFile = readRawFile(configDir, CONFIG_FILES.models, false, problems)
+  const workloadsFile = readRawFile(configDir, CONFIG_FILES.workloads, true, problems)
+
+  if (targetsFile.empty) {
+    problems.push({
+      subject: `${targetsFile.display}:`,
+      message: 'is empty',
+      fix: 'it needs a `targets:` list',
+    })
+  }
+  const targets: TargetsFile | undefined =
+    targetsFile.value == null ? undefined : validate(targetsFileSchema, targetsFile, problems)
+  checkTargets(targetsFile, problems)
+
+  const models: ModelsFile | undefined =
+    modelsFile.value == null ? { models: [] } : validate(modelsFileSchema, modelsFile, problems)
+  const targetNames = rawItems(targetsFile, 'targets').flatMap(({ item }) =>
+    typeof item.name === 'string' ? [item.name] : [],
+  )
+  checkModels(modelsFile, targetNames, problems)
+
+  if (workloadsFile.empty) {
+    problems.push({
+      subject: `${workloadsFile.display}:`,
+      message: 'is empty',
+      fix: 'it needs a `workloads:` list',
+    })
+  }
+  const workloads: WorkloadsFile | undefined =
+    workloadsFile.value == null ? undefined : validate(workloadsFileSchema, workloadsFile, problems)
+  checkWorkloads(workloadsFile, problems)
+
+  if (problems.length > 0 || targets === undefined || models === undefined || workloads === undefined) {
+    throw new ConfigError(formatProblems(problems, `the config files in ${displayPath(configDir)}`), {
+      hint: `Fix the lines above; examples of every key are in ${join(findPackageRoot(), 'configs')}`,
+    })
+  }
+
+  const loadedWorkloads = workloads.workloads.map((entry) => toWorkload(entry, configDir))
+  return {
+    configDir,
+    targets: targets.targets.map((entry) => toTarget(entry, configDir)),
+    models: (models.models ?? []).map(toModel),
+    workloads: loadedWorkloads,
+    defaultWorkload: pickDefaultWorkload(workloads, loadedWorkloads),
+    files: [targetsFile, modelsFile, workloadsFile].filter((file) => file.read).map((file) => file.path),
+  }
+}
+
+/** The models of models.yaml meant for `targetName` (entries without `targets:` fit every target). */
+export function modelsForTarget(config: LoadedConfig, targetName: string): ConfigModel[] {
+  return config.models.filter((model) => model.targets === undefined || model.targets.includes(targetName))
+}

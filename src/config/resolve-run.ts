@@ -1,0 +1,230 @@
+// Picks target, model and workload and applies the precedence
+// built-in defaults < YAML < BENCH_* env < flags / interactive answers.
+
+import { join } from 'node:path'
+import { ConfigError, UsageError } from '../errors.js'
+import type { Model, Target, Timeouts, Workload } from '../types.js'
+import {
+  DEFAULT_GRACE_MS,
+  DEFAULT_OUTPUT_DIR,
+  DEFAULT_SEED,
+  DEFAULT_SIM_MODEL,
+  DEFAULT_TIMEOUTS,
+} from './defaults.js'
+import { didYouMean } from './did-you-mean.js'
+import { CONFIG_FILES, type ConfigModel, type LoadedConfig, modelsForTarget } from './load-config.js'
+import { displayPath, formatProblems } from './problems.js'
+import { type ChoiceSources, mergeOverrides, type RunChoice } from './run-overrides.js'
+
+export type { RunChoice } from './run-overrides.js'
+
+export interface ResolvedRun {
+  target: Target
+  model: Model
+  workload: Workload
+  seed: number
+  timeouts: Timeouts
+  outputDir: string
+  graceMs: number
+}
+
+function unknownName(
+  kind: string,
+  name: string,
+  source: string,
+  known: readonly string[],
+  hint: string,
+): UsageError {
+  const suggestion = didYouMean(name, known)
+  const mean = suggestion === undefined ? '' : ` — did you mean \`${suggestion}\`?`
+  return new UsageError(`Unknown ${kind} "${name}" (${source}); valid ${kind}s: ${known.join(', ')}${mean}`, {
+    hint,
+  })
+}
+
+function configFile(config: LoadedConfig, file: keyof typeof CONFIG_FILES): string {
+  return displayPath(join(config.configDir, CONFIG_FILES[file]))
+}
+
+function pickTarget(config: LoadedConfig, name: string | undefined, sources: ChoiceSources): Target {
+  const first = config.targets[0]
+  if (name === undefined) {
+    if (first === undefined) throw new Error('LoadedConfig has no targets')
+    return first
+  }
+  const target = config.targets.find((candidate) => candidate.name === name)
+  if (target !== undefined) return target
+  const names = config.targets.map((candidate) => candidate.name)
+  throw unknownName(
+    'target',
+    name,
+    sources.target ?? '--target',
+    names,
+    `Add it to ${configFile(config, 'targets')}`,
+  )
+}
+
+/** A target whose key comes from api_key_env gets it now, when it is about to be used. */
+function withApiKey(config: LoadedConfig, target: Target, env: Record<string, string | undefined>): Target {
+  if (target.apiKeyEnv === undefined) return { ...target }
+  const key = env[target.apiKeyEnv]
+  if (key === undefined || key === '') {
+    throw new ConfigError(
+      `Target "${target.name}" reads its API key from the environment variable ${target.apiKeyEnv}, which is not set`,
+      {
+        hint: `Set it before running (export ${target.apiKeyEnv}=sk-...), or give api_key in ${configFile(config, 'targets')} (api_key: "EMPTY" for a server without auth)`,
+      },
+    )
+  }
+  return { ...target, apiKey: key }
+}
+
+function asModel(model: ConfigModel): Model {
+  return { name: model.name, fullName: model.fullName, description: model.description, source: model.source }
+}
+
+/**
+ * A served name that models.yaml does not list. It is sent as-is; 'server' is the closest
+ * source value types.ts offers for a name the user typed.
+ */
+function adHocModel(fullName: string): Model {
+  return { name: fullName, fullName, description: '', source: 'server' }
+}
+
+/**
+ * `requested` may be an alias (models.yaml name) or a full served name. A name models.yaml
+ * does not know is accepted as a served name when it contains '/' or ':' (Qwen/Qwen3-4B,
+ * llama3.1:8b), and any name is accepted for a sim target (the simulator serves every name);
+ * anything else is most likely a typo of an alias and is refused.
+ */
+function pickModel(
+  config: LoadedConfig,
+  target: Target,
+  requested: string | undefined,
+  sources: ChoiceSources,
+): Model {
+  const fitting = modelsForTarget(config, target.name)
+  if (requested === undefined) {
+    if (target.kind === 'sim') {
+      const served = target.sim?.models?.[0] ?? DEFAULT_SIM_MODEL
+      const listed =
+        fitting.find((model) => model.fullName === served) ?? fitting.find((model) => model.name === served)
+      return listed === undefined ? adHocModel(served) : asModel(listed)
+    }
+    const first = fitting[0]
+    if (first === undefined) {
+      throw new UsageError(
+        `No model in ${configFile(config, 'models')} is meant for target "${target.name}"`,
+        {
+          hint: `Pass --model <served name> (e.g. --model Qwen/Qwen3-4B), or add a model to ${configFile(config, 'models')}`,
+        },
+      )
+    }
+    return asModel(first)
+  }
+  const byAlias = config.models.find((model) => model.name === requested)
+  if (byAlias !== undefined) {
+    if (byAlias.targets !== undefined && !byAlias.targets.includes(target.name)) {
+      throw new UsageError(
+        `Model "${requested}" (${sources.model ?? '--model'}) is meant for target${byAlias.targets.length === 1 ? '' : 's'} ${byAlias.targets.join(', ')}, not "${target.name}"`,
+        {
+          hint: `Models for ${target.name}: ${fitting.map((model) => model.name).join(', ') || 'none listed'}; or edit targets: of "${requested}" in ${configFile(config, 'models')}`,
+        },
+      )
+    }
+    return asModel(byAlias)
+  }
+  const byFullName =
+    fitting.find((model) => model.fullName === requested) ??
+    config.models.find((model) => model.fullName === requested)
+  if (byFullName !== undefined) return asModel(byFullName)
+  if (target.kind === 'sim' || /[/:]/.test(requested)) return adHocModel(requested)
+  const names = fitting.map((model) => model.name)
+  throw unknownName(
+    'model',
+    requested,
+    sources.model ?? '--model',
+    names,
+    `Give a name from ${configFile(config, 'models')}, or the full served name (it must contain '/' or ':', e.g. Qwen/Qwen3-4B)`,
+  )
+}
+
+function pickWorkload(config: LoadedConfig, name: string | undefined, sources: ChoiceSources): Workload {
+  const wanted = name ?? config.defaultWorkload
+  const workload = config.workloads.find((candidate) => candidate.name === wanted)
+  if (workload !== undefined) return workload
+  const names = config.workloads.map((candidate) => candidate.name)
+  throw unknownName(
+    'workload',
+    wanted,
+    sources.workload ?? `defaults.default_workload in ${configFile(config, 'workloads')}`,
+    names,
+    `Add it to ${configFile(config, 'workloads')}`,
+  )
+}
+
+function applyOverrides(base: Workload, choice: RunChoice, sources: ChoiceSources): Workload {
+  const workload: Workload = { ...base }
+  if (choice.durationSec !== undefined) workload.durationSec = choice.durationSec
+  if (choice.requests !== undefined) workload.requests = choice.requests
+  if (choice.rps !== undefined) workload.rps = choice.rps
+  if (choice.arrival !== undefined) workload.arrival = choice.arrival
+  if (choice.concurrency !== undefined) workload.concurrency = choice.concurrency
+  if (choice.maxTokens !== undefined) workload.maxTokens = choice.maxTokens
+  if (choice.temperature !== undefined) workload.temperature = choice.temperature
+  if (choice.api !== undefined) workload.api = choice.api
+  if (choice.ignoreEos !== undefined) workload.ignoreEos = choice.ignoreEos
+  if (choice.promptType !== undefined) {
+    workload.promptType = choice.promptType
+    // A prompt type chosen above the YAML replaces the YAML's prompt file; a prompt file
+    // chosen at the same time still wins (it is the more specific of the two).
+    delete workload.promptFile
+  }
+  if (choice.promptFile !== undefined) workload.promptFile = choice.promptFile
+  // --duration 0 means "no time bound", which needs a request bound instead.
+  if (workload.durationSec === 0) {
+    if (workload.requests === undefined) {
+      throw new UsageError(
+        `${sources.durationSec ?? '--duration'} must be > 0 when there is no requests bound (got 0)`,
+        { hint: 'Give the run length in seconds, or add --requests N for a count-bound run' },
+      )
+    }
+    delete workload.durationSec
+  }
+  return workload
+}
+
+/**
+ * Resolves what to run. `choice` holds flags / interactive answers; `env` supplies the
+ * BENCH_* variables and the targets' api_key_env keys. Defaults: the first target, the first
+ * model meant for it (a sim target: the simulator's first model), config.defaultWorkload,
+ * seed 42, DEFAULT_TIMEOUTS (--timeout sets totalMs), results/, 10 s grace.
+ */
+export function resolveRun(
+  config: LoadedConfig,
+  choice: RunChoice,
+  env: Record<string, string | undefined>,
+): ResolvedRun {
+  const merged = mergeOverrides(choice, env)
+  if (merged.problems.length > 0) {
+    throw new UsageError(formatProblems(merged.problems, 'the run settings'), {
+      hint: 'Flags override BENCH_* environment variables, which override the YAML files',
+    })
+  }
+  const { sources } = merged
+  const settings = merged.choice
+  const target = withApiKey(config, pickTarget(config, settings.target, sources), env)
+  const model = pickModel(config, target, settings.model, sources)
+  const workload = applyOverrides(pickWorkload(config, settings.workload, sources), settings, sources)
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS }
+  if (settings.timeoutSec !== undefined) timeouts.totalMs = settings.timeoutSec * 1000
+  return {
+    target,
+    model,
+    workload,
+    seed: settings.seed ?? DEFAULT_SEED,
+    timeouts,
+    outputDir: settings.outputDir ?? DEFAULT_OUTPUT_DIR,
+    graceMs: DEFAULT_GRACE_MS,
+  }
+}

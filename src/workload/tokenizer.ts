@@ -1,0 +1,67 @@
+// Token counting for streams that carry no `usage`: the served model's own tokenizer.json
+// when the user gives one, else OpenAI's o200k_base encoding (GPT-4o and later) as a
+// stated approximation. Loaded once before a run; counting is synchronous.
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { ConfigError } from '../errors.js'
+
+export type TokenCounterSpec = { kind: 'default' } | { kind: 'tokenizer-json'; path: string }
+
+/** Which encoding the default counter uses (for reports). */
+export const DEFAULT_TOKEN_ENCODING = 'o200k_base'
+
+export async function createTokenCounter(spec: TokenCounterSpec): Promise<(text: string) => number> {
+  if (spec.kind === 'default') {
+    const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base')
+    // Generated text may contain strings such as "<|endoftext|>": count them as text
+    // instead of throwing, as the model's output is what it is.
+    const asText = { disallowedSpecial: new Set<string>() }
+    return (text) => (text === '' ? 0 : countTokens(text, asText))
+  }
+  return loadTokenizerJson(spec.path)
+}
+
+async function loadTokenizerJson(path: string): Promise<(text: string) => number> {
+  let source: string
+  try {
+    source = await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    throw new ConfigError(`Cannot read tokenizer file ${path}${typeof code === 'string' ? ` (${code})` : ''}`, {
+      hint: 'pass the path of a HuggingFace tokenizer.json, e.g. --tokenizer ./models/qwen/tokenizer.json',
+      cause: error,
+    })
+  }
+  let tokenizerJson: unknown
+  try {
+    tokenizerJson = JSON.parse(source)
+  } catch (error) {
+    throw new ConfigError(`Tokenizer file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error })
+  }
+  // tokenizer_config.json next to it adds metadata (special tokens); optional.
+  const config = await readOptionalJson(join(dirname(path), 'tokenizer_config.json'))
+  const { Tokenizer } = await import('@huggingface/tokenizers')
+  let tokenizer: InstanceType<typeof Tokenizer>
+  try {
+    if (typeof tokenizerJson !== 'object' || tokenizerJson === null) throw new Error('not a JSON object')
+    tokenizer = new Tokenizer(tokenizerJson, config)
+    tokenizer.encode('check', { add_special_tokens: false })
+  } catch (error) {
+    throw new ConfigError(`Tokenizer file ${path} is not a usable HuggingFace tokenizer.json: ${(error as Error).message}`, {
+      hint: 'use the tokenizer.json published with the model (HuggingFace format)',
+      cause: error,
+    })
+  }
+  // Output text only: no BOS/EOS or template tokens are added around it.
+  return (text) => (text === '' ? 0 : tokenizer.encode(text, { add_special_tokens: false }).ids.length)
+}
+
+async function readOptionalJson(path: string): Promise<object> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'))
+    return typeof parsed === 'object' && parsed !== null ? parsed : {}
+  } catch {
+    // Absent or unreadable: the tokenizer works without it.
+    return {}
+  }
+}

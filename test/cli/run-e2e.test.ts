@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { main } from '../../src/cli/main.js'
+import type { RequestRecord, RunMeta } from '../../src/types.js'
+import { createTempProject } from '../support/config-dir.js'
+import { createFakeIo } from '../support/fake-io.js'
+
+// The simulator is set to a known speed: a lone request's first token comes after one
+// prefill (30 ms) plus one decode step (10 ms) = 40 ms, then one token per 10 ms step.
+// At 4 req/s with 16-token answers (~190 ms each) requests never overlap, so the tool must
+// report TTFT ≈ 40 ms and TPOT ≈ 10 ms.
+const SIM_TARGET = `targets:
+  - name: sim
+    kind: sim
+    description: simulator at a known speed
+    sim:
+      max_batch_size: 8
+      prefill_base_ms: 30
+      prefill_per_token_ms: 0
+      decode_base_ms: 10
+      decode_per_seq_ms: 0
+`
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length
+}
+
+function readRecords(outputDir: string): { records: RequestRecord[]; meta: RunMeta; files: string[] } {
+  const rawDir = join(outputDir, 'raw')
+  const files = readdirSync(rawDir)
+  const raw = files.find((f) => f.endsWith('.jsonl'))
+  const metaFile = files.find((f) => f.endsWith('.meta.json'))
+  assert.ok(raw && metaFile, `raw files: ${files.join(', ')}`)
+  const records = readFileSync(join(rawDir, raw), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RequestRecord)
+  const meta = JSON.parse(readFileSync(join(rawDir, metaFile), 'utf8')) as RunMeta
+  return { records, meta, files }
+}
+
+describe('run-bench run against the simulator', () => {
+  test('reports the configured TTFT and TPOT within 10%, the expected count, 100% success', async (t) => {
+    const project = createTempProject({
+      targets: SIM_TARGET,
+      workloads: `workloads:
+  - name: steady
+    duration: 3
+    rps: 4
+    concurrency: 4
+    max_tokens: 16
+    prompt_type: short
+    ignore_eos: true
+`,
+    })
+    t.after(project.remove)
+    const io = createFakeIo({ cwd: project.dir })
+    const code = await main(
+      ['run', '--config-dir', project.configDir, '--target', 'sim', '--workload', 'steady', '--output-dir', project.outputDir],
+      io,
+    )
+    assert.equal(code, 0, io.err() + io.out())
+    const { records, meta } = readRecords(project.outputDir)
+    // 3 s × 4 req/s = 12 arrivals at 0, 250, …, 2750 ms
+    assert.equal(records.length, 12)
+    assert.ok(records.every((r) => r.success && r.outcome === 'ok'))
+    assert.ok(records.every((r) => r.output_tokens === 16 && r.tokens_source === 'usage'))
+    const ttftMs = mean(records.map((r) => r.ttft_ms ?? Number.NaN))
+    const tpotMs = mean(records.map((r) => r.tpot_ms ?? Number.NaN))
+    t.diagnostic(`measured mean TTFT ${ttftMs.toFixed(2)} ms (set 40), mean TPOT ${tpotMs.toFixed(2)} ms (set 10)`)
+    assert.ok(Math.abs(ttftMs - 40) / 40 < 0.1, `mean TTFT ${ttftMs} ms`)
+    assert.ok(Math.abs(tpotMs - 10) / 10 < 0.1, `mean TPOT ${tpotMs} ms`)
+    // Original fields keep the original units (seconds).
+    const first = records[0] as RequestRecord
+    assert.equal(first.ttft, (first.ttft_ms ?? 0) / 1000)
+    assert.equal(meta.complete, true)
+    assert.equal(meta.seed, 42)
+    const summaryDir = readdirSync(join(project.outputDir, 'summary'))
+    assert.ok(summaryDir.some((f) => f.endsWith('.csv')))
+    assert.ok(readdirSync(join(project.outputDir, 'reports')).includes('benchmark_report.md'))
+    assert.match(io.out(), /Done: 12 requests, 12 succeeded \(100\.0%\)/)
+    assert.match(io.out(), /run-bench summarize /)
+  })
+
+  test('with fault injection the failures become outcomes and the run completes', async (t) => {
+    const project = createTempProject({
+      targets: `${SIM_TARGET}      error_rate: 0.5
+      faults: [http_429, http_500, error_event, drop]
+`,
+      workloads: `workloads:
+  - name: faulty
+    requests: 40
+    concurrency: 8
+    max_tokens: 8
+    prompt_type: short
+`,
+    })
+    t.after(project.remove)
+    const io = createFakeIo({ cwd: project.dir })
+    const code = await main(
+      ['run', '--config-dir', project.configDir, '--workload', 'faulty', '--output-dir', project.outputDir],
+      io,
+    )
+    assert.equal(code, 0, io.err() + io.out())
+    const { records } = readRecords(project.outputDir)
+    assert.equal(records.length, 40)
+    const outcomes = new Set(records.map((r) => `${r.outcome}:${r.http_status ?? '-'}`))
+    assert.ok(outcomes.has('ok:200'))
+    assert.ok(outcomes.has('http_error:429'))
+    assert.ok(outcomes.has('http_error:500'))
+    assert.ok(outcomes.has('stream_error:200'))
+    assert.ok([...outcomes].some((o) => o.startsWith('network_error')), [...outcomes].join(' '))
+    const rate = records.filter((r) => r.success).length / records.length
+    assert.ok(rate > 0.2 && rate < 0.8, `success rate ${rate}`)
+  })
+
+  test('a 200 req/s open-loop run sends within a few ms of its deadlines', async (t) => {
+    const project = createTempProject({
+      targets: `targets:
+  - name: sim
+    kind: sim
+    sim: { max_batch_size: 256, prefill_base_ms: 1, prefill_per_token_ms: 0, decode_base_ms: 1, decode_per_seq_ms: 0 }
+`,
+      workloads: `workloads:
+  - name: fast
+    duration: 1
+    rps: 200
+    concurrency: 64
+    max_tokens: 4
+    prompt_type: short
+`,
+    })
+    t.after(project.remove)
+    const io = createFakeIo({ cwd: project.dir })
+    assert.equal(
+      await main(['run', '--config-dir', project.configDir, '--workload', 'fast', '--output-dir', project.outputDir], io),
+      0,
+      io.err(),
+    )
+    const { records } = readRecords(project.outputDir)
+    assert.equal(records.length, 200)
+    const lateness = records.map((r) => r.sent_at_ms - (r.scheduled_at_ms ?? 0)).sort((a, b) => a - b)
+    const p50 = lateness[Math.floor(lateness.length / 2)] ?? Number.NaN
+    const max = lateness[lateness.length - 1] ?? Number.NaN
+    t.diagnostic(`send lateness p50 ${p50.toFixed(3)} ms, max ${max.toFixed(3)} ms`)
+    assert.ok(p50 < 2, `p50 lateness ${p50}`)
+    assert.ok(max < 10, `max lateness ${max}`)
+    const scheduled = records.map((r) => r.scheduled_at_ms).sort((a, b) => (a ?? 0) - (b ?? 0))
+    assert.equal(scheduled[199], 995)
+  })
+})
