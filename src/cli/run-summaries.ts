@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { readRawRecords } from '../run/read-raw-records.js'
-import { createSummaryAccumulator } from '../stats/summarize.js'
+import { createSummaryAccumulator, type SummaryInfo } from '../stats/summarize.js'
 import type { RunMeta, Summary } from '../types.js'
 
 export interface RunOnDisk {
@@ -48,9 +48,14 @@ export async function summarizeRun(
     firstModel ??= record.model
     accumulator.add(record)
   })
+  return { summary: accumulator.finish(summaryInfoOf(run, firstModel)), skipped: report.skipped }
+}
+
+/** Names and offered load of a run: from its meta, else from its records and file name. */
+export function summaryInfoOf(run: RunOnDisk, firstModel: string | null): SummaryInfo {
   const plan = run.meta?.plan
   const nameParts = parseRunId(run.runId)
-  const summary = accumulator.finish({
+  return {
     runId: run.runId,
     target: plan?.target.name ?? nameParts.target,
     model: plan?.model.fullName ?? firstModel ?? nameParts.model,
@@ -59,8 +64,7 @@ export async function summarizeRun(
     offeredRps: plan?.workload.rps ?? null,
     concurrency: plan?.workload.concurrency ?? 0,
     clientHealth: run.meta?.clientHealth ?? null,
-  })
-  return { summary, skipped: report.skipped }
+  }
 }
 
 /** bench_<target>_<model>_<workload>_<YYYYMMDD>_<HHMMSS>: best effort for files without meta. */

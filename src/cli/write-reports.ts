@@ -1,9 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { renderMarkdownReport } from '../report/markdown.js'
+import { OutputError } from '../errors.js'
+import { allCharts, reportCharts } from '../report/charts.js'
+import { renderHtmlReport } from '../report/html.js'
+import { type GroupKey, renderMarkdownReport } from '../report/markdown.js'
+import { findChromium, renderPdf } from '../report/pdf.js'
+import { readRawRecords } from '../run/read-raw-records.js'
+import { createSummaryAccumulator } from '../stats/summarize.js'
+import { createTimeSeriesAccumulator, type RunTimeSeries } from '../stats/time-series.js'
 import type { Summary } from '../types.js'
 import type { Io } from './io.js'
-import { listRuns, type RunOnDisk, summarizeRun } from './run-summaries.js'
+import { listRuns, type RunOnDisk, summaryInfoOf } from './run-summaries.js'
 
 export type ReportFormat = 'md' | 'html' | 'png' | 'pdf'
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'html', 'png', 'pdf']
@@ -14,63 +21,132 @@ export interface WriteReportsOptions {
   io: Io
   /** Runs to report on; default every run under <outputDir>/raw. */
   runs?: RunOnDisk[]
+  groupBy?: GroupKey
   toolVersion?: string
 }
 
 /**
- * Writes <outputDir>/reports/benchmark_report.md (and the other asked formats) over the
- * given runs and returns the files written. A run's summary comes from its
- * summary/<run>.json when the run wrote one, else from its raw file.
+ * Writes <outputDir>/reports/benchmark_report.{md,html,pdf} and charts/*.png over the given
+ * runs and returns the files written. Markdown alone needs only summaries (from
+ * summary/<run>.json when a run wrote one); the visual formats also need each run's time
+ * series, built in the same single streaming pass over its raw file, so a million-record
+ * run is read once and never held in memory.
  */
 export async function writeReports(options: WriteReportsOptions): Promise<string[]> {
   const runs = options.runs ?? listRuns(options.outputDir)
+  const visual = options.formats.some((f) => f !== 'md')
   const summaries: Summary[] = []
-  for (const run of runs) summaries.push(await loadSummary(options.outputDir, run))
+  const series: Record<string, RunTimeSeries> = {}
+  for (const run of runs) {
+    const cached = visual ? null : readCachedSummary(options.outputDir, run)
+    if (cached !== null) {
+      summaries.push(cached)
+      continue
+    }
+    const accumulator = createSummaryAccumulator()
+    const timeline = createTimeSeriesAccumulator()
+    let firstModel: string | null = null
+    const read = await readRawRecords(run.rawPath, (record) => {
+      firstModel ??= record.model
+      accumulator.add(record)
+      if (visual) timeline.add(record)
+    })
+    for (const skip of read.skipped) {
+      options.io.stderr.write(`Warning: ${run.rawPath}:${skip.line}: skipped, ${skip.reason}\n`)
+    }
+    summaries.push(accumulator.finish(summaryInfoOf(run, firstModel)))
+    if (visual) series[run.runId] = timeline.finish()
+  }
+
   const reportsDir = join(options.outputDir, 'reports')
   mkdirSync(reportsDir, { recursive: true })
   const written: string[] = []
   const generatedAt = new Date().toISOString()
   const toolVersion = options.toolVersion ?? runs.find((run) => run.meta)?.meta?.toolVersion ?? 'unknown'
-  const runConfigs = Object.fromEntries(
-    runs.flatMap((run) => {
-      const plan = run.meta?.plan
-      if (plan === undefined) return []
-      const w = plan.workload
-      return [
-        [
-          run.runId,
-          {
-            target: plan.target.name,
-            model: plan.model.fullName,
-            workload: w.name,
-            rps: w.rps ?? null,
-            concurrency: w.concurrency,
-            durationSec: w.durationSec ?? null,
-            maxTokens: w.maxTokens,
-            temperature: w.temperature,
-            promptType: w.promptFile ?? w.promptType,
-            seed: plan.seed,
-          },
-        ],
-      ]
-    }),
-  )
+  const runConfigs = runConfigsOf(runs)
+  const charts = visual ? allCharts(reportCharts(summaries, series)) : []
+
+  const chartImages: Array<{ title: string; file: string }> = []
+  if (options.formats.includes('png')) {
+    const { renderChartPng } = await loadPngRenderer()
+    const chartsDir = join(reportsDir, 'charts')
+    mkdirSync(chartsDir, { recursive: true })
+    for (const chart of charts) {
+      const file = join(chartsDir, `${chart.id}.png`)
+      writeFileSync(file, renderChartPng(chart))
+      written.push(file)
+      chartImages.push({ title: chart.title, file: `charts/${chart.id}.png` })
+    }
+  }
+  const markdown = renderMarkdownReport({
+    summaries,
+    generatedAt,
+    toolVersion,
+    runConfigs,
+    ...(options.groupBy === undefined ? {} : { groupBy: options.groupBy }),
+    chartImages,
+  })
   if (options.formats.includes('md')) {
     const path = join(reportsDir, 'benchmark_report.md')
-    writeFileSync(path, renderMarkdownReport({ summaries, generatedAt, toolVersion, runConfigs }))
+    writeFileSync(path, markdown)
+    written.unshift(path)
+  }
+  if (options.formats.includes('html') || options.formats.includes('pdf')) {
+    const path = join(reportsDir, 'benchmark_report.html')
+    writeFileSync(path, renderHtmlReport({ summaries, series, generatedAt, toolVersion, runConfigs }))
     written.push(path)
+    if (options.formats.includes('pdf')) {
+      const pdfPath = join(reportsDir, 'benchmark_report.pdf')
+      await renderPdf(path, pdfPath, findChromium(options.io.env))
+      written.push(pdfPath)
+    }
   }
   return written
 }
 
-async function loadSummary(outputDir: string, run: RunOnDisk): Promise<Summary> {
-  const cached = join(outputDir, 'summary', `${run.runId}.json`)
-  if (existsSync(cached)) {
-    try {
-      return JSON.parse(readFileSync(cached, 'utf8')) as Summary
-    } catch {
-      // Fall through: an unreadable cache is rebuilt from the raw file.
-    }
+/** The PNG renderer needs a native module; load it only when PNGs are asked for. */
+async function loadPngRenderer(): Promise<typeof import('../report/png.js')> {
+  try {
+    return await import('../report/png.js')
+  } catch (error) {
+    throw new OutputError(`PNG charts are unavailable on this machine: ${(error as Error).message}`, {
+      hint: 'the PNG renderer (@resvg/resvg-js) has no build for this platform; use --format md,html',
+      cause: error,
+    })
   }
-  return (await summarizeRun(run)).summary
+}
+
+function readCachedSummary(outputDir: string, run: RunOnDisk): Summary | null {
+  const cached = join(outputDir, 'summary', `${run.runId}.json`)
+  if (!existsSync(cached)) return null
+  try {
+    return JSON.parse(readFileSync(cached, 'utf8')) as Summary
+  } catch {
+    // An unreadable cache is rebuilt from the raw file.
+    return null
+  }
+}
+
+function runConfigsOf(runs: RunOnDisk[]) {
+  return Object.fromEntries(
+    runs.flatMap((run) => {
+      const plan = run.meta?.plan
+      if (plan === undefined) return []
+      const w = plan.workload
+      const config = {
+        target: plan.target.name,
+        model: plan.model.fullName,
+        workload: w.name,
+        rps: w.rps ?? null,
+        concurrency: w.concurrency,
+        durationSec: w.durationSec ?? null,
+        maxTokens: w.maxTokens,
+        temperature: w.temperature,
+        promptType: w.promptFile ?? w.promptType,
+        seed: plan.seed,
+        toolVersion: run.meta?.toolVersion ?? null,
+      }
+      return [[run.runId, config]]
+    }),
+  )
 }

@@ -309,8 +309,12 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
       return
     }
     // No [DONE]: a close after a finish_reason is a clean end (llama.cpp, TGI); else truncated.
-    if (this.finishReason !== null) this.endStream(now)
-    else this.finish('stream_error', now, 'Stream ended without [DONE]')
+    if (this.finishReason !== null) {
+      this.endStream(now)
+    } else {
+      this.finish('stream_error', now, 'Stream ended without [DONE]')
+      this.settle()
+    }
   }
 
   onError(error: Error): void {
@@ -352,6 +356,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     } else {
       this.finish('network_error', now, networkErrorMessage(error))
     }
+    this.settle()
   }
 
   // ── stream events ──

@@ -26,6 +26,18 @@ export interface MarkdownReportInput {
   toolVersion: string
   /** Keyed by Summary.runId; runs without an entry show what their summary knows. */
   runConfigs?: Record<string, RunConfig>
+  /** Which comparison leads (the others follow); default workload, model, target. */
+  groupBy?: GroupKey
+  /** PNG charts written next to the report, linked by their relative path. */
+  chartImages?: Array<{ title: string; file: string }>
+}
+
+export type GroupKey = 'workload' | 'model' | 'target'
+
+const GROUPINGS: Record<GroupKey, { key: (s: Summary) => string; label: (s: Summary) => string }> = {
+  workload: { key: (s) => s.workload, label: (s) => `${s.model} @ ${s.target}` },
+  model: { key: (s) => s.model, label: (s) => `${s.target} · ${s.workload}` },
+  target: { key: (s) => s.target, label: (s) => `${s.model} · ${s.workload}` },
 }
 
 const DASH = '-'
@@ -59,30 +71,14 @@ export function renderMarkdownReport(input: MarkdownReportInput): string {
   }
   parts.push('## Runs')
   for (const summary of summaries) parts.push(...runSection(summary))
-  parts.push(
-    ...comparisonSection(
-      'workload',
-      summaries,
-      (s) => s.workload,
-      (s) => `${s.model} @ ${s.target}`,
-    ),
-  )
-  parts.push(
-    ...comparisonSection(
-      'model',
-      summaries,
-      (s) => s.model,
-      (s) => `${s.target} · ${s.workload}`,
-    ),
-  )
-  parts.push(
-    ...comparisonSection(
-      'target',
-      summaries,
-      (s) => s.target,
-      (s) => `${s.model} · ${s.workload}`,
-    ),
-  )
+  const lead = input.groupBy ?? 'workload'
+  const order: GroupKey[] = [lead, ...(['workload', 'model', 'target'] as const).filter((k) => k !== lead)]
+  for (const group of order) {
+    parts.push(...comparisonSection(group, summaries, GROUPINGS[group].key, GROUPINGS[group].label))
+  }
+  if (input.chartImages !== undefined && input.chartImages.length > 0) {
+    parts.push('## Charts', input.chartImages.map((c) => `![${escapeCell(c.title)}](${c.file})`).join('\n\n'))
+  }
   parts.push(...errorSection(summaries))
   parts.push(...configurationSection(summaries, input.runConfigs ?? {}))
   return `${parts.join('\n\n')}\n`

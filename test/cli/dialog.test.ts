@@ -1,13 +1,23 @@
 import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, test } from 'node:test'
 import { confirm, input, select } from '@inquirer/prompts'
 import { render } from '@inquirer/testing'
 import { type CustomField, parseCustomValue } from '../../src/cli/dialog/custom-workload.js'
-import { type DialogAnswer, type PromptFns, runDialog } from '../../src/cli/dialog/dialog.js'
+import {
+  type DialogAnswer,
+  type DiscoverModels,
+  type PromptFns,
+  runDialog,
+} from '../../src/cli/dialog/dialog.js'
+import { createDialogDiscovery } from '../../src/cli/dialog/dialog-discovery.js'
 import { localizeDescription } from '../../src/cli/dialog/dialog-messages.js'
 import { needsTerminalError, runInteractive } from '../../src/cli/dialog/run-interactive.js'
+import { settingsScreen } from '../../src/cli/dialog/settings-screen.js'
 import type { Lang } from '../../src/cli/lang.js'
 import type { LoadedConfig } from '../../src/config/load-config.js'
+import type { ResolvedRun } from '../../src/config/resolve-run.js'
 import { UsageError } from '../../src/errors.js'
 import type { Model } from '../../src/types.js'
 import { createFakeIo, type FakeIo } from '../support/fake-io.js'
@@ -142,7 +152,7 @@ function createDriver() {
   return { prompts, next }
 }
 
-function start(lang: Lang = 'en', extra: { discoverModels?: (target: unknown) => Promise<Model[]> } = {}) {
+function start(lang: Lang = 'en', extra: { discoverModels?: DiscoverModels } = {}) {
   const io = createFakeIo({ cwd: '/tmp', tty: true })
   const driver = createDriver()
   const dialog = runDialog({ config, lang, io, prompts: driver.prompts, outputDir: OUTPUT_DIR, ...extra })
@@ -439,23 +449,37 @@ describe('runDialog', () => {
     const asked: string[] = []
     const { io, dialog, next } = start('en', {
       discoverModels: async (target) => {
-        asked.push((target as { name: string }).name)
+        asked.push(target.name)
         return discovered
       },
     })
-    await answer(await next())
+    await answer(await next(), '2')
     const model = await next()
-    assert.deepEqual(asked, ['sim'])
+    assert.deepEqual(asked, ['vllm-local'])
     assert.match(
       model.getScreen(),
-      /1\. sim-llama-8b: Simulated Llama 8B\n {2}2\. qwen3-4b: Qwen3 4B \(light model\)\n {2}3\. served-only: hosted_vllm\/served\n/,
+      /1\. sim-llama-8b: Simulated Llama 8B\n {2}2\. qwen3-4b: Qwen3 4B \(light model\)\n {2}3\. llama-70b: Only on vLLM\n {2}4\. served-only: hosted_vllm\/served\n/,
     )
-    await answer(model, '3')
+    await answer(model, '4')
     await enterThrough(next, 2)
     const result = await dialog
     assert.equal(choiceOf(result).model, 'served-only')
     assert.equal(result?.resolved.model.fullName, 'served-only')
-    assert.match(io.out(), /🔎 Asking sim which models it serves\.\.\.\n/)
+    assert.match(io.out(), /🔎 Asking vllm-local which models it serves\.\.\.\n/)
+  })
+
+  test('the built-in simulator is not asked (it is not running yet)', async () => {
+    const asked: string[] = []
+    const { io, dialog, next } = start('en', {
+      discoverModels: async (target) => {
+        asked.push(target.name)
+        return []
+      },
+    })
+    await enterThrough(next, 4)
+    assert.equal(choiceOf(await dialog).model, 'sim-llama-8b')
+    assert.deepEqual(asked, [])
+    assert.doesNotMatch(io.out(), /🔎/)
   })
 
   test('a failing discovery is a one-line note and the configured models remain', async () => {
@@ -464,11 +488,11 @@ describe('runDialog', () => {
         throw new Error('GET http://127.0.0.1:9/v1/models: connection refused\n  at somewhere')
       },
     })
-    await answer(await next())
+    await answer(await next(), '2')
     const model = await next()
     assert.match(
       model.getScreen(),
-      /1\. sim-llama-8b: Simulated Llama 8B\n {2}2\. qwen3-4b: Qwen3 4B \(light model\)\n/,
+      /1\. sim-llama-8b: Simulated Llama 8B\n {2}2\. qwen3-4b: Qwen3 4B \(light model\)\n {2}3\. llama-70b: Only on vLLM\n\n/,
     )
     await answer(model)
     await enterThrough(next, 2)
@@ -481,6 +505,60 @@ describe('runDialog', () => {
         ),
       io.out(),
     )
+  })
+
+  test("createDialogDiscovery lists a real server's /v1/models, sending the key from api_key_env", async () => {
+    const seen: Array<string | undefined> = []
+    const server = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url} ${request.headers.authorization}`)
+      response.setHeader('content-type', 'application/json')
+      response.end(
+        JSON.stringify({
+          object: 'list',
+          data: [
+            { id: 'Qwen/Qwen3-4B', object: 'model' },
+            { id: 'mistral-7b', object: 'model', root: '/models/mistral-7b' },
+          ],
+        }),
+      )
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const withServer: LoadedConfig = {
+        ...config,
+        targets: config.targets.map((t) =>
+          t.name === 'vllm-local'
+            ? { ...t, baseUrl: `http://127.0.0.1:${port}/v1`, apiKeyEnv: 'VLLM_KEY' }
+            : t,
+        ),
+      }
+      const io = createFakeIo({ cwd: '/tmp', tty: true, env: { VLLM_KEY: 'sk-test' } })
+      const driver = createDriver()
+      const dialog = runDialog({
+        config: withServer,
+        lang: 'en',
+        io,
+        prompts: driver.prompts,
+        discoverModels: createDialogDiscovery(io.env),
+      })
+      dialog.catch(() => {})
+      await answer(await driver.next(dialog), '2')
+      const model = await driver.next(dialog)
+      // Qwen/Qwen3-4B is the served name of the configured qwen3-4b: listed once, as the alias.
+      assert.match(
+        model.getScreen(),
+        /1\. sim-llama-8b: Simulated Llama 8B\n {2}2\. qwen3-4b: Qwen3 4B \(light model\)\n {2}3\. llama-70b: Only on vLLM\n {2}4\. mistral-7b: \/models\/mistral-7b \(1 deployment\)\n/,
+      )
+      await answer(model, '4')
+      await answer(await driver.next(dialog))
+      await answer(await driver.next(dialog))
+      assert.equal(choiceOf(await dialog).model, 'mistral-7b')
+      assert.deepEqual(seen, ['GET /v1/models Bearer sk-test'])
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
 
@@ -607,5 +685,48 @@ describe('localizeDescription', () => {
       'hosted_vllm/qwen / openai/qwen',
     )
     assert.equal(localizeDescription('Qwen3 4B (small model)', 'ko'), 'Qwen3 4B (small model)')
+  })
+})
+
+describe('settingsScreen', () => {
+  const closedLoop = config.workloads[2]
+  const target = config.targets[1]
+  assert.ok(closedLoop && target)
+  const resolved: ResolvedRun = {
+    target,
+    model: {
+      name: 'llama-70b',
+      fullName: 'meta-llama/Llama-3.1-70B',
+      description: '',
+      source: 'models.yaml',
+    },
+    workload: closedLoop,
+    seed: 42,
+    timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1, totalMs: 1 },
+    outputDir: OUTPUT_DIR,
+    graceMs: 1,
+  }
+  test('a count-bound closed loop shows its requests and workers instead of a rate', () => {
+    assert.deepEqual(settingsScreen(resolved, null, 'en').slice(3, -1), [
+      '  Server: vllm-local - vLLM on this machine',
+      '  Model: meta-llama/Llama-3.1-70B',
+      '  Workload: closed-100 - Closed loop, 100 requests',
+      '    - Requests: 100',
+      '    - RPS: none (closed loop: 8 workers, each sends when its last request ends)',
+      '    - Concurrency: 8',
+      '    - Expected total requests: 100',
+      '    - Max tokens: 128',
+      '    - Temperature: 0.7',
+      '    - Prompt type: long',
+    ])
+  })
+  test('in Korean, with a duration of 90 s spelled out', () => {
+    const timed = { ...resolved, workload: { ...closedLoop, durationSec: 90 } }
+    assert.deepEqual(settingsScreen(timed, null, 'ko').slice(5, 9), [
+      '    - 시간: 90초 (1분 30초)',
+      '    - 요청 수: 100개',
+      '    - RPS: 없음 (폐쇄 루프: 워커 8개가 각자 이전 요청이 끝나면 다음 요청을 보냄)',
+      '    - 동시성: 8',
+    ])
   })
 })

@@ -7,10 +7,12 @@ import { type LitellmConfig, readLitellmConfig } from '../../src/config/litellm-
 import { ConfigError } from '../../src/errors.js'
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'litellm')
-const read = (file: string, env: Record<string, string | undefined> = {}) => readLitellmConfig(join(FIXTURES, file), env)
+const read = (file: string, env: Record<string, string | undefined> = {}) =>
+  readLitellmConfig(join(FIXTURES, file), env)
 
 /** [model group, deployment count] in order of first appearance. */
-const groupsOf = (config: LitellmConfig) => config.groups.map((group) => [group.modelName, group.deployments.length])
+const groupsOf = (config: LitellmConfig) =>
+  config.groups.map((group) => [group.modelName, group.deployments.length])
 
 const temps: string[] = []
 after(() => {
@@ -96,7 +98,10 @@ describe('real LiteLLM configs', () => {
         ['good-model', 1000],
       ],
     )
-    assert.equal(config.deployments.find((d) => d.modelName === 'gpt-4')?.apiKeyRef, 'os.environ/OPENAI_API_KEY')
+    assert.equal(
+      config.deployments.find((d) => d.modelName === 'gpt-4')?.apiKeyRef,
+      'os.environ/OPENAI_API_KEY',
+    )
     assert.deepEqual(config.aliases, [
       { alias: 'my-special-fake-model-alias-name', modelName: 'fake-openai-endpoint-3', hidden: false },
     ])
@@ -171,7 +176,10 @@ describe('real LiteLLM configs', () => {
     ])
     const openai = config.groups.find((group) => group.modelName === 'test_openai_models')
     assert.equal(openai?.deployments.filter((d) => typeof d.modelInfo.id === 'string').length, 10)
-    assert.equal(config.groups.find((group) => group.modelName === 'dall-e-2')?.deployments[0]?.providerModel, 'azure/')
+    assert.equal(
+      config.groups.find((group) => group.modelName === 'dall-e-2')?.deployments[0]?.providerModel,
+      'azure/',
+    )
     assert.deepEqual(config.deployments.find((d) => d.modelName === 'azure-embedding-model')?.modelInfo, {
       mode: 'embedding',
     })
@@ -197,7 +205,11 @@ describe('real LiteLLM configs', () => {
       read('model-config.yaml').deployments.map((d) => [d.modelName, d.providerModel, d.apiBase]),
       [
         ['gpt-4o', 'openai/gpt-4o', 'https://exampleopenaiendpoint-production.up.railway.app/'],
-        ['fake-anthropic-endpoint', 'anthropic/fake', 'https://exampleanthropicendpoint-production.up.railway.app/'],
+        [
+          'fake-anthropic-endpoint',
+          'anthropic/fake',
+          'https://exampleanthropicendpoint-production.up.railway.app/',
+        ],
       ],
     )
     assert.deepEqual(groupsOf(read('simple-config.yaml')), [['gpt-3.5-turbo', 1]])
@@ -233,7 +245,10 @@ describe('real LiteLLM configs', () => {
     const withoutEnv = read('health-check-test-config.yaml')
     assert.equal(withoutEnv.deployments[0]?.apiBase, null)
     assert.equal(withoutEnv.warnings.length, 2)
-    assert.match(withoutEnv.warnings[0] ?? '', /model_list\[0\]\.litellm_params\.api_base: environment variable AZURE_API_BASE is not set/)
+    assert.match(
+      withoutEnv.warnings[0] ?? '',
+      /model_list\[0\]\.litellm_params\.api_base: environment variable AZURE_API_BASE is not set/,
+    )
   })
 
   test('docs-configs-quick-start.yaml: a two-deployment group, rpm in litellm_params, catch-all', () => {
@@ -305,7 +320,10 @@ describe('include:', () => {
 
   test('two includes: model lists concatenated in order', () => {
     assert.deepEqual(
-      read('include/config_with_multiple_includes.yaml').deployments.map((d) => [d.modelName, d.providerModel]),
+      read('include/config_with_multiple_includes.yaml').deployments.map((d) => [
+        d.modelName,
+        d.providerModel,
+      ]),
       [
         ['included-model-1', 'gpt-4'],
         ['included-model-2', 'gpt-3.5-turbo'],
@@ -321,13 +339,18 @@ describe('include:', () => {
 
   test('a missing include is an error naming the path', () => {
     const error = configError(() => read('include/config_with_missing_include.yaml'))
-    assert.equal(error.message, `Included file not found: ${join(FIXTURES, 'include', 'non-existent-file.yaml')}`)
+    assert.equal(
+      error.message,
+      `Included file not found: ${join(FIXTURES, 'include', 'non-existent-file.yaml')}`,
+    )
   })
 
   test("parent entries come first; a nested include resolves against the top-level config's folder", () => {
     const dir = writeTemp({
-      'config.yaml': 'include: [sub/a.yaml]\nmodel_list:\n  - model_name: parent\n    litellm_params: { model: openai/p }\n',
-      'sub/a.yaml': 'include: [b.yaml]\nmodel_list:\n  - model_name: from-a\n    litellm_params: { model: openai/a }\n',
+      'config.yaml':
+        'include: [sub/a.yaml]\nmodel_list:\n  - model_name: parent\n    litellm_params: { model: openai/p }\n',
+      'sub/a.yaml':
+        'include: [b.yaml]\nmodel_list:\n  - model_name: from-a\n    litellm_params: { model: openai/a }\n',
       'b.yaml': 'model_list:\n  - model_name: from-b\n    litellm_params: { model: openai/b }\n',
     })
     assert.deepEqual(
@@ -338,14 +361,18 @@ describe('include:', () => {
 
   test('include must be a list', () => {
     const dir = writeTemp({ 'config.yaml': 'include: models.yaml\n' })
-    assert.match(configError(() => readLitellmConfig(join(dir, 'config.yaml'), {})).message, /'include' must be a list of file paths/)
+    assert.match(
+      configError(() => readLitellmConfig(join(dir, 'config.yaml'), {})).message,
+      /'include' must be a list of file paths/,
+    )
   })
 })
 
 describe('YAML dialect and references (inline cases)', () => {
   test('duplicate keys: the last one wins, as in PyYAML', () => {
     const dir = writeTemp({
-      'config.yaml': 'model_list:\n  - model_name: first\n    model_name: second\n    litellm_params:\n      model: openai/x\n      rpm: 1\n      rpm: 2\n',
+      'config.yaml':
+        'model_list:\n  - model_name: first\n    model_name: second\n    litellm_params:\n      model: openai/x\n      rpm: 1\n      rpm: 2\n',
     })
     const config = readLitellmConfig(join(dir, 'config.yaml'), {})
     assert.deepEqual(
@@ -401,7 +428,10 @@ describe('YAML dialect and references (inline cases)', () => {
     )
     assert.equal(config.warnings.length, 2)
     assert.match(config.warnings[0] ?? '', /model_list\[0\] has no model_name; skipped/)
-    assert.match(config.warnings[1] ?? '', /model_list\[1\] \(no-params\) has no litellm_params\.model; skipped/)
+    assert.match(
+      config.warnings[1] ?? '',
+      /model_list\[1\] \(no-params\) has no litellm_params\.model; skipped/,
+    )
   })
 
   test('a missing config file is a ConfigError', () => {

@@ -72,7 +72,14 @@ describe('shipped configs', () => {
 
   test('workloads: the original scenarios plus smoke, high-load-5min is the default', () => {
     assert.equal(config.defaultWorkload, 'high-load-5min')
-    const table = config.workloads.map((w) => [w.name, w.durationSec, w.rps, w.concurrency, w.maxTokens, w.promptType])
+    const table = config.workloads.map((w) => [
+      w.name,
+      w.durationSec,
+      w.rps,
+      w.concurrency,
+      w.maxTokens,
+      w.promptType,
+    ])
     assert.deepEqual(table, [
       ['high-load-5min', 300, 20, 50, 1024, 'medium'],
       ['low-load', 300, 1, 1, 512, 'medium'],
@@ -177,13 +184,22 @@ describe('defaults and conversion', () => {
   })
 
   test('full_name defaults to the name', () => {
-    const config = loadConfig({ configDir: writeConfigDir({ models: 'models:\n  - name: llama3.1:8b\n' }), env: {} })
-    assert.deepEqual(config.models[0], { name: 'llama3.1:8b', fullName: 'llama3.1:8b', description: '', source: 'models.yaml' })
+    const config = loadConfig({
+      configDir: writeConfigDir({ models: 'models:\n  - name: llama3.1:8b\n' }),
+      env: {},
+    })
+    assert.deepEqual(config.models[0], {
+      name: 'llama3.1:8b',
+      fullName: 'llama3.1:8b',
+      description: '',
+      source: 'models.yaml',
+    })
   })
 
   test('api_key_env naming an unset variable is not an error at load time', () => {
     const configDir = writeConfigDir({
-      targets: 'targets:\n  - name: p\n    base_url: http://127.0.0.1:4000\n    api_key_env: SURELY_UNSET_VAR\n',
+      targets:
+        'targets:\n  - name: p\n    base_url: http://127.0.0.1:4000\n    api_key_env: SURELY_UNSET_VAR\n',
     })
     assert.equal(loadConfig({ configDir, env: {} }).targets[0]?.apiKeyEnv, 'SURELY_UNSET_VAR')
   })
@@ -365,7 +381,12 @@ describe('package root', () => {
   })
 
   test('timeout defaults are described for --help', () => {
-    assert.deepEqual(DEFAULT_TIMEOUTS, { connectMs: 10_000, firstByteMs: 120_000, idleMs: 60_000, totalMs: 600_000 })
+    assert.deepEqual(DEFAULT_TIMEOUTS, {
+      connectMs: 10_000,
+      firstByteMs: 120_000,
+      idleMs: 60_000,
+      totalMs: 600_000,
+    })
     assert.equal(describeTimeoutDefaults(), 'connect 10 s, first byte 120 s, idle 60 s, total 600 s')
   })
 })

@@ -69,13 +69,21 @@ describe('defaults', () => {
     assert.equal(run.workload.concurrency, 50)
     assert.equal(run.workload.maxTokens, 1024)
     assert.equal(run.seed, 42)
-    assert.deepEqual(run.timeouts, { connectMs: 10_000, firstByteMs: 120_000, idleMs: 60_000, totalMs: 600_000 })
+    assert.deepEqual(run.timeouts, {
+      connectMs: 10_000,
+      firstByteMs: 120_000,
+      idleMs: 60_000,
+      totalMs: 600_000,
+    })
     assert.equal(run.outputDir, 'results')
     assert.equal(run.graceMs, 10_000)
   })
 
   test('a non-sim target defaults to the first model meant for it', () => {
-    assert.equal(resolveRun(shipped, { target: 'vllm-local' }, {}).model.fullName, 'Qwen/Qwen3-Coder-30B-A3B-Instruct')
+    assert.equal(
+      resolveRun(shipped, { target: 'vllm-local' }, {}).model.fullName,
+      'Qwen/Qwen3-Coder-30B-A3B-Instruct',
+    )
   })
 
   test('a sim target with its own model list defaults to the first of them', () => {
@@ -129,7 +137,11 @@ describe('precedence: defaults < YAML < BENCH_* env < flags', () => {
     assert.equal(run.timeouts.firstByteMs, 120_000)
     assert.equal(run.outputDir, 'out')
 
-    const flagged = resolveRun(layered, { target: 'first', model: 'alpha', seed: 3, timeoutSec: 5, outputDir: 'x' }, env)
+    const flagged = resolveRun(
+      layered,
+      { target: 'first', model: 'alpha', seed: 3, timeoutSec: 5, outputDir: 'x' },
+      env,
+    )
     assert.equal(flagged.target.name, 'first')
     assert.equal(flagged.model.name, 'alpha')
     assert.equal(flagged.seed, 3)
@@ -138,7 +150,10 @@ describe('precedence: defaults < YAML < BENCH_* env < flags', () => {
   })
 
   test('an empty BENCH_* variable counts as unset', () => {
-    assert.equal(resolveRun(layered, { workload: 'base' }, { BENCH_RPS: '', BENCH_TARGET: ' ' }).workload.rps, 5)
+    assert.equal(
+      resolveRun(layered, { workload: 'base' }, { BENCH_RPS: '', BENCH_TARGET: ' ' }).workload.rps,
+      5,
+    )
   })
 
   test('a prompt type above the YAML replaces its prompt file; a prompt file flag wins over both', () => {
@@ -180,7 +195,10 @@ describe('models by alias or full served name', () => {
       description: '',
       source: 'server',
     })
-    assert.equal(resolveRun(shipped, { target: 'ollama-local', model: 'llama3.1:8b' }, {}).model.fullName, 'llama3.1:8b')
+    assert.equal(
+      resolveRun(shipped, { target: 'ollama-local', model: 'llama3.1:8b' }, {}).model.fullName,
+      'llama3.1:8b',
+    )
   })
 
   test('a sim target serves any name', () => {
@@ -254,7 +272,11 @@ describe('api_key_env', () => {
           'Target "litellm-local" reads its API key from the environment variable LITELLM_MASTER_KEY, which is not set' &&
         /export LITELLM_MASTER_KEY=/.test(error.hint ?? ''),
     )
-    const run = resolveRun(shipped, { target: 'litellm-local', model: 'org/x' }, { LITELLM_MASTER_KEY: 'sk-1234' })
+    const run = resolveRun(
+      shipped,
+      { target: 'litellm-local', model: 'org/x' },
+      { LITELLM_MASTER_KEY: 'sk-1234' },
+    )
     assert.equal(run.target.apiKey, 'sk-1234')
     assert.equal(run.target.apiKeyEnv, 'LITELLM_MASTER_KEY')
   })

@@ -93,7 +93,8 @@ async function isHealthy(port: number): Promise<boolean> {
 async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return true
   const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)))
-  const timedOut = sleep(timeoutMs).then(() => false)
+  // Unreferenced so the pending timer does not hold the test process open after the child is gone.
+  const timedOut = sleep(timeoutMs, false, { ref: false })
   return Promise.race([exited, timedOut])
 }
 
@@ -131,7 +132,10 @@ export async function startLlamaServer(options: LlamaServerOptions = {}): Promis
   const child = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     // A build that still needed shared libraries ships them next to the binary.
-    env: { ...process.env, LD_LIBRARY_PATH: [dirname(bin), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') },
+    env: {
+      ...process.env,
+      LD_LIBRARY_PATH: [dirname(bin), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+    },
   })
   liveChildren.add(child)
   let log = ''
@@ -161,7 +165,8 @@ export async function startLlamaServer(options: LlamaServerOptions = {}): Promis
     const exited = child.exitCode !== null || child.signalCode !== null
     if (spawnError !== undefined || exited || performance.now() > deadline) {
       await close()
-      const why = spawnError?.message ?? (exited ? `exited with ${child.exitCode ?? child.signalCode}` : 'timed out')
+      const why =
+        spawnError?.message ?? (exited ? `exited with ${child.exitCode ?? child.signalCode}` : 'timed out')
       throw new Error(`llama-server on port ${port} did not get ready (${why}); log tail:\n${log}`)
     }
     await sleep(100)

@@ -27,7 +27,13 @@ export async function reportCommand(paths: string[], flags: ReportFlags, io: Io)
       hint: 'run a benchmark first: run-bench run --target sim --workload smoke',
     })
   }
-  const written = await writeReports({ outputDir, formats: formats as ReportFormat[], io, runs })
+  const written = await writeReports({
+    outputDir,
+    formats: formats as ReportFormat[],
+    io,
+    runs,
+    ...(flags.groupBy === undefined ? {} : { groupBy: flags.groupBy }),
+  })
   io.stdout.write(`Report over ${runs.length} run(s):\n`)
   for (const file of written) io.stdout.write(`  ${file}\n`)
   return EXIT_OK

@@ -8,11 +8,11 @@ import { type ResolvedRun, type RunChoice, resolveRun } from '../../config/resol
 import { ConfigError } from '../../errors.js'
 import { DEFAULT_SIM_OPTIONS } from '../../sim/options.js'
 import type { Model, PromptType, Target, Workload } from '../../types.js'
-import { expectedRequests } from '../../workload/arrivals.js'
 import type { Io } from '../io.js'
-import { formatCount, type Lang } from '../lang.js'
+import type { Lang } from '../lang.js'
 import { type CustomField, parseCustomValue } from './custom-workload.js'
 import { type DialogMessages, dialogMessages, localizeDescription } from './dialog-messages.js'
+import { RULE, settingsScreen } from './settings-screen.js'
 
 export interface PromptFns {
   select: typeof select
@@ -33,16 +33,14 @@ export interface DialogDeps {
   outputDir?: string
 }
 
-/** What the dialog settled on: the choice and the config it refers to (with any discovered models). */
+/** What the dialog settled on: the answers, and the run they resolve to (what the screen showed). */
 export interface DialogAnswer {
   choice: RunChoice
-  config: LoadedConfig
   resolved: ResolvedRun
 }
 
 type WorkloadMode = 'default' | 'predefined' | 'custom'
 
-const RULE = '='.repeat(60)
 /** The original dialog's custom-settings defaults when the default workload is a closed loop. */
 const FALLBACK_RPS = 20
 const FALLBACK_DURATION_SEC = 300
@@ -125,14 +123,14 @@ export async function runDialog(deps: DialogDeps): Promise<DialogAnswer | null> 
 
   const resolved = asCustom(resolveRun(config, choice, io.env), mode === 'custom')
   out()
-  for (const line of settingsLines(resolved, mode === 'custom' ? baseWorkload.name : null, deps.lang, msg))
-    out(line)
+  const customBase = mode === 'custom' ? baseWorkload.name : null
+  for (const line of settingsScreen(resolved, customBase, deps.lang)) out(line)
   out()
   const start = await prompts.confirm({ message: msg.confirmStart, default: true })
   if (!start) return null
   out()
   out(msg.starting)
-  return { choice, config, resolved }
+  return { choice, resolved }
 }
 
 async function askCustom(
@@ -233,44 +231,12 @@ function asCustom(resolved: ResolvedRun, custom: boolean): ResolvedRun {
   }
 }
 
-function settingsLines(
-  resolved: ResolvedRun,
-  customBase: string | null,
-  lang: Lang,
-  msg: DialogMessages,
-): string[] {
-  const { target, model, workload: w } = resolved
-  const lines = [
-    RULE,
-    msg.settingsTitle,
-    RULE,
-    msg.server(target.name, localizeDescription(target.description, lang)),
-    msg.model(model.fullName),
-    msg.workload(w.name, customBase === null ? describeWorkload(w, lang) : msg.customWorkload(customBase)),
-  ]
-  if (w.durationSec !== undefined) lines.push(msg.duration(String(w.durationSec), msg.minutes(w.durationSec)))
-  if (w.requests !== undefined) lines.push(msg.requests(formatCount(w.requests, lang)))
-  lines.push(w.rps === undefined ? msg.closedLoop(w.concurrency) : msg.rps(String(w.rps)))
-  lines.push(msg.concurrency(w.concurrency))
-  const expected = expectedRequests(w)
-  if (expected !== null) lines.push(msg.expectedTotal(formatCount(expected, lang)))
-  lines.push(msg.maxTokens(w.maxTokens), msg.temperature(w.temperature))
-  lines.push(w.promptFile === undefined ? msg.promptType(w.promptType) : msg.promptFile(w.promptFile))
-  lines.push(RULE)
-  return lines
-}
-
 /** A bundled workload's title in the UI language; else its own description, else its name. */
 function workloadTitle(workload: Workload, msg: DialogMessages, lang: Lang): string {
   return (
     msg.bundledWorkloadTitles[workload.name] ??
     (localizeDescription(workload.description, lang) || workload.name)
   )
-}
-
-/** The confirmation shows the workload's own words, as the original did. */
-function describeWorkload(workload: Workload, lang: Lang): string {
-  return localizeDescription(workload.description, lang) || workload.name
 }
 
 function labelled(name: string, description: string, lang: Lang): string {
