@@ -76,7 +76,7 @@ export interface Model {
   fullName: string
   description: string
   /** Where this entry came from. */
-  source: 'models.yaml' | 'proxy API' | 'config file' | 'server'
+  source: 'models.yaml' | 'proxy API' | 'config file' | 'server' | 'command line'
 }
 
 export interface Workload {

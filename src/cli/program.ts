@@ -45,7 +45,7 @@ export function addRunOptions<Args extends unknown[], Opts extends OptionValues>
       `whole-request timeout (default ${seconds(DEFAULT_TIMEOUTS.totalMs)}; also: connect ${seconds(DEFAULT_TIMEOUTS.connectMs)}, first byte ${seconds(DEFAULT_TIMEOUTS.firstByteMs)}, idle between chunks ${seconds(DEFAULT_TIMEOUTS.idleMs)})`,
       number,
     )
-    .option('--output-dir <dir>', 'where raw/, summary/ and reports/ go', 'results')
+    .option('--output-dir <dir>', 'where raw/, summary/ and reports/ go (default ./results)')
     .option('--config-dir <dir>', 'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)')
     .option('--tokenizer <path>', 'local tokenizer.json for counting tokens when the server sends no usage')
     .addOption(new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const))

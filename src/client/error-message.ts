@@ -60,7 +60,9 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('***')
   }
-  return out.replace(/\b(sk-[A-Za-z0-9_-]{2})[A-Za-z0-9_-]{6,}/g, '$1***').replace(/(Bearer\s+)\S+/gi, '$1***')
+  return out
+    .replace(/\b(sk-[A-Za-z0-9_-]{2})[A-Za-z0-9_-]{6,}/g, '$1***')
+    .replace(/(Bearer\s+)\S+/gi, '$1***')
 }
 
 /** `CODE: message` for a network error (errno or undici code), e.g. "ECONNREFUSED: connect …". */

@@ -6,7 +6,13 @@ import type { Dispatcher } from 'undici'
 import type { ApiKind, Outcome, Prompt, RequestRecord, TimeoutKind, Timeouts } from '../types.js'
 import { clip, errorCode, httpErrorBodyMessage, networkErrorMessage, redactSecrets } from './error-message.js'
 import { isClosingPool, timerMs } from './pool.js'
-import { type ChunkReader, type ChunkUsage, createChunkReader, errorText, isTokenBearing } from './read-chunk.js'
+import {
+  type ChunkReader,
+  type ChunkUsage,
+  createChunkReader,
+  errorText,
+  isTokenBearing,
+} from './read-chunk.js'
 import { expectSocket } from './socket-reuse.js'
 import { createSseParser, type SseEvent, type SseParser } from './sse-parser.js'
 
@@ -96,7 +102,8 @@ function routeFor(ctx: ClientContext): Route {
   for (const [name, value] of Object.entries(ctx.headers)) {
     const lower = name.toLowerCase()
     if (lower === 'authorization') secrets.push(value.replace(/^\s*(Bearer|Basic)\s+/i, '').trim())
-    else if (lower === 'x-api-key' || lower === 'api-key' || lower === 'x-litellm-api-key') secrets.push(value.trim())
+    else if (lower === 'x-api-key' || lower === 'api-key' || lower === 'x-litellm-api-key')
+      secrets.push(value.trim())
   }
   route = {
     origin: url.origin,
@@ -176,7 +183,10 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   private retryAfterS: number | null = null
 
   private abortDispatch: ((error?: Error) => void) | null = null
-  private totalTimer: NodeJS.Timeout | null = null
+  /** One timer per request for the first_byte, idle and total deadlines (see armWatchdog). */
+  private watchdog: NodeJS.Timeout | null = null
+  private watchdogAt = Number.POSITIVE_INFINITY
+  private lastByteAt = 0
   private lingerTimer: NodeJS.Timeout | null = null
   /** Set once the outcome is known; undici callbacks after that are ignored. */
   private record: RequestRecord | null = null
@@ -195,6 +205,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     if (this.ctx.signal.aborted) {
       this.sentAt = performance.now()
       this.finish('aborted', this.sentAt, abortMessage(this.ctx.signal.reason))
+      this.settle()
       return
     }
     track(this.ctx.signal, this)
@@ -202,7 +213,6 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   }
 
   private dispatch(): void {
-    const { timeouts } = this.ctx
     const body = buildRequestBody(this.spec)
     const options: Dispatcher.DispatchOptions = {
       origin: this.route.origin,
@@ -210,13 +220,14 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
       method: 'POST',
       headers: this.route.headers,
       body,
-      headersTimeout: timerMs(timeouts.firstByteMs),
-      bodyTimeout: timerMs(timeouts.idleMs),
+      // undici's own header/body timers tick in steps of up to a second; the watchdog
+      // below keeps these deadlines to the millisecond, so they are off here.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     }
     if (isClosingPool(this.ctx.dispatcher)) options.reset = true
-    const totalMs = timerMs(timeouts.totalMs)
     this.sentAt = performance.now()
-    if (totalMs > 0) this.totalTimer = setTimeout(() => this.onTotalTimeout(), totalMs)
+    this.armWatchdog(this.sentAt)
     this.ctx.dispatcher.dispatch(options, this)
   }
 
@@ -232,13 +243,17 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   }
 
   onResponseStarted(): void {
-    if (this.ttfbAt === null) this.ttfbAt = performance.now()
+    if (this.ttfbAt === null) {
+      this.ttfbAt = performance.now()
+      this.lastByteAt = this.ttfbAt
+    }
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, _statusText: string): boolean {
     if (this.record !== null) return true
     const now = performance.now()
     if (this.ttfbAt === null) this.ttfbAt = now
+    this.lastByteAt = now
     if (statusCode < 200) return true // 1xx: the real response follows
     this.status = statusCode
     let contentType: string | null = null
@@ -257,6 +272,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     }
     if (statusCode >= 300) {
       this.mode = 'error-body'
+      this.rearmForBody(now)
       if (retryAfter !== null) this.retryAfterS = parseRetryAfter(retryAfter)
       return true
     }
@@ -265,6 +281,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
       return true
     }
     this.mode = 'sse'
+    this.rearmForBody(now)
     this.reader = createChunkReader()
     this.parser = createSseParser((event) => this.onEvent(event))
     return true
@@ -273,6 +290,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   onData(chunk: Buffer): boolean {
     if (this.record !== null) return true
     this.nowMs = performance.now()
+    this.lastByteAt = this.nowMs
     if (this.mode === 'sse') {
       try {
         this.parser?.push(chunk)
@@ -333,7 +351,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
       RETRYABLE_CODES.has(code)
     ) {
       this.retries = 1
-      this.clearTotalTimer()
+      this.clearWatchdog()
       this.resetAttempt()
       try {
         this.dispatch()
@@ -436,10 +454,49 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
 
   // ── endings ──
 
-  private onTotalTimeout(): void {
-    this.totalTimer = null
+  /**
+   * Arms the request's single timer for its nearest deadline: total (sent + totalMs), first
+   * byte (sent + firstByteMs, until the response headers) and idle (last byte + idleMs, once
+   * streaming). It is not moved on every chunk: when it fires early because bytes came
+   * since, it re-arms for the remainder, so a healthy stream costs one timer in all.
+   */
+  private armWatchdog(now: number): void {
+    const { firstByteMs, idleMs, totalMs } = this.ctx.timeouts
+    let deadline = Number.POSITIVE_INFINITY
+    if (timerMs(totalMs) > 0) deadline = this.sentAt + totalMs
+    if (this.mode === 'headers') {
+      if (timerMs(firstByteMs) > 0) deadline = Math.min(deadline, this.sentAt + firstByteMs)
+    } else if (timerMs(idleMs) > 0) {
+      deadline = Math.min(deadline, this.lastByteAt + idleMs)
+    }
+    this.watchdogAt = deadline
+    if (deadline === Number.POSITIVE_INFINITY) return
+    this.watchdog = setTimeout(() => this.onWatchdog(), Math.max(1, Math.ceil(deadline - now)))
+  }
+
+  /** Headers are in: from now on the idle deadline applies, which may be the nearer one. */
+  private rearmForBody(now: number): void {
+    const idleMs = timerMs(this.ctx.timeouts.idleMs)
+    if (idleMs > 0 && now + idleMs < this.watchdogAt) {
+      this.clearWatchdog()
+      this.armWatchdog(now)
+    }
+  }
+
+  private onWatchdog(): void {
+    this.watchdog = null
     if (this.record !== null) return
-    this.fail('timeout', performance.now(), `Request exceeded ${this.ctx.timeouts.totalMs} ms`, 'total')
+    const now = performance.now()
+    const { firstByteMs, idleMs, totalMs } = this.ctx.timeouts
+    if (timerMs(totalMs) > 0 && now - this.sentAt >= totalMs) {
+      this.fail('timeout', now, `Request exceeded ${totalMs} ms`, 'total')
+    } else if (this.mode === 'headers' && timerMs(firstByteMs) > 0 && now - this.sentAt >= firstByteMs) {
+      this.fail('timeout', now, `No response headers within ${firstByteMs} ms`, 'first_byte')
+    } else if (this.mode !== 'headers' && timerMs(idleMs) > 0 && now - this.lastByteAt >= idleMs) {
+      this.fail('timeout', now, `No data for ${idleMs} ms`, 'idle')
+    } else {
+      this.armWatchdog(now)
+    }
   }
 
   abortByUser(reason: unknown): void {
@@ -458,7 +515,8 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   failUnexpected(error: unknown): void {
     if (this.resolved) return
     const message = error instanceof Error ? error.message : String(error)
-    if (this.record === null) this.finish('network_error', performance.now(), `Client error: ${clip(message)}`)
+    if (this.record === null)
+      this.finish('network_error', performance.now(), `Client error: ${clip(message)}`)
     this.abortRequest()
     this.settle()
   }
@@ -476,11 +534,12 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     if (abort !== null) abort(new Error('request ended by the client'))
   }
 
-  private clearTotalTimer(): void {
-    if (this.totalTimer !== null) {
-      clearTimeout(this.totalTimer)
-      this.totalTimer = null
+  private clearWatchdog(): void {
+    if (this.watchdog !== null) {
+      clearTimeout(this.watchdog)
+      this.watchdog = null
     }
+    this.watchdogAt = Number.POSITIVE_INFINITY
   }
 
   private resetAttempt(): void {
@@ -496,7 +555,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   private settle(): void {
     if (this.resolved || this.record === null) return
     this.resolved = true
-    this.clearTotalTimer()
+    this.clearWatchdog()
     if (this.lingerTimer !== null) {
       clearTimeout(this.lingerTimer)
       this.lingerTimer = null
@@ -506,7 +565,12 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   }
 
   /** Builds the record; the time of `now` is the request's end. */
-  private finish(outcome: Outcome, now: number, error: string | null, timeoutKind: TimeoutKind | null = null): void {
+  private finish(
+    outcome: Outcome,
+    now: number,
+    error: string | null,
+    timeoutKind: TimeoutKind | null = null,
+  ): void {
     if (this.record !== null) return
     const { spec, ctx } = this
     const sentAtMs = this.sentAt - ctx.runStartMs
@@ -529,7 +593,10 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
 
     const ttftMs = since(this.ttftAt)
     const e2eMs = ok ? now - this.sentAt : null
-    const tpotMs = ok && ttftMs !== null && e2eMs !== null && outputTokens > 1 ? (e2eMs - ttftMs) / (outputTokens - 1) : null
+    const tpotMs =
+      ok && ttftMs !== null && e2eMs !== null && outputTokens > 1
+        ? (e2eMs - ttftMs) / (outputTokens - 1)
+        : null
     const scheduled = spec.scheduledAtMs
 
     this.record = {

@@ -46,7 +46,8 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
     if (atStreamStart) {
       atStreamStart = false
       // A UTF-8 byte order mark may open the stream; it is not part of the first field name.
-      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3
+      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf)
+        start += 3
     }
     if (start === end) {
       dispatch()
@@ -94,7 +95,9 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
   return {
     push(chunk: Uint8Array): void {
       if (ended || chunk.length === 0) return
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+      const buf = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
       const length = buf.length
       let pos = 0
       if (skipLf) {
@@ -119,6 +122,11 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
         } else if (lf !== -1) {
           endLine(buf, pos, lf)
           pos = lf + 1
+          // Most events end "…\n\n": take the blank line without another search.
+          if (buf[pos] === LF) {
+            dispatch()
+            pos++
+          }
         } else {
           break
         }

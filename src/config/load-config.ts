@@ -7,16 +7,14 @@ import { join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { ConfigError } from '../errors.js'
 import type { Model, SimOptions, Target, Workload } from '../types.js'
+import { checkModels, checkTargets, checkWorkloads, type RawFile, rawItems } from './config-checks.js'
 import { DEFAULT_DURATION_SEC, DEFAULT_WORKLOAD_NAME, WORKLOAD_FIELD_DEFAULTS } from './defaults.js'
-import { didYouMean } from './did-you-mean.js'
 import { findPackageRoot } from './package-root.js'
 import { displayPath, formatProblems, type Problem } from './problems.js'
 import {
-  FIELD_FIXES,
   type ModelEntry,
   type ModelsFile,
   modelsFileSchema,
-  TARGET_KINDS,
   type TargetEntry,
   type TargetsFile,
   targetsFileSchema,
@@ -25,7 +23,7 @@ import {
   workloadsFileSchema,
 } from './schemas.js'
 import { parseYamlText } from './yaml-text.js'
-import { issuesToProblems, subjectOf } from './zod-problems.js'
+import { issuesToProblems } from './zod-problems.js'
 
 /** A models.yaml entry: a Model plus the targets it is meant for (absent = every target). */
 export interface ConfigModel extends Model {
@@ -49,9 +47,6 @@ export const CONFIG_FILES = {
   workloads: 'workloads.yaml',
 } as const
 
-/** `empty`: the file exists and parsed, but holds no document (blank or comments only). */
-type RawFile = { path: string; display: string; value: unknown; read: boolean; empty: boolean }
-
 function readRawFile(configDir: string, fileName: string, required: boolean, problems: Problem[]): RawFile {
   const path = resolve(configDir, fileName)
   const display = displayPath(path)
@@ -73,131 +68,11 @@ function readRawFile(configDir: string, fileName: string, required: boolean, pro
   return { path, display, value: parsed.value, read: true, empty: parsed.value == null }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** The list under `key`, as raw records (non-maps are reported by the schema). */
-function rawItems(file: RawFile, key: string): Array<{ index: number; item: Record<string, unknown> }> {
-  const list = isRecord(file.value) ? file.value[key] : undefined
-  if (!Array.isArray(list)) return []
-  return list.flatMap((item, index) => (isRecord(item) ? [{ index, item }] : []))
-}
-
 function validate<T>(schema: z.ZodType<T>, file: RawFile, problems: Problem[]): T | undefined {
   const result = schema.safeParse(file.value)
   if (result.success) return result.data
   problems.push(...issuesToProblems(result.error.issues, schema, file.value, file.display))
   return undefined
-}
-
-function checkDuplicateNames(file: RawFile, key: string, problems: Problem[]): void {
-  const seen = new Map<string, number>()
-  for (const { index, item } of rawItems(file, key)) {
-    if (typeof item.name !== 'string') continue
-    const first = seen.get(item.name)
-    if (first === undefined) seen.set(item.name, index)
-    else {
-      problems.push({
-        subject: `${file.display}: ${key}[${index}].name:`,
-        message: `duplicate name, already used by ${key}[${first}]`,
-        got: item.name,
-        fix: 'give every entry its own name',
-      })
-    }
-  }
-}
-
-function checkTargets(file: RawFile, problems: Problem[]): void {
-  checkDuplicateNames(file, 'targets', problems)
-  for (const { index, item } of rawItems(file, 'targets')) {
-    const at = (key: string) => subjectOf(file.display, file.value, ['targets', index, key])
-    const kind = item.kind ?? 'openai'
-    // An unknown kind is reported by the schema; rules that depend on the kind would only add noise.
-    if (!(TARGET_KINDS as readonly unknown[]).includes(kind)) continue
-    if (item.api_key !== undefined && item.api_key_env !== undefined) {
-      problems.push({
-        subject: at('api_key_env'),
-        message: 'cannot be set together with api_key',
-        fix: 'keep api_key_env (the key stays out of the file) and remove api_key',
-      })
-    }
-    if ((kind === 'openai' || kind === 'litellm') && item.base_url === undefined) {
-      problems.push({
-        subject: at('base_url'),
-        message: `is required for kind ${kind}`,
-        fix: FIELD_FIXES.base_url,
-      })
-    }
-    if (kind === 'sim' && item.base_url !== undefined) {
-      problems.push({
-        subject: at('base_url'),
-        message: 'is not used by kind sim (the simulator runs inside run-bench)',
-        got: item.base_url,
-        fix: 'remove base_url, or use kind: openai to point at a server started with `run-bench sim`',
-      })
-    }
-    if (kind !== 'sim' && item.sim !== undefined) {
-      problems.push({
-        subject: at('sim'),
-        message: 'only applies to kind sim',
-        fix: 'remove it or set kind: sim',
-      })
-    }
-  }
-}
-
-function checkModels(file: RawFile, targetNames: string[], problems: Problem[]): void {
-  checkDuplicateNames(file, 'models', problems)
-  if (targetNames.length === 0) return
-  for (const { index, item } of rawItems(file, 'models')) {
-    if (!Array.isArray(item.targets)) continue
-    item.targets.forEach((target: unknown, position) => {
-      if (typeof target !== 'string' || targetNames.includes(target)) return
-      const suggestion = didYouMean(target, targetNames)
-      problems.push({
-        subject: `${subjectOf(file.display, file.value, ['models', index, 'targets'])}`.replace(
-          /:$/,
-          `[${position}]:`,
-        ),
-        message: 'names no target in targets.yaml',
-        got: target,
-        fix:
-          suggestion === undefined
-            ? `known targets: ${targetNames.join(', ')}`
-            : `did you mean \`${suggestion}\`?`,
-      })
-    })
-  }
-}
-
-function checkWorkloads(file: RawFile, problems: Problem[]): void {
-  checkDuplicateNames(file, 'workloads', problems)
-  for (const { index, item } of rawItems(file, 'workloads')) {
-    if (item.duration === 0 && item.requests === undefined) {
-      problems.push({
-        subject: subjectOf(file.display, file.value, ['workloads', index, 'duration']),
-        message: 'must be > 0 when there is no requests bound',
-        got: 0,
-        fix: 'give the run length in seconds, or add requests: N for a count-bound run',
-      })
-    }
-  }
-  const names = rawItems(file, 'workloads').flatMap(({ item }) =>
-    typeof item.name === 'string' ? [item.name] : [],
-  )
-  const defaults = isRecord(file.value) ? file.value.defaults : undefined
-  const chosen = isRecord(defaults) ? defaults.default_workload : undefined
-  if (typeof chosen === 'string' && names.length > 0 && !names.includes(chosen)) {
-    const suggestion = didYouMean(chosen, names)
-    problems.push({
-      subject: `${file.display}: defaults.default_workload:`,
-      message: 'names no workload in this file',
-      got: chosen,
-      fix:
-        suggestion === undefined ? `known workloads: ${names.join(', ')}` : `did you mean \`${suggestion}\`?`,
-    })
-  }
 }
 
 function toSimOptions(sim: NonNullable<TargetEntry['sim']>): Partial<SimOptions> {

@@ -27,16 +27,21 @@ async function loadTokenizerJson(path: string): Promise<(text: string) => number
     source = await readFile(path, 'utf8')
   } catch (error) {
     const code = (error as { code?: unknown }).code
-    throw new ConfigError(`Cannot read tokenizer file ${path}${typeof code === 'string' ? ` (${code})` : ''}`, {
-      hint: 'pass the path of a HuggingFace tokenizer.json, e.g. --tokenizer ./models/qwen/tokenizer.json',
-      cause: error,
-    })
+    throw new ConfigError(
+      `Cannot read tokenizer file ${path}${typeof code === 'string' ? ` (${code})` : ''}`,
+      {
+        hint: 'pass the path of a HuggingFace tokenizer.json, e.g. --tokenizer ./models/qwen/tokenizer.json',
+        cause: error,
+      },
+    )
   }
   let tokenizerJson: unknown
   try {
     tokenizerJson = JSON.parse(source)
   } catch (error) {
-    throw new ConfigError(`Tokenizer file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error })
+    throw new ConfigError(`Tokenizer file ${path} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    })
   }
   // tokenizer_config.json next to it adds metadata (special tokens); optional.
   const config = await readOptionalJson(join(dirname(path), 'tokenizer_config.json'))
@@ -47,10 +52,13 @@ async function loadTokenizerJson(path: string): Promise<(text: string) => number
     tokenizer = new Tokenizer(tokenizerJson, config)
     tokenizer.encode('check', { add_special_tokens: false })
   } catch (error) {
-    throw new ConfigError(`Tokenizer file ${path} is not a usable HuggingFace tokenizer.json: ${(error as Error).message}`, {
-      hint: 'use the tokenizer.json published with the model (HuggingFace format)',
-      cause: error,
-    })
+    throw new ConfigError(
+      `Tokenizer file ${path} is not a usable HuggingFace tokenizer.json: ${(error as Error).message}`,
+      {
+        hint: 'use the tokenizer.json published with the model (HuggingFace format)',
+        cause: error,
+      },
+    )
   }
   // Output text only: no BOS/EOS or template tokens are added around it.
   return (text) => (text === '' ? 0 : tokenizer.encode(text, { add_special_tokens: false }).ids.length)

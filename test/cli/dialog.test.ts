@@ -722,7 +722,7 @@ describe('settingsScreen', () => {
   })
   test('in Korean, with a duration of 90 s spelled out', () => {
     const timed = { ...resolved, workload: { ...closedLoop, durationSec: 90 } }
-    assert.deepEqual(settingsScreen(timed, null, 'ko').slice(5, 9), [
+    assert.deepEqual(settingsScreen(timed, null, 'ko').slice(6, 10), [
       '    - 시간: 90초 (1분 30초)',
       '    - 요청 수: 100개',
       '    - RPS: 없음 (폐쇄 루프: 워커 8개가 각자 이전 요청이 끝나면 다음 요청을 보냄)',

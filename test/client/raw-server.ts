@@ -81,8 +81,8 @@ export function sseHead(extraHeaders = ''): string {
 }
 
 /** One HTTP chunk holding the given bytes. */
-export function httpChunk(text: string): Buffer {
-  const body = Buffer.from(text, 'utf8')
+export function httpChunk(text: string | Buffer): Buffer {
+  const body = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
   return Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n')])
 }
 
@@ -122,7 +122,11 @@ export function finishChunk(reason = 'stop'): unknown {
   }
 }
 
-export function usageChunk(promptTokens: number, completionTokens: number, reasoningTokens?: number): unknown {
+export function usageChunk(
+  promptTokens: number,
+  completionTokens: number,
+  reasoningTokens?: number,
+): unknown {
   const usage: Record<string, unknown> = {
     prompt_tokens: promptTokens,
     total_tokens: promptTokens + completionTokens,

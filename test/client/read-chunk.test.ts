@@ -28,7 +28,11 @@ function copy(facts: ChunkFacts): ChunkFacts {
 function assertFastEqualsReference(stream: string[], label: string): number {
   const reader = createChunkReader()
   stream.forEach((data, i) => {
-    assert.deepEqual(copy(reader.read(data)), readChunk(data), `${label}: payload ${i}: ${data.slice(0, 120)}`)
+    assert.deepEqual(
+      copy(reader.read(data)),
+      readChunk(data),
+      `${label}: payload ${i}: ${data.slice(0, 120)}`,
+    )
   })
   return reader.fastReads
 }
@@ -41,7 +45,10 @@ describe('readChunk on the recorded fixtures (hand-checked values)', () => {
   test('OpenAI include_usage: content, finish_reason, usage 17/10, role chunk is no token', () => {
     const stream = payloads('openai-gpt-4o-include-usage.sse')
     assert.equal(stream.length, 13)
-    assert.equal(sum(stream, (f) => f.answerText), '{"city":"San Francisco","units":"c"}')
+    assert.equal(
+      sum(stream, (f) => f.answerText),
+      '{"city":"San Francisco","units":"c"}',
+    )
     const facts = stream.map((data) => readChunk(data))
     assert.equal(isTokenBearing(facts[0] as ChunkFacts), false)
     assert.equal(facts.filter(isTokenBearing).length, 10)
@@ -71,7 +78,10 @@ describe('readChunk on the recorded fixtures (hand-checked values)', () => {
       stream.map((data) => isTokenBearing(readChunk(data))),
       [false, true, true, true],
     )
-    assert.equal(sum(stream, (f) => f.answerText), '我是阿里云')
+    assert.equal(
+      sum(stream, (f) => f.answerText),
+      '我是阿里云',
+    )
   })
 
   test('TGI chat: role repeated in every delta, usage 39/3 on a choices:[] chunk', () => {
@@ -124,10 +134,7 @@ describe('readChunk on the recorded fixtures (hand-checked values)', () => {
 
   test('a delta.images chunk carries no token', () => {
     const facts = payloads('litellm-docs-image-generation-chat.sse').map((data) => readChunk(data))
-    assert.deepEqual(
-      facts.map(isTokenBearing),
-      [false, true, false, false],
-    )
+    assert.deepEqual(facts.map(isTokenBearing), [false, true, false, false])
   })
 })
 
@@ -182,8 +189,8 @@ describe('fast path equals JSON.parse', () => {
       choices: [{ index: 0, delta: { content }, finish_reason: null }],
       usage: null,
     }),
-    'reasoning_content': (text) => ({ choices: [{ index: 0, delta: { reasoning_content: text } }] }),
-    'reasoning': (text) => ({ choices: [{ index: 0, delta: { reasoning: text, content: null } }] }),
+    reasoning_content: (text) => ({ choices: [{ index: 0, delta: { reasoning_content: text } }] }),
+    reasoning: (text) => ({ choices: [{ index: 0, delta: { reasoning: text, content: null } }] }),
     'completions text': (text) => ({
       object: 'text_completion',
       choices: [{ index: 0, text, logprobs: null, finish_reason: '' }],

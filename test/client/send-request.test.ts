@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, test } from 'node:test'
 import { buildRequestBody, sendRequest } from '../../src/client/send-request.js'
+import type { RequestRecord } from '../../src/types.js'
 import { chatSpec, type TestContext, testContext } from './client-context.js'
 import {
   contentChunk,
   finishChunk,
   httpChunk,
   LAST_CHUNK,
-  ROLE_CHUNK,
   type RawHandler,
   type RawServer,
+  ROLE_CHUNK,
   schedule,
   sseData,
   sseHead,
@@ -30,14 +32,20 @@ afterEach(async () => {
   server = null
 })
 
-async function serve(handler: RawHandler, options: Parameters<typeof testContext>[1] = {}): Promise<TestContext> {
+async function serve(
+  handler: RawHandler,
+  options: Parameters<typeof testContext>[1] = {},
+): Promise<TestContext> {
   server = await startRawServer(handler)
   ctx = testContext(server.baseUrl, options)
   return ctx
 }
 
 function near(actual: number | null, expected: number, tolerance = TOLERANCE_MS): void {
-  assert.ok(actual !== null && Math.abs(actual - expected) <= tolerance, `expected ${expected} ± ${tolerance}, got ${actual}`)
+  assert.ok(
+    actual !== null && Math.abs(actual - expected) <= tolerance,
+    `expected ${expected} ± ${tolerance}, got ${actual}`,
+  )
 }
 
 // When the server of the last request actually wrote each scheduled step (performance.now()).
@@ -47,7 +55,12 @@ let written: number[] = []
  * The client saw the event `sinceSentMs` after its send; the server wrote it at `writtenAt`.
  * Same process, same clock: the client's reading is the write plus loopback delivery.
  */
-function seenJustAfter(context: TestContext, sentAtMs: number, sinceSentMs: number | null, writtenAt: number | undefined): void {
+function seenJustAfter(
+  context: TestContext,
+  sentAtMs: number,
+  sinceSentMs: number | null,
+  writtenAt: number | undefined,
+): void {
   assert.ok(sinceSentMs !== null && writtenAt !== undefined)
   const delayMs = context.runStartMs + sentAtMs + sinceSentMs - writtenAt
   assert.ok(delayMs >= 0 && delayMs <= TOLERANCE_MS, `observed ${delayMs} ms after the write`)
@@ -72,9 +85,12 @@ function timedStream(tokens: string[], tail: unknown[]): RawHandler {
 
 describe('sendRequest measures a streamed chat response', () => {
   test('TTFT skips the role chunk; TPOT, ITL and tokens come from timing and usage', async () => {
-    const context = await serve(timedStream(['He', 'llo', ' wor', 'ld', '!'], [finishChunk(), usageChunk(12, 5)]), {
-      connections: 1,
-    })
+    const context = await serve(
+      timedStream(['He', 'llo', ' wor', 'ld', '!'], [finishChunk(), usageChunk(12, 5)]),
+      {
+        connections: 1,
+      },
+    )
     // Warm-up on the same connection: the first request of a process pays for connecting and JIT.
     await sendRequest(chatSpec(), context)
     const record = await sendRequest(chatSpec(), context)
@@ -164,10 +180,17 @@ describe('sendRequest measures a streamed chat response', () => {
   test('cumulative usage on every chunk spreads a gap over the tokens it carried', async () => {
     const context = await serve((_request, socket) => {
       const withUsage = (content: string, completion: number) =>
-        contentChunk(content, { usage: { prompt_tokens: 2, completion_tokens: completion, total_tokens: 2 + completion } })
+        contentChunk(content, {
+          usage: { prompt_tokens: 2, completion_tokens: completion, total_tokens: 2 + completion },
+        })
       written = schedule(socket, [
         [0, sseHead()],
-        [0, httpChunk(sseData({ ...ROLE_CHUNK, usage: { prompt_tokens: 2, completion_tokens: 0, total_tokens: 2 } }))],
+        [
+          0,
+          httpChunk(
+            sseData({ ...ROLE_CHUNK, usage: { prompt_tokens: 2, completion_tokens: 0, total_tokens: 2 } }),
+          ),
+        ],
         [20, httpChunk(sseData(withUsage('a', 1)))],
         [50, httpChunk(sseData(withUsage('bcd', 4)))],
         [60, httpChunk(sseData(withUsage('e', 5)) + sseData(finishChunk()) + sseData(usageChunk(2, 5)))],
@@ -193,7 +216,7 @@ describe('sendRequest measures a streamed chat response', () => {
       })
       socket.write(sseHead())
       socket.write(httpChunk(sseData(text(' Paris', null)) + sseData(text('.', 'length'))))
-      socket.write(httpChunk(sseData(usageChunk(5, 2)) + 'data: [DONE]\n\n'))
+      socket.write(httpChunk(`${sseData(usageChunk(5, 2))}data: [DONE]\n\n`))
       socket.write(LAST_CHUNK)
     })
     const record = await sendRequest(chatSpec({ api: 'completions' }), context)
@@ -244,10 +267,13 @@ describe('sendRequest measures a streamed chat response', () => {
   test('sends the OpenAI chat body, path and headers; keeps LiteLLM response headers', async () => {
     const context = await serve((_request, socket) => {
       socket.write(sseHead('x-litellm-model-id: dep-1234\r\nx-litellm-overhead-duration-ms: 3.25\r\n'))
-      socket.write(httpChunk(sseData(contentChunk('ok')) + sseData(finishChunk()) + 'data: [DONE]\n\n'))
+      socket.write(httpChunk(`${sseData(contentChunk('ok')) + sseData(finishChunk())}data: [DONE]\n\n`))
       socket.write(LAST_CHUNK)
     })
-    const record = await sendRequest(chatSpec({ ignoreEos: true, includeUsage: false, temperature: 0.7 }), context)
+    const record = await sendRequest(
+      chatSpec({ ignoreEos: true, includeUsage: false, temperature: 0.7 }),
+      context,
+    )
     const request = server?.requests[0]
     assert.equal(request?.method, 'POST')
     assert.equal(request?.path, '/v1/chat/completions')
@@ -277,7 +303,7 @@ describe('sendRequest measures a streamed chat response', () => {
   test('[DONE] while the server holds the response open: measured at [DONE], settled after a short linger', async () => {
     const context = await serve((_request, socket) => {
       socket.write(sseHead())
-      socket.write(httpChunk(sseData(contentChunk('a')) + sseData(finishChunk()) + 'data: [DONE]\n\n'))
+      socket.write(httpChunk(`${sseData(contentChunk('a')) + sseData(finishChunk())}data: [DONE]\n\n`))
       // no last chunk: the response never ends
     })
     const before = performance.now()
@@ -292,7 +318,7 @@ describe('sendRequest measures a streamed chat response', () => {
     const context = await serve(
       (_request, socket) => {
         socket.write(sseHead())
-        socket.write(httpChunk(sseData(contentChunk('a')) + sseData(finishChunk()) + 'data: [DONE]\n\n'))
+        socket.write(httpChunk(`${sseData(contentChunk('a')) + sseData(finishChunk())}data: [DONE]\n\n`))
         socket.write(LAST_CHUNK)
       },
       { keepalive: false },
@@ -310,7 +336,7 @@ describe('sendRequest measures a streamed chat response', () => {
     const context = await serve(
       (_request, socket) => {
         socket.write(sseHead())
-        socket.write(httpChunk(sseData(contentChunk('a')) + sseData(finishChunk()) + 'data: [DONE]\n\n'))
+        socket.write(httpChunk(`${sseData(contentChunk('a')) + sseData(finishChunk())}data: [DONE]\n\n`))
         socket.write(LAST_CHUNK)
       },
       { connections: 1 },
@@ -321,5 +347,71 @@ describe('sendRequest measures a streamed chat response', () => {
       server?.requests.map((r) => r.onConnection),
       [0, 1, 2],
     )
+  })
+
+  // Recorded streams replayed in 7-byte HTTP chunks: the whole path, fixture to record.
+  const replays: Array<[string, Partial<RequestRecord>]> = [
+    [
+      'openai-gpt-4o-include-usage.sse',
+      { outcome: 'ok', output_tokens: 10, input_tokens: 17, tokens_source: 'usage', finish_reason: 'stop' },
+    ],
+    [
+      'tgi-chat-include-usage.sse',
+      { outcome: 'ok', output_tokens: 3, input_tokens: 39, tokens_source: 'usage', finish_reason: 'stop' },
+    ],
+    [
+      'litellm-docs-image-generation-chat.sse',
+      {
+        outcome: 'ok',
+        output_tokens: 0,
+        input_tokens: null,
+        tokens_source: 'tokenizer',
+        finish_reason: 'stop',
+      },
+    ],
+    [
+      'vllm-qwen3-8b-stream-tail.sse',
+      { outcome: 'ok', output_tokens: 0, tokens_source: 'tokenizer', finish_reason: 'stop', error: null },
+    ],
+    [
+      'vllm-2024-role-chunk-without-content.sse',
+      {
+        outcome: 'stream_error',
+        output_tokens: 0,
+        tokens_source: 'tokenizer',
+        error: 'Stream ended without [DONE]',
+      },
+    ],
+  ]
+  for (const [name, expected] of replays) {
+    test(`replays ${name} split in 7-byte pieces`, async () => {
+      const wire = readFileSync(new URL(`../fixtures/sse/${name}`, import.meta.url))
+      const text: string[] = []
+      const context = await serve(
+        (_request, socket) => {
+          socket.write(sseHead())
+          for (let at = 0; at < wire.length; at += 7) socket.write(httpChunk(wire.subarray(at, at + 7)))
+          socket.write(LAST_CHUNK)
+        },
+        {
+          countTokens: (generated) => {
+            text.push(generated)
+            return 0
+          },
+        },
+      )
+      const record = await sendRequest(chatSpec(), context)
+      if (name.startsWith('vllm-qwen3')) assert.deepEqual(text, ['가요?'])
+      for (const [key, value] of Object.entries(expected)) {
+        assert.deepEqual(record[key as keyof RequestRecord], value, key)
+      }
+    })
+  }
+
+  test('a request undici refuses (bad header value) is a record, not a rejection', async () => {
+    const context = await serve(() => {}, { headers: { 'x-bad': 'a\nb' } })
+    const record = await sendRequest(chatSpec(), context)
+    assert.equal(record.outcome, 'network_error')
+    assert.match(record.error ?? '', /^UND_ERR_INVALID_ARG: /)
   })
 })

@@ -208,7 +208,11 @@ describe('createSseParser edge cases', () => {
   })
 
   test('invalid UTF-8 becomes U+FFFD and never throws', () => {
-    const wire = Buffer.concat([bytes('data: a'), Buffer.from([0xff, 0xc3, 0x28, 0xe2, 0x82]), bytes('b\n\n')])
+    const wire = Buffer.concat([
+      bytes('data: a'),
+      Buffer.from([0xff, 0xc3, 0x28, 0xe2, 0x82]),
+      bytes('b\n\n'),
+    ])
     const events = parse(byteByByte(wire))
     assert.equal(events.length, 1)
     assert.equal(events[0]?.data, 'a\uFFFD\uFFFD(\uFFFDb')

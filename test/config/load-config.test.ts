@@ -336,6 +336,18 @@ workloads:
     ])
   })
 
+  test('simulator decode times cannot both be 0', () => {
+    assert.deepEqual(
+      problemLines({
+        targets:
+          'targets:\n  - name: s\n    kind: sim\n    sim: { decode_base_ms: 0, decode_per_seq_ms: 0 }\n',
+      }),
+      [
+        'configs/targets.yaml: targets[s].sim: decode_base_ms and decode_per_seq_ms cannot both be 0 (a decode step cannot take no time) — set one of them above 0, e.g. decode_base_ms: 5',
+      ],
+    )
+  })
+
   test('models.yaml: targets naming an unknown target, duplicate names', () => {
     const lines = problemLines({
       models: 'models:\n  - name: m\n    targets: [locl]\n  - name: m\n    full_name: org/m\n',

@@ -47,7 +47,7 @@ export async function interactiveCommand(
           ? { kind: 'default' }
           : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) },
       )
-      const { exitCode } = await executeRun({ plan: buildPlan(resolved), lang, io, countTokens })
+      const { exitCode } = await executeRun({ plan: buildPlan(resolved, io.cwd), lang, io, countTokens })
       return exitCode
     },
   })

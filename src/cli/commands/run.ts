@@ -28,7 +28,7 @@ export interface RunFlags {
   ignoreEos?: true
   seed?: number
   timeout?: number
-  outputDir: string
+  outputDir?: string
   configDir?: string
   tokenizer?: string
   lang?: 'en' | 'ko'
@@ -59,12 +59,12 @@ export function choiceFromFlags(flags: RunFlags, io: Io): RunChoice {
   if (flags.ignoreEos !== undefined) choice.ignoreEos = true
   if (flags.seed !== undefined) choice.seed = flags.seed
   if (flags.timeout !== undefined) choice.timeoutSec = flags.timeout
-  choice.outputDir = resolve(io.cwd, flags.outputDir)
+  if (flags.outputDir !== undefined) choice.outputDir = resolve(io.cwd, flags.outputDir)
   return choice
 }
 
-/** Turns a resolved choice into the readonly plan the engine runs. */
-export function buildPlan(resolved: ResolvedRun): RunPlan {
+/** Turns a resolved choice into the readonly plan the engine runs (paths made absolute). */
+export function buildPlan(resolved: ResolvedRun, cwd: string): RunPlan {
   return {
     target: resolved.target,
     model: resolved.model,
@@ -72,7 +72,7 @@ export function buildPlan(resolved: ResolvedRun): RunPlan {
     prompts: loadPrompts(resolved.workload, defaultPromptsDir()),
     seed: resolved.seed,
     timeouts: resolved.timeouts,
-    outputDir: resolved.outputDir,
+    outputDir: resolve(cwd, resolved.outputDir),
     graceMs: resolved.graceMs,
     toolVersion: readToolVersion(),
   }
@@ -82,7 +82,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
   const lang: Lang = detectLang(io.env, flags.lang)
   const config: LoadedConfig = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
   const resolved = resolveRun(config, choiceFromFlags(flags, io), io.env)
-  const plan = buildPlan(resolved)
+  const plan = buildPlan(resolved, io.cwd)
   const countTokens = await createTokenCounter(
     flags.tokenizer === undefined ? { kind: 'default' } : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) },
   )
