@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings'
 import { DEFAULT_TIMEOUTS } from '../config/defaults.js'
 import { readToolVersion } from '../config/package-root.js'
+import { interactiveCommand } from './commands/interactive.js'
 import { reportCommand } from './commands/report.js'
 import { runCommand } from './commands/run.js'
 import { simCommand } from './commands/sim.js'
@@ -92,6 +93,20 @@ Examples:
   run-bench run --target sim --requests 100 --concurrency 16      # closed loop when the workload has no rps`,
     )
     .action(async (options) => setExitCode(await runCommand(options, io)))
+
+  program
+    .command('interactive')
+    .description('choose target, model and workload in a dialog, confirm, then run (the default command)')
+    .option('--output-dir <dir>', 'where raw/, summary/ and reports/ go', 'results')
+    .option(
+      '--config-dir <dir>',
+      'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)',
+    )
+    .option('--tokenizer <path>', 'local tokenizer.json for counting tokens when the server sends no usage')
+    .addOption(new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const))
+    .exitOverride()
+    .addHelpText('after', '\nExample:\n  run-bench            (no arguments: the same dialog)\n  run-bench interactive --lang ko')
+    .action(async (options) => setExitCode(await interactiveCommand(options, io)))
 
   program
     .command('sim')
