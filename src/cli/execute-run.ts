@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs'
-import { hostname, cpus, platform } from 'node:os'
+import { cpus, hostname, platform } from 'node:os'
 import { relative } from 'node:path'
 import { maskSecret } from '../discovery/mask-secret.js'
+import { renderSummaryCsv } from '../report/csv.js'
+import { renderRunSummaryTable } from '../report/markdown.js'
 import { openRawSink } from '../run/raw-sink.js'
 import { planResultPaths, prepareOutputDirs, type ResultPaths } from '../run/result-paths.js'
 import { type ProgressSnapshot, runBenchmark } from '../run/run-benchmark.js'
-import { renderSummaryCsv } from '../report/csv.js'
-import { renderRunSummaryTable } from '../report/markdown.js'
 import { startSimServer } from '../sim/server.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import type { RunMeta, RunPlan, ServerCapabilities, Summary } from '../types.js'
@@ -181,7 +181,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
 /** The one-line plan printed before firing, e.g. "constant @ 5.00 req/s for 10 s, max 4 in flight → URL". */
 export function describePlan(plan: RunPlan): string {
   const w = plan.workload
-  const load = w.rps === undefined ? `closed loop, ${w.concurrency} workers` : `${w.arrival} @ ${w.rps.toFixed(2)} req/s`
+  const load =
+    w.rps === undefined ? `closed loop, ${w.concurrency} workers` : `${w.arrival} @ ${w.rps.toFixed(2)} req/s`
   const bounds = [
     ...(w.durationSec === undefined ? [] : [`for ${w.durationSec} s`]),
     ...(w.requests === undefined ? [] : [`at most ${w.requests} requests`]),

@@ -1,13 +1,8 @@
 import { CommanderError } from '@commander-js/extra-typings'
 import { BenchError } from '../errors.js'
-import { buildProgram } from './program.js'
-import {
-  EXIT_OK,
-  EXIT_TARGET_UNREACHABLE,
-  EXIT_USAGE,
-  type ExitCode,
-} from './exit-codes.js'
+import { EXIT_OK, EXIT_TARGET_UNREACHABLE, EXIT_USAGE, type ExitCode } from './exit-codes.js'
 import type { Io } from './io.js'
+import { buildProgram } from './program.js'
 
 /**
  * The CLI entry: parses argv, runs one command and returns its exit code. The only place

@@ -38,7 +38,9 @@ const en: RunMessages = {
   plan: (line) => `Plan: ${line}`,
   progress: (p) =>
     [
-      p.total === null ? `⏱️  Progress: ${p.elapsed}s` : `⏱️  Progress: ${p.elapsed}s / ${p.total}s (${p.percent}%)`,
+      p.total === null
+        ? `⏱️  Progress: ${p.elapsed}s`
+        : `⏱️  Progress: ${p.elapsed}s / ${p.total}s (${p.percent}%)`,
       `requests: ${p.sent}${p.expected === null ? '' : ` / ${p.expected}`}`,
       ...(p.remaining === null ? [] : [`remaining: ${p.remaining}`]),
       `ok: ${p.ok}`,

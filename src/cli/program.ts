@@ -24,7 +24,9 @@ function integer(value: string): number {
 const seconds = (ms: number) => `${ms / 1000} s`
 
 /** The options `run` and the dialog share (a new flag is the kebab-case of its YAML key). */
-export function addRunOptions<Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) {
+export function addRunOptions<Args extends unknown[], Opts extends OptionValues>(
+  command: Command<Args, Opts>,
+) {
   return command
     .option('--target <name>', 'server from configs/targets.yaml (default: the first one, "sim")')
     .option('--model <name>', 'model alias from configs/models.yaml, its full served name, or "all"')
@@ -36,7 +38,9 @@ export function addRunOptions<Args extends unknown[], Opts extends OptionValues>
     .option('--concurrency <n>', 'maximum requests in flight', integer)
     .option('--max-tokens <n>', 'max_tokens of every request', integer)
     .option('--temperature <t>', 'sampling temperature', number)
-    .addOption(new Option('--prompt-type <type>', 'built-in prompt set').choices(['short', 'medium', 'long'] as const))
+    .addOption(
+      new Option('--prompt-type <type>', 'built-in prompt set').choices(['short', 'medium', 'long'] as const),
+    )
     .option('--prompt-file <path>', 'JSONL prompt file, one {"prompt": "..."} per line')
     .addOption(new Option('--api <kind>', 'endpoint to call').choices(['chat', 'completions'] as const))
     .option('--ignore-eos', 'ask the server for exactly max_tokens tokens (ignore_eos)')
@@ -47,9 +51,14 @@ export function addRunOptions<Args extends unknown[], Opts extends OptionValues>
       number,
     )
     .option('--output-dir <dir>', 'where raw/, summary/ and reports/ go (default ./results)')
-    .option('--config-dir <dir>', 'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)')
+    .option(
+      '--config-dir <dir>',
+      'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)',
+    )
     .option('--tokenizer <path>', 'local tokenizer.json for counting tokens when the server sends no usage')
-    .addOption(new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const))
+    .addOption(
+      new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const),
+    )
 }
 
 export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void) {
@@ -103,9 +112,14 @@ Examples:
       'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)',
     )
     .option('--tokenizer <path>', 'local tokenizer.json for counting tokens when the server sends no usage')
-    .addOption(new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const))
+    .addOption(
+      new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const),
+    )
     .exitOverride()
-    .addHelpText('after', '\nExample:\n  run-bench            (no arguments: the same dialog)\n  run-bench interactive --lang ko')
+    .addHelpText(
+      'after',
+      '\nExample:\n  run-bench            (no arguments: the same dialog)\n  run-bench interactive --lang ko',
+    )
     .action(async (options) => setExitCode(await interactiveCommand(options, io)))
 
   program
@@ -122,7 +136,10 @@ Examples:
     .option('--faults <list>', 'comma list: http_429,http_500,error_event,stall,drop')
     .option('--seed <n>', 'seed of the simulator choices', integer)
     .exitOverride()
-    .addHelpText('after', '\nExample:\n  run-bench sim --port 8000 --max-batch-size 8\n  (then point a target at http://127.0.0.1:8000/v1)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  run-bench sim --port 8000 --max-batch-size 8\n  (then point a target at http://127.0.0.1:8000/v1)',
+    )
     .action(async (options) => setExitCode(await simCommand(options, io)))
 
   program
@@ -131,7 +148,10 @@ Examples:
     .argument('<raw...>', 'results/raw/*.jsonl files')
     .addOption(new Option('--lang <lang>', 'UI language').choices(['en', 'ko'] as const))
     .exitOverride()
-    .addHelpText('after', '\nExample:\n  run-bench summarize results/raw/bench_sim_sim-llama-8b_smoke_20261128_140000.jsonl')
+    .addHelpText(
+      'after',
+      '\nExample:\n  run-bench summarize results/raw/bench_sim_sim-llama-8b_smoke_20261128_140000.jsonl',
+    )
     .action(async (raw, options) => setExitCode(await summarizeCommand(raw, options, io)))
 
   program
@@ -140,11 +160,18 @@ Examples:
     .argument('[runs...]', 'raw files or folders holding them')
     .option('--format <list>', 'comma list of md,html,png,pdf', 'md,html')
     .addOption(
-      new Option('--group-by <key>', 'comparison to lead with').choices(['workload', 'model', 'target'] as const),
+      new Option('--group-by <key>', 'comparison to lead with').choices([
+        'workload',
+        'model',
+        'target',
+      ] as const),
     )
     .option('--output-dir <dir>', 'results folder', 'results')
     .exitOverride()
-    .addHelpText('after', '\nExamples:\n  run-bench report\n  run-bench report results/raw --format md,html,png,pdf')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  run-bench report\n  run-bench report results/raw --format md,html,png,pdf',
+    )
     .action(async (runs, options) => setExitCode(await reportCommand(runs, options, io)))
 
   return program

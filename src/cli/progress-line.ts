@@ -1,7 +1,7 @@
 import type { ProgressSnapshot } from '../run/run-benchmark.js'
+import type { OutputStream } from './io.js'
 import { formatCount, formatDuration, type Lang } from './lang.js'
 import { runMessages } from './messages.js'
-import type { OutputStream } from './io.js'
 
 /** How often a non-terminal gets a plain progress line (a terminal is redrawn each second). */
 export const PLAIN_PROGRESS_EVERY_MS = 5000

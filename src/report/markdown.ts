@@ -378,6 +378,11 @@ const TERMINAL_TEXT = {
       `Throughput: ${fixed(s.requestThroughputPerSec, 3)} req/s, ${fixed(s.outputTokenThroughputPerSec, 2)} ` +
       `output tokens/s over a ${fixed(s.windowSec, 3)} s window`,
     errors: 'Errors: ',
+    fromSchedule: (d: Distribution, e2e: Distribution | null) =>
+      `Latency from schedule (open loop, coordinated-omission safe): p50 ${fixed(d.p50, 1)} ms, p99 ${fixed(d.p99, 1)} ms` +
+      (e2e === null ? '' : ` (service time p50 ${fixed(e2e.p50, 1)} ms, p99 ${fixed(e2e.p99, 1)} ms)`),
+    proxy: (d: Distribution) =>
+      `Proxy overhead (x-litellm-overhead-duration-ms): mean ${fixed(d.mean, 2)} ms, p99 ${fixed(d.p99, 2)} ms`,
   },
   ko: {
     title: '통계 요약 (지연 시간은 성공한 요청만)',
@@ -390,6 +395,11 @@ const TERMINAL_TEXT = {
       `처리량: ${fixed(s.requestThroughputPerSec, 3)} req/s, 출력 토큰 ${fixed(s.outputTokenThroughputPerSec, 2)} ` +
       `tokens/s (측정 구간 ${fixed(s.windowSec, 3)}초)`,
     errors: '오류: ',
+    fromSchedule: (d: Distribution, e2e: Distribution | null) =>
+      `예정 시각 기준 지연 (오픈 루프, coordinated omission 보정): p50 ${fixed(d.p50, 1)} ms, p99 ${fixed(d.p99, 1)} ms` +
+      (e2e === null ? '' : ` (서비스 시간 p50 ${fixed(e2e.p50, 1)} ms, p99 ${fixed(e2e.p99, 1)} ms)`),
+    proxy: (d: Distribution) =>
+      `프록시 오버헤드 (x-litellm-overhead-duration-ms): 평균 ${fixed(d.mean, 2)} ms, p99 ${fixed(d.p99, 2)} ms`,
   },
 }
 
@@ -410,8 +420,22 @@ export function renderRunSummaryTable(summary: Summary, lang: 'en' | 'ko'): stri
     text.requests(summary),
     text.throughput(summary),
   ]
+  if (summary.latencyFromScheduleMs !== null)
+    lines.push(text.fromSchedule(summary.latencyFromScheduleMs, summary.e2eMs))
+  if (summary.proxyOverheadMs !== null) lines.push(text.proxy(summary.proxyOverheadMs))
   const errors = errorBreakdown(summary.errors)
-  if (errors !== '') lines.push(text.errors + errors)
+  if (errors !== '') {
+    lines.push(text.errors + errors)
+    // One example message per kind, so the cause is visible without opening the raw file.
+    for (const group of summary.errors) {
+      const example = group.examples[0]
+      if (example !== undefined) {
+        lines.push(
+          `  ${group.outcome}${group.http_status === null ? '' : ` ${group.http_status}`}: ${example}`,
+        )
+      }
+    }
+  }
   return lines.join('\n')
 }
 

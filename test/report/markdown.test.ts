@@ -224,7 +224,14 @@ describe('terminal summary table', () => {
         '¹ Tokens/sec P95/P99 = 5th/1st percentile (low tail: higher is better)',
         'Requests: 7 total, 4 ok, 2 failed, 1 aborted; 2 waited for a slot',
         'Throughput: 0.800 req/s, 26.80 output tokens/s over a 5.000 s window',
+        // from schedule, successes [1000, 2000, 1500, 3050]: p50 (1500+2000)/2, p99 2000 + 0.97 × 1050
+        'Latency from schedule (open loop, coordinated-omission safe): p50 1,750.0 ms, p99 3,018.5 ms (service time p50 1,750.0 ms, p99 2,970.0 ms)',
+        // proxy overhead [5, 7, 9]: mean 7, p99 7 + 0.98 × 2
+        'Proxy overhead (x-litellm-overhead-duration-ms): mean 7.00 ms, p99 8.96 ms',
         'Errors: aborted × 1 · http_error 429 × 1 · timeout × 1',
+        '  aborted: Run ended before a concurrency slot was free',
+        '  http_error 429: HTTP 429: Rate limit exceeded',
+        '  timeout: No response within 2000 ms (total timeout)',
       ].join('\n'),
     )
   })

@@ -13,7 +13,10 @@ export interface ReportFlags {
 }
 
 export async function reportCommand(paths: string[], flags: ReportFlags, io: Io): Promise<ExitCode> {
-  const formats = flags.format.split(',').map((f) => f.trim()).filter((f) => f !== '')
+  const formats = flags.format
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '')
   const unknown = formats.filter((f) => !REPORT_FORMATS.includes(f as ReportFormat))
   if (unknown.length > 0) {
     throw new UsageError(`--format: unknown format ${unknown.join(', ')}`, {
@@ -21,7 +24,8 @@ export async function reportCommand(paths: string[], flags: ReportFlags, io: Io)
     })
   }
   const outputDir = resolve(io.cwd, flags.outputDir)
-  const runs: RunOnDisk[] = paths.length === 0 ? listRuns(outputDir) : paths.flatMap((p) => runsAt(resolve(io.cwd, p)))
+  const runs: RunOnDisk[] =
+    paths.length === 0 ? listRuns(outputDir) : paths.flatMap((p) => runsAt(resolve(io.cwd, p)))
   if (runs.length === 0) {
     throw new UsageError(`No runs found${paths.length === 0 ? ` under ${outputDir}/raw` : ''}`, {
       hint: 'run a benchmark first: run-bench run --target sim --workload smoke',
@@ -40,10 +44,13 @@ export async function reportCommand(paths: string[], flags: ReportFlags, io: Io)
 }
 
 function runsAt(path: string): RunOnDisk[] {
-  if (!existsSync(path)) throw new UsageError(`Not found: ${path}`, { hint: 'pass raw .jsonl files or folders' })
+  if (!existsSync(path))
+    throw new UsageError(`Not found: ${path}`, { hint: 'pass raw .jsonl files or folders' })
   if (statSync(path).isDirectory()) {
     // A results folder (holding raw/) or the raw folder itself.
-    return existsSync(resolve(path, 'raw')) ? listRuns(path) : listRuns(resolve(path, '..')).filter((r) => r.rawPath.startsWith(path))
+    return existsSync(resolve(path, 'raw'))
+      ? listRuns(path)
+      : listRuns(resolve(path, '..')).filter((r) => r.rawPath.startsWith(path))
   }
   return [runFromRawPath(path)]
 }

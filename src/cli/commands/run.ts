@@ -84,7 +84,9 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
   const resolved = resolveRun(config, choiceFromFlags(flags, io), io.env)
   const plan = buildPlan(resolved, io.cwd)
   const countTokens = await createTokenCounter(
-    flags.tokenizer === undefined ? { kind: 'default' } : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) },
+    flags.tokenizer === undefined
+      ? { kind: 'default' }
+      : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) },
   )
   const { exitCode } = await executeRun({ plan, lang, io, countTokens })
   return exitCode ?? EXIT_OK

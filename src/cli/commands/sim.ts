@@ -1,6 +1,6 @@
+import { UsageError } from '../../errors.js'
 import { startSimServer } from '../../sim/server.js'
 import type { SimFault, SimOptions } from '../../types.js'
-import { UsageError } from '../../errors.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 
@@ -34,10 +34,15 @@ export async function simCommand(flags: SimFlags, io: Io): Promise<ExitCode> {
     options.errorRate = flags.errorRate
   }
   if (flags.faults !== undefined) {
-    const faults = flags.faults.split(',').map((f) => f.trim()).filter((f) => f !== '')
+    const faults = flags.faults
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f !== '')
     const unknown = faults.filter((f) => !FAULTS.includes(f as SimFault))
     if (unknown.length > 0) {
-      throw new UsageError(`--faults: unknown fault ${unknown.join(', ')}`, { hint: `valid: ${FAULTS.join(', ')}` })
+      throw new UsageError(`--faults: unknown fault ${unknown.join(', ')}`, {
+        hint: `valid: ${FAULTS.join(', ')}`,
+      })
     }
     options.faults = faults as SimFault[]
   }

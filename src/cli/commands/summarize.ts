@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { UsageError } from '../../errors.js'
 import { renderSummaryCsv } from '../../report/csv.js'
@@ -7,14 +7,17 @@ import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang } from '../lang.js'
 import { runFromRawPath, summarizeRun } from '../run-summaries.js'
-import { existsSync } from 'node:fs'
 
 /**
  * Redoes the summary step from raw files alone: results/summary/<run>.csv (+ .json) next
  * to the raw folder, and the printed table. Torn lines (a killed run) are reported and
  * skipped.
  */
-export async function summarizeCommand(raws: string[], flags: { lang?: 'en' | 'ko' }, io: Io): Promise<ExitCode> {
+export async function summarizeCommand(
+  raws: string[],
+  flags: { lang?: 'en' | 'ko' },
+  io: Io,
+): Promise<ExitCode> {
   const lang = detectLang(io.env, flags.lang)
   for (const raw of raws) {
     const rawPath = resolve(io.cwd, raw)
