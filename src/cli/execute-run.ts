@@ -92,8 +92,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   const interrupt = new AbortController()
   const unsubscribe = io.onSignal((signal) => {
     if (interrupt.signal.aborted) {
+      // Every completed record is already in the kernel (writeSync per record), so
+      // exiting now loses nothing that completed.
       io.stderr.write(`\n${msg.secondInterrupt}\n`)
-      sink.close()
       io.killNow(signal)
       return
     }

@@ -230,33 +230,32 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     return promise
   }
 
-  const sending = workload.rps === undefined ? closedLoop() : openLoop(workload.rps)
-  if (workload.rps !== undefined) {
+  try {
+    const sending = workload.rps === undefined ? closedLoop() : openLoop(workload.rps)
     await Promise.race([sending, sendingStopped])
-    // Count-bounded open loop: the schedule ended; stop when the last request has ended.
-    if (!stopped) {
-      await Promise.race([Promise.all(running), sendingStopped])
-      stop()
-    }
-  } else {
-    await Promise.race([sending, sendingStopped])
+    // A count-bounded open loop ends its schedule before the bounds: stop when the last
+    // request has ended. A closed loop's workers have all returned here.
+    if (!stopped && workload.rps !== undefined) await Promise.race([Promise.all(running), sendingStopped])
     stop()
-  }
 
-  // Grace: in-flight requests may finish; after it, they are aborted (and recorded so).
-  const graceMs = interruptedBy === null ? plan.graceMs : options.interruptGraceMs
-  if (running.size > 0) {
-    await sleepUnless(graceMs, Promise.all(running).then(() => {}))
-    if (running.size > 0) inFlightAbort.abort(interruptedBy === null ? 'grace period ended' : interruptedBy)
-    await Promise.all(running)
+    // Grace: in-flight requests may finish; after it, they are aborted (and recorded so).
+    const graceMs = interruptedBy === null ? plan.graceMs : options.interruptGraceMs
+    if (running.size > 0) {
+      await sleepUnless(graceMs, Promise.all(running).then(() => {}))
+      if (running.size > 0) inFlightAbort.abort(interruptedBy === null ? 'grace period ended' : interruptedBy)
+      await Promise.all(running)
+    }
+  } finally {
+    // Also on a bug (a throwing onRecord): no timer may keep the process alive.
+    stop()
+    if (durationTimer !== null) clearTimeout(durationTimer)
+    if (progressTimer !== null) clearInterval(progressTimer)
+    options.signal.removeEventListener('abort', onInterrupt)
+    loopDelay.disable()
+    inFlightAbort.abort('run ended')
+    await pool.close()
   }
-
-  if (durationTimer !== null) clearTimeout(durationTimer)
-  if (progressTimer !== null) clearInterval(progressTimer)
-  options.signal.removeEventListener('abort', onInterrupt)
   options.onProgress?.(snapshot())
-  loopDelay.disable()
-  await pool.close()
 
   return {
     startedAtEpochMs: runStartEpochMs,

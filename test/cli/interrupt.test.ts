@@ -77,15 +77,19 @@ describe('interruptions', () => {
   test('SIGKILL leaves a raw file whose complete lines all parse, and summarize accepts it', async (t) => {
     const project = createTempProject({ targets: TARGETS, workloads: WORKLOADS })
     t.after(project.remove)
-    const bin = join(import.meta.dirname, '..', '..', 'src', 'cli', 'bin.ts')
+    const root = join(import.meta.dirname, '..', '..')
+    const bin = join(root, 'src', 'cli', 'bin.ts')
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', bin, 'run', '--config-dir', project.configDir, '--workload', 'long', '--output-dir', project.outputDir],
-      { cwd: project.dir, stdio: 'ignore' },
+      // cwd is the repository so that `--import tsx` resolves; all paths are absolute.
+      { cwd: root, stdio: 'ignore' },
     )
+    const exited = new Promise((resolve) => child.once('exit', resolve))
     await new Promise((resolve) => setTimeout(resolve, 3500))
+    assert.equal(child.exitCode, null, 'the run was still going when killed')
     child.kill('SIGKILL')
-    await new Promise((resolve) => child.once('exit', resolve))
+    await exited
     const { raw } = rawFiles(project.outputDir)
     const lines = readFileSync(raw, 'utf8').split('\n')
     const complete = lines.slice(0, -1)
