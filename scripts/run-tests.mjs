@@ -24,7 +24,7 @@ if (files.length === 0) {
   console.log(`Running ${files.length} test files`)
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=1', ...files],
+    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=180000', ...files],
     { stdio: 'inherit' },
   )
   process.exitCode = result.status ?? 1
