@@ -83,3 +83,24 @@ export function errorCode(error: unknown): string | null {
   if (Array.isArray(inner) && inner.length > 0) return errorCode(inner[0])
   return null
 }
+
+/** The message of an SSE `event: error` (its data may be JSON or plain text). */
+export function eventErrorMessage(data: string): string {
+  if (data.trim() === '') return 'no details'
+  try {
+    const parsed: unknown = JSON.parse(data)
+    const error = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? parsed.error : parsed
+    return clip(oneLine(errorText(error)))
+  } catch {
+    return clip(oneLine(data))
+  }
+}
+
+/** "Aborted", with the abort reason when it is a message (e.g. "grace period ended"). */
+export function abortMessage(reason: unknown): string {
+  if (typeof reason === 'string' && reason !== '') return `Aborted: ${clip(reason)}`
+  if (reason instanceof Error && reason.name !== 'AbortError' && reason.message !== '') {
+    return `Aborted: ${clip(reason.message)}`
+  }
+  return 'Aborted'
+}

@@ -144,6 +144,7 @@ export function errorText(error: unknown): string {
   if (typeof error === 'string') return error
   if (isObject(error)) {
     if (typeof error.message === 'string') return error.message
+    if (typeof error.error === 'string') return error.error
     if (isObject(error.error) && typeof error.error.message === 'string') return error.error.message
     if (typeof error.detail === 'string') return error.detail
   }

@@ -4,17 +4,21 @@
 // MEASUREMENT CONTRACT in ARCHITECTURE.md for what each field means.
 import type { Dispatcher } from 'undici'
 import type { ApiKind, Outcome, Prompt, RequestRecord, TimeoutKind, Timeouts } from '../types.js'
-import { clip, errorCode, httpErrorBodyMessage, networkErrorMessage, redactSecrets } from './error-message.js'
-import { isClosingPool, timerMs } from './pool.js'
 import {
-  type ChunkReader,
-  type ChunkUsage,
-  createChunkReader,
-  errorText,
-  isTokenBearing,
-} from './read-chunk.js'
+  abortMessage,
+  clip,
+  errorCode,
+  eventErrorMessage,
+  httpErrorBodyMessage,
+  networkErrorMessage,
+  redactSecrets,
+} from './error-message.js'
+import { isClosingPool, timerMs } from './pool.js'
+import { type ChunkReader, createChunkReader } from './read-chunk.js'
+import { isEventStream, parseRetryAfter, readResponseHeaders } from './response-headers.js'
 import { expectSocket } from './socket-reuse.js'
 import { createSseParser, type SseEvent, type SseParser } from './sse-parser.js'
+import { TokenTally } from './token-tally.js'
 
 export interface RequestSpec {
   requestId: number
@@ -150,33 +154,24 @@ type Mode = 'headers' | 'sse' | 'error-body'
 
 class StreamedRequest implements Dispatcher.DispatchHandler {
   private readonly route: Route
-  private readonly countTokens: ((text: string) => number) | null
 
   retries = 0
   reusedSocket = false
 
-  // Absolute performance.now() readings of the current attempt.
+  // performance.now() readings of the current attempt.
   private sentAt = 0
   private ttfbAt: number | null = null
-  private ttftAt: number | null = null
-  private ttfoAt: number | null = null
-  private lastTokenAt = 0
+  private lastByteAt = 0
+  /** When the bytes being parsed arrived: events of one network read share it. */
   private nowMs = 0
 
   private mode: Mode = 'headers'
   private status: number | null = null
   private parser: SseParser | null = null
   private reader: ChunkReader | null = null
+  private tally: TokenTally
   private errorBody: Buffer[] = []
   private errorBodyBytes = 0
-
-  private tokenChunks = 0
-  private itlMs: number[] = []
-  private text = ''
-  private usage: ChunkUsage | null = null
-  private previousCompletionTokens: number | null = null
-  private usageOnEveryTokenChunk = true
-  private finishReason: string | null = null
 
   private litellmModelId: string | null = null
   private litellmOverheadMs: number | null = null
@@ -186,7 +181,6 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   /** One timer per request for the first_byte, idle and total deadlines (see armWatchdog). */
   private watchdog: NodeJS.Timeout | null = null
   private watchdogAt = Number.POSITIVE_INFINITY
-  private lastByteAt = 0
   private lingerTimer: NodeJS.Timeout | null = null
   /** Set once the outcome is known; undici callbacks after that are ignored. */
   private record: RequestRecord | null = null
@@ -198,7 +192,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     private readonly resolve: (record: RequestRecord) => void,
   ) {
     this.route = routeFor(ctx)
-    this.countTokens = ctx.countTokens
+    this.tally = new TokenTally(ctx.countTokens !== null)
   }
 
   start(): void {
@@ -213,15 +207,14 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   }
 
   private dispatch(): void {
-    const body = buildRequestBody(this.spec)
     const options: Dispatcher.DispatchOptions = {
       origin: this.route.origin,
       path: this.spec.api === 'chat' ? this.route.chatPath : this.route.completionsPath,
       method: 'POST',
       headers: this.route.headers,
-      body,
+      body: buildRequestBody(this.spec),
       // undici's own header/body timers tick in steps of up to a second; the watchdog
-      // below keeps these deadlines to the millisecond, so they are off here.
+      // keeps these deadlines to the millisecond, so they are off here.
       headersTimeout: 0,
       bodyTimeout: 0,
     }
@@ -256,28 +249,21 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     this.lastByteAt = now
     if (statusCode < 200) return true // 1xx: the real response follows
     this.status = statusCode
-    let contentType: string | null = null
-    let retryAfter: string | null = null
-    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-      const key = rawHeaders[i] as Buffer
-      // Compare lengths first: only four header names matter here.
-      const length = key.length
-      if (length !== 12 && length !== 18 && length !== 30 && length !== 11) continue
-      const name = key.toString('latin1').toLowerCase()
-      const value = (rawHeaders[i + 1] as Buffer).toString('latin1')
-      if (name === 'content-type') contentType = value
-      else if (name === 'x-litellm-model-id') this.litellmModelId = value
-      else if (name === 'x-litellm-overhead-duration-ms') this.litellmOverheadMs = parseNumber(value)
-      else if (name === 'retry-after') retryAfter = value
-    }
+    const headers = readResponseHeaders(rawHeaders)
+    this.litellmModelId = headers.litellmModelId
+    this.litellmOverheadMs = headers.litellmOverheadMs
     if (statusCode >= 300) {
       this.mode = 'error-body'
       this.rearmForBody(now)
-      if (retryAfter !== null) this.retryAfterS = parseRetryAfter(retryAfter)
+      if (headers.retryAfter !== null) this.retryAfterS = parseRetryAfter(headers.retryAfter)
       return true
     }
-    if (contentType !== null && !contentType.trim().toLowerCase().startsWith('text/event-stream')) {
-      this.fail('stream_error', now, `Expected text/event-stream, got ${clip(contentType.trim(), 80)}`)
+    if (!isEventStream(headers.contentType)) {
+      this.fail(
+        'stream_error',
+        now,
+        `Expected text/event-stream, got ${clip((headers.contentType ?? '').trim(), 80)}`,
+      )
       return true
     }
     this.mode = 'sse'
@@ -327,7 +313,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
       return
     }
     // No [DONE]: a close after a finish_reason is a clean end (llama.cpp, TGI); else truncated.
-    if (this.finishReason !== null) {
+    if (this.tally.finishReason !== null) {
       this.endStream(now)
     } else {
       this.finish('stream_error', now, 'Stream ended without [DONE]')
@@ -365,6 +351,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
       return
     }
     const { timeouts } = this.ctx
+    // A Pool made elsewhere may still carry undici's own timeouts.
     if (code === 'UND_ERR_CONNECT_TIMEOUT') {
       this.finish('timeout', now, `No connection within ${timeouts.connectMs} ms`, 'connect')
     } else if (code === 'UND_ERR_HEADERS_TIMEOUT') {
@@ -399,42 +386,15 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
       return
     }
     if (facts.error !== null) {
-      this.fail('stream_error', now, `Error in stream: ${facts.error}`)
+      this.fail('stream_error', now, `Error in stream: ${clip(facts.error)}`)
       return
     }
-    const usage = facts.usage
-    if (isTokenBearing(facts)) {
-      // With usage on every token chunk (vLLM continuous_usage_stats), a chunk may carry
-      // several tokens: its gap is spread over them.
-      let tokens = 1
-      if (usage === null) {
-        this.usageOnEveryTokenChunk = false
-      } else if (this.usageOnEveryTokenChunk && usage.completionTokens !== null) {
-        tokens = Math.max(1, usage.completionTokens - (this.previousCompletionTokens ?? 0))
-      }
-      if (this.ttftAt === null) {
-        this.ttftAt = now
-      } else {
-        const gapMs = now - this.lastTokenAt
-        if (tokens === 1) this.itlMs.push(gapMs)
-        else for (let i = 0; i < tokens; i++) this.itlMs.push(gapMs / tokens)
-      }
-      this.lastTokenAt = now
-      if (this.ttfoAt === null && (facts.answerText !== '' || facts.toolCalls)) this.ttfoAt = now
-      this.tokenChunks++
-      if (this.countTokens !== null) this.text += facts.answerText + facts.reasoningText + facts.toolText
-    }
-    if (usage !== null) {
-      // Keep the last usage: with cumulative stats each one supersedes the previous.
-      this.usage = usage
-      if (usage.completionTokens !== null) this.previousCompletionTokens = usage.completionTokens
-    }
-    if (facts.finishReason !== null) this.finishReason = facts.finishReason
+    this.tally.observe(facts, now)
   }
 
   /** The stream ended properly ([DONE], or a clean close after finish_reason). */
   private endStream(now: number): void {
-    if (this.tokenChunks === 0) this.finish('stream_error', now, 'Stream ended without any token')
+    if (this.tally.tokenChunks === 0) this.finish('stream_error', now, 'Stream ended without any token')
     else this.finish('ok', now, null)
     // Let the response end so its connection can be reused; a server that keeps it open
     // after [DONE] is closed after a short linger (the record is already measured).
@@ -452,13 +412,13 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     }
   }
 
-  // ── endings ──
+  // ── deadlines ──
 
   /**
    * Arms the request's single timer for its nearest deadline: total (sent + totalMs), first
    * byte (sent + firstByteMs, until the response headers) and idle (last byte + idleMs, once
    * streaming). It is not moved on every chunk: when it fires early because bytes came
-   * since, it re-arms for the remainder, so a healthy stream costs one timer in all.
+   * since, it re-arms for the remainder, so a healthy stream costs one or two timers.
    */
   private armWatchdog(now: number): void {
     const { firstByteMs, idleMs, totalMs } = this.ctx.timeouts
@@ -499,6 +459,16 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     }
   }
 
+  private clearWatchdog(): void {
+    if (this.watchdog !== null) {
+      clearTimeout(this.watchdog)
+      this.watchdog = null
+    }
+    this.watchdogAt = Number.POSITIVE_INFINITY
+  }
+
+  // ── endings ──
+
   abortByUser(reason: unknown): void {
     if (this.record !== null) return
     this.fail('aborted', performance.now(), abortMessage(reason))
@@ -534,14 +504,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     if (abort !== null) abort(new Error('request ended by the client'))
   }
 
-  private clearWatchdog(): void {
-    if (this.watchdog !== null) {
-      clearTimeout(this.watchdog)
-      this.watchdog = null
-    }
-    this.watchdogAt = Number.POSITIVE_INFINITY
-  }
-
+  /** A retry starts from nothing the first attempt saw (it saw no response byte). */
   private resetAttempt(): void {
     this.ttfbAt = null
     this.mode = 'headers'
@@ -564,7 +527,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     this.resolve(this.record)
   }
 
-  /** Builds the record; the time of `now` is the request's end. */
+  /** Builds the record once; `now` is the request's end. */
   private finish(
     outcome: Outcome,
     now: number,
@@ -572,31 +535,16 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     timeoutKind: TimeoutKind | null = null,
   ): void {
     if (this.record !== null) return
-    const { spec, ctx } = this
+    const { spec, ctx, tally } = this
     const sentAtMs = this.sentAt - ctx.runStartMs
     const endedAtMs = now - ctx.runStartMs
     const ok = outcome === 'ok'
     const since = (at: number | null) => (at === null ? null : at - this.sentAt)
-
-    let outputTokens: number
-    let tokensSource: RequestRecord['tokens_source']
-    if (this.usage !== null && this.usage.completionTokens !== null) {
-      outputTokens = this.usage.completionTokens
-      tokensSource = 'usage'
-    } else if (this.countTokens !== null && this.tokenChunks > 0) {
-      outputTokens = safeCount(this.countTokens, this.text) ?? this.tokenChunks
-      tokensSource = 'tokenizer'
-    } else {
-      outputTokens = this.tokenChunks
-      tokensSource = 'chunks'
-    }
-
-    const ttftMs = since(this.ttftAt)
+    const tokens = tally.outputTokens(ctx.countTokens)
+    const ttftMs = since(tally.firstTokenAt)
     const e2eMs = ok ? now - this.sentAt : null
     const tpotMs =
-      ok && ttftMs !== null && e2eMs !== null && outputTokens > 1
-        ? (e2eMs - ttftMs) / (outputTokens - 1)
-        : null
+      ttftMs !== null && e2eMs !== null && tokens.count > 1 ? (e2eMs - ttftMs) / (tokens.count - 1) : null
     const scheduled = spec.scheduledAtMs
 
     this.record = {
@@ -605,9 +553,9 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
       prompt: spec.prompt.text,
       ttft: ttftMs === null ? null : ttftMs / 1000,
       total_time: e2eMs === null ? null : e2eMs / 1000,
-      input_tokens: this.usage?.promptTokens ?? null,
-      output_tokens: outputTokens,
-      tokens_per_sec: e2eMs !== null && e2eMs > 0 ? outputTokens / (e2eMs / 1000) : null,
+      input_tokens: tally.usage?.promptTokens ?? null,
+      output_tokens: tokens.count,
+      tokens_per_sec: e2eMs !== null && e2eMs > 0 ? tokens.count / (e2eMs / 1000) : null,
       success: ok,
       request_id: spec.requestId,
       outcome,
@@ -620,60 +568,18 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
       queue_ms: scheduled === null ? null : sentAtMs - scheduled,
       ttfb_ms: since(this.ttfbAt),
       ttft_ms: ttftMs,
-      ttfo_ms: since(this.ttfoAt),
+      ttfo_ms: since(tally.firstAnswerAt),
       e2e_ms: e2eMs,
       tpot_ms: tpotMs,
       latency_from_schedule_ms: scheduled === null ? null : endedAtMs - scheduled,
-      itl_ms: this.itlMs,
-      tokens_source: tokensSource,
-      reasoning_tokens: this.usage?.reasoningTokens ?? null,
-      finish_reason: this.finishReason,
+      itl_ms: tally.itlMs,
+      tokens_source: tokens.source,
+      reasoning_tokens: tally.usage?.reasoningTokens ?? null,
+      finish_reason: tally.finishReason,
       retries: this.retries,
       retry_after_s: this.retryAfterS,
       litellm_model_id: this.litellmModelId,
       litellm_overhead_ms: this.litellmOverheadMs,
     }
   }
-}
-
-function safeCount(countTokens: (text: string) => number, text: string): number | null {
-  try {
-    const count = countTokens(text)
-    return Number.isFinite(count) ? count : null
-  } catch {
-    // A tokenizer that cannot read the text leaves the chunk count as the best estimate.
-    return null
-  }
-}
-
-function parseNumber(value: string): number | null {
-  const number = Number.parseFloat(value)
-  return Number.isFinite(number) ? number : null
-}
-
-/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-function parseRetryAfter(value: string): number | null {
-  const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed)
-  const date = Date.parse(trimmed)
-  return Number.isNaN(date) ? null : Math.max(0, (date - Date.now()) / 1000)
-}
-
-function eventErrorMessage(data: string): string {
-  if (data.trim() === '') return 'no details'
-  try {
-    const parsed: unknown = JSON.parse(data)
-    const error = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? parsed.error : parsed
-    return clip(errorText(error))
-  } catch {
-    return clip(data)
-  }
-}
-
-function abortMessage(reason: unknown): string {
-  if (typeof reason === 'string' && reason !== '') return `Aborted: ${clip(reason)}`
-  if (reason instanceof Error && reason.name !== 'AbortError' && reason.message !== '') {
-    return `Aborted: ${clip(reason.message)}`
-  }
-  return 'Aborted'
 }
