@@ -36,6 +36,11 @@ export interface RunOptions {
   countTokens: ((text: string) => number) | null
   includeUsage: boolean
   ignoreEos: boolean
+  /**
+   * One unrecorded request before the clock starts (default on): it opens a connection and
+   * compiles the request path, so the first scheduled requests are not sent late.
+   */
+  warmup?: boolean
   /** The request function; tests and the worker pool may swap it. */
   send?: (spec: RequestSpec, ctx: ClientContext) => Promise<RequestRecord>
 }
@@ -67,6 +72,10 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   const scheduleLag = createLagHistogram()
   const slots = createSlotQueue(workload.concurrency)
   const promptRandom = seededRandom(plan.seed ^ 0x5bd1e995)
+
+  if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {
+    await warmUp(plan, options, send, pool)
+  }
 
   const runStartEpochMs = Date.now()
   const runStartMs = performance.now()
@@ -265,6 +274,44 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     interruptedBy,
     clientHealth: judgeClientHealth(loopDelay.percentile(99) / 1e6, scheduleLag.percentileMs(99)),
   }
+}
+
+/** Warm-up is bounded: a hanging server costs at most WARMUP_TIMEOUT_MS before the run. */
+const WARMUP_TIMEOUT_MS = 10_000
+
+async function warmUp(
+  plan: RunPlan,
+  options: RunOptions,
+  send: NonNullable<RunOptions['send']>,
+  pool: ClientContext['dispatcher'],
+): Promise<void> {
+  const prompt = plan.prompts[0]
+  if (prompt === undefined) return
+  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(WARMUP_TIMEOUT_MS)])
+  // The result is discarded on purpose: it is not part of the measured load.
+  await send(
+    {
+      requestId: -1,
+      model: plan.model.fullName,
+      prompt,
+      api: plan.workload.api,
+      maxTokens: Math.min(plan.workload.maxTokens, 4),
+      temperature: plan.workload.temperature,
+      ignoreEos: false,
+      includeUsage: options.includeUsage,
+      scheduledAtMs: null,
+    },
+    {
+      dispatcher: pool,
+      baseUrl: plan.target.baseUrl,
+      headers: requestHeaders(plan),
+      timeouts: { ...plan.timeouts, totalMs: Math.min(plan.timeouts.totalMs, WARMUP_TIMEOUT_MS) },
+      runStartMs: performance.now(),
+      runStartEpochMs: Date.now(),
+      countTokens: options.countTokens,
+      signal,
+    },
+  )
 }
 
 export function judgeClientHealth(eventLoopLagP99Ms: number | null, scheduleLagP99Ms: number | null): ClientHealth {
