@@ -1,0 +1,56 @@
+// Each bench server runs in its own Node process (so its CPU is not the client's), started
+// with tsx, spoken to over the IPC channel, and killed at the end.
+import { type ChildProcess, fork } from 'node:child_process'
+
+export interface ServerProcess {
+  port: number
+  baseUrl: string
+  /** Sends `{ type }` and resolves with the server's reply of the same type. */
+  ask<T>(type: string, extra?: Record<string, unknown>): Promise<T>
+  stop(): Promise<void>
+}
+
+const running = new Set<ChildProcess>()
+
+/** Kills every server still running (on the way out, even after a failure). */
+export function stopAllServers(): void {
+  for (const child of running) child.kill('SIGKILL')
+  running.clear()
+}
+
+export async function startServer(name: string, args: string[] = []): Promise<ServerProcess> {
+  const file = new URL(`./servers/${name}.ts`, import.meta.url)
+  const child = fork(file, args, {
+    execArgv: ['--import', 'tsx', '--max-old-space-size=4096'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  running.add(child)
+  const replies = new Map<string, Array<(message: unknown) => void>>()
+  child.on('message', (message: { type: string }) => {
+    const waiting = replies.get(message.type)
+    waiting?.shift()?.(message)
+  })
+  const waitFor = (type: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      const list = replies.get(type) ?? []
+      list.push(resolve)
+      replies.set(type, list)
+      child.once('exit', (code) => reject(new Error(`Bench server ${name} exited (${code}) before answering ${type}`)))
+    })
+  const ready = (await waitFor('ready')) as { port: number }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  return {
+    port: ready.port,
+    baseUrl: `http://127.0.0.1:${ready.port}/v1`,
+    async ask<T>(type: string, extra: Record<string, unknown> = {}): Promise<T> {
+      const reply = waitFor(type)
+      child.send({ type, ...extra })
+      return (await reply) as T
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      await exited
+      running.delete(child)
+    },
+  }
+}
