@@ -15,6 +15,7 @@ import { EXIT_CHECKS_FAILED, EXIT_INTERRUPTED, EXIT_OK, type ExitCode } from './
 import type { Io } from './io.js'
 import { formatCount, type Lang } from './lang.js'
 import { runMessages } from './messages.js'
+import { adaptToCapabilities, type ProbedRun, probeTarget } from './probe-target.js'
 import { createProgressPrinter } from './progress-line.js'
 import { writeReports } from './write-reports.js'
 
@@ -26,7 +27,10 @@ export interface ExecuteRunOptions {
   /** Grace for in-flight requests after Ctrl-C (shorter than the end-of-run grace). */
   interruptGraceMs?: number
   progressIntervalMs?: number
-  capabilities?: ServerCapabilities | null
+  /** Known capabilities of the target: the run adapts to them and does not probe. */
+  capabilities?: ServerCapabilities
+  /** Probe the target's capabilities before the load (default true). */
+  probe?: boolean
 }
 
 export interface ExecutedRun {
@@ -45,10 +49,20 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   const msg = runMessages(lang)
   const out = (line: string) => io.stdout.write(`${line}\n`)
 
+  // Order matters: an unwritable output folder (exit 2) and an unreachable target (exit 3)
+  // are both reported before any result file exists.
   prepareOutputDirs(options.plan.outputDir)
   const sim = options.plan.target.kind === 'sim' ? await startSimServer(options.plan.target.sim) : null
-  const plan: RunPlan =
+  const started: RunPlan =
     sim === null ? options.plan : { ...options.plan, target: { ...options.plan.target, baseUrl: sim.url } }
+  let probed: ProbedRun
+  try {
+    probed = await probeOrAdapt(started, options)
+  } catch (error) {
+    await sim?.close()
+    throw error
+  }
+  const { plan } = probed
   const { workload } = plan
   const startedAt = new Date()
   const paths = planResultPaths(
@@ -67,7 +81,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
     complete: false,
     incompleteReason: 'running',
     plan: maskPlan(plan),
-    capabilities: options.capabilities ?? null,
+    capabilities: probed.capabilities,
     clientHealth: null,
   }
   writeMeta(paths.meta, meta)
@@ -85,6 +99,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   )
   if (expected !== null) out(msg.expectedTotal(formatCount(expected, lang)))
   out(msg.plan(describePlan(plan)))
+  for (const line of probed.lines) out(line)
   out('='.repeat(70))
 
   const accumulator = createSummaryAccumulator()
@@ -108,6 +123,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
       interruptGraceMs: options.interruptGraceMs ?? 3000,
       expected,
       countTokens: options.countTokens,
+      // Asked for even where the probe saw no usage: harmless, and a proxy may route elsewhere.
       includeUsage: true,
       ignoreEos: workload.ignoreEos,
       progressIntervalMs: options.progressIntervalMs ?? 1000,
@@ -177,6 +193,16 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
         ? EXIT_CHECKS_FAILED
         : EXIT_OK
   return { exitCode, paths, summary }
+}
+
+/** The plan adapted to the target's capabilities: given ones, probed ones, or none. */
+async function probeOrAdapt(plan: RunPlan, options: ExecuteRunOptions): Promise<ProbedRun> {
+  const hasTokenizer = options.countTokens !== null
+  if (options.capabilities !== undefined) {
+    return adaptToCapabilities(plan, options.capabilities, options.lang, hasTokenizer)
+  }
+  if (options.probe === false) return { plan, capabilities: null, lines: [] }
+  return probeTarget(plan, options.lang, hasTokenizer)
 }
 
 /** The one-line plan printed before firing, e.g. "constant @ 5.00 req/s for 10 s, max 4 in flight → URL". */

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option, type OptionValues } from '@comma
 import { DEFAULT_TIMEOUTS } from '../config/defaults.js'
 import { readToolVersion } from '../config/package-root.js'
 import { interactiveCommand } from './commands/interactive.js'
+import { modelsCommand } from './commands/models.js'
 import { reportCommand } from './commands/report.js'
 import { runCommand } from './commands/run.js'
 import { simCommand } from './commands/sim.js'
@@ -56,6 +57,10 @@ export function addRunOptions<Args extends unknown[], Opts extends OptionValues>
       'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)',
     )
     .option('--tokenizer <path>', 'local tokenizer.json for counting tokens when the server sends no usage')
+    .option(
+      '--litellm-config <path>',
+      "LiteLLM proxy config.yaml to take the target's model groups from (replaces its litellm_config)",
+    )
     .addOption(
       new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const),
     )
@@ -78,6 +83,7 @@ Examples:
   run-bench                                   interactive dialog (Enter, Enter, Enter)
   run-bench run --target sim --workload smoke quick run against the built-in simulator
   run-bench run --target vllm-local --model qwen3-4b --workload high-load
+  run-bench models --target litellm-local      what a server serves (LiteLLM: groups, upstreams)
   run-bench summarize results/raw/bench_*.jsonl
   run-bench report --format md,html`,
     )
@@ -99,7 +105,8 @@ Examples:
   run-bench run --target sim --workload smoke
   run-bench run --target vllm-local --model qwen3-coder-30b --workload stress-test
   run-bench run --target sim --duration 30 --rps 10 --concurrency 8 --max-tokens 128 --prompt-type short
-  run-bench run --target sim --requests 100 --concurrency 16      # closed loop when the workload has no rps`,
+  run-bench run --target sim --requests 100 --concurrency 16      # closed loop when the workload has no rps
+  run-bench run --target litellm-local --model all --workload smoke  # every model, then one comparison report`,
     )
     .action(async (options) => setExitCode(await runCommand(options, io)))
 
@@ -121,6 +128,35 @@ Examples:
       '\nExample:\n  run-bench            (no arguments: the same dialog)\n  run-bench interactive --lang ko',
     )
     .action(async (options) => setExitCode(await interactiveCommand(options, io)))
+
+  program
+    .command('models')
+    .description(
+      'list the models each target serves: LiteLLM groups (proxy API or config.yaml), /v1/models, models.yaml',
+    )
+    .option('--target <name>', 'only this target (default: every target; unreachable ones are skipped)')
+    .option(
+      '--config-dir <dir>',
+      'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)',
+    )
+    .option(
+      '--litellm-config <path>',
+      "a LiteLLM proxy config.yaml: alone, list its groups; with --target, use it as that target's litellm_config",
+    )
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Columns: MODEL (what --model takes), PROVIDER MODEL (LiteLLM litellm_params.model), API BASE
+(upstream, credentials masked), DEPLOYMENTS (in the group), SOURCE (proxy API, config file,
+models.yaml, server).
+
+Examples:
+  run-bench models
+  run-bench models --target litellm-local
+  run-bench models --litellm-config litellm/config.yaml`,
+    )
+    .action(async (options) => setExitCode(await modelsCommand(options, io)))
 
   program
     .command('sim')

@@ -10,6 +10,7 @@ import { createSummaryAccumulator } from '../stats/summarize.js'
 import { createTimeSeriesAccumulator, type RunTimeSeries } from '../stats/time-series.js'
 import type { Summary } from '../types.js'
 import type { Io } from './io.js'
+import { describeCapabilities } from './probe-target.js'
 import { listRuns, type RunOnDisk, summaryInfoOf } from './run-summaries.js'
 
 export type ReportFormat = 'md' | 'html' | 'png' | 'pdf'
@@ -145,6 +146,9 @@ function runConfigsOf(runs: RunOnDisk[]) {
         promptType: w.promptFile ?? w.promptType,
         seed: plan.seed,
         toolVersion: run.meta?.toolVersion ?? null,
+        ignoreEos: w.ignoreEos,
+        // What the probe before the run found (issue 5); runs from older versions have none.
+        capabilities: run.meta?.capabilities ? describeCapabilities(run.meta.capabilities) : 'not probed',
       }
       return [[run.runId, config]]
     }),

@@ -11,11 +11,11 @@ import {
   type PromptFns,
   runDialog,
 } from '../../src/cli/dialog/dialog.js'
-import { createDialogDiscovery } from '../../src/cli/dialog/dialog-discovery.js'
 import { localizeDescription } from '../../src/cli/dialog/dialog-messages.js'
 import { needsTerminalError, runInteractive } from '../../src/cli/dialog/run-interactive.js'
 import { settingsScreen } from '../../src/cli/dialog/settings-screen.js'
 import type { Lang } from '../../src/cli/lang.js'
+import { createCatalogDiscovery } from '../../src/cli/model-catalog.js'
 import type { LoadedConfig } from '../../src/config/load-config.js'
 import type { ResolvedRun } from '../../src/config/resolve-run.js'
 import { UsageError } from '../../src/errors.js'
@@ -507,7 +507,7 @@ describe('runDialog', () => {
     )
   })
 
-  test("createDialogDiscovery lists a real server's /v1/models, sending the key from api_key_env", async () => {
+  test("createCatalogDiscovery lists a real server's /v1/models, sending the key from api_key_env", async () => {
     const seen: Array<string | undefined> = []
     const server = createServer((request, response) => {
       seen.push(`${request.method} ${request.url} ${request.headers.authorization}`)
@@ -540,7 +540,7 @@ describe('runDialog', () => {
         lang: 'en',
         io,
         prompts: driver.prompts,
-        discoverModels: createDialogDiscovery(io.env),
+        discoverModels: createCatalogDiscovery(io.env),
       })
       dialog.catch(() => {})
       await answer(await driver.next(dialog), '2')

@@ -3,12 +3,12 @@ import { confirm, input, select } from '@inquirer/prompts'
 import { loadConfig } from '../../config/load-config.js'
 import { createTokenCounter } from '../../workload/tokenizer.js'
 import type { DiscoverModels, PromptFns } from '../dialog/dialog.js'
-import { createDialogDiscovery } from '../dialog/dialog-discovery.js'
 import { needsTerminalError, runInteractive } from '../dialog/run-interactive.js'
 import { executeRun } from '../execute-run.js'
 import type { ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang } from '../lang.js'
+import { createCatalogDiscovery } from '../model-catalog.js'
 import { buildPlan, resolveConfigDir } from './run.js'
 
 export interface InteractiveFlags {
@@ -39,7 +39,7 @@ export async function interactiveCommand(
     lang,
     io,
     prompts: deps.prompts ?? { select, input, confirm },
-    discoverModels: deps.discoverModels ?? createDialogDiscovery(io.env),
+    discoverModels: deps.discoverModels ?? createCatalogDiscovery(io.env),
     outputDir: resolve(io.cwd, flags.outputDir),
     start: async ({ resolved }) => {
       const countTokens = await createTokenCounter(

@@ -1,15 +1,36 @@
 import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
+import { didYouMean } from '../../config/did-you-mean.js'
 import { type LoadedConfig, loadConfig } from '../../config/load-config.js'
 import { findPackageRoot, readToolVersion } from '../../config/package-root.js'
 import { type ResolvedRun, type RunChoice, resolveRun } from '../../config/resolve-run.js'
-import type { RunPlan } from '../../types.js'
+import { mergeOverrides } from '../../config/run-overrides.js'
+import { BenchError, TargetError, UsageError } from '../../errors.js'
+import type { RunPlan, Target } from '../../types.js'
 import { defaultPromptsDir, loadPrompts } from '../../workload/prompts.js'
 import { createTokenCounter } from '../../workload/tokenizer.js'
 import { executeRun } from '../execute-run.js'
-import { EXIT_OK, type ExitCode } from '../exit-codes.js'
+import {
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_TARGET_UNREACHABLE,
+  EXIT_USAGE,
+  type ExitCode,
+} from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang, type Lang } from '../lang.js'
+import {
+  gatherModelCatalog,
+  keyedTarget,
+  requireKeyedTarget,
+  runnableEntries,
+  withCatalogModels,
+} from '../model-catalog.js'
+import { runFromRawPath } from '../run-summaries.js'
+import { writeReports } from '../write-reports.js'
+
+/** `--model all`: every model of the target, one run each, then one comparison report. */
+export const ALL_MODELS = 'all'
 
 export interface RunFlags {
   target?: string
@@ -32,6 +53,7 @@ export interface RunFlags {
   configDir?: string
   tokenizer?: string
   lang?: 'en' | 'ko'
+  litellmConfig?: string
 }
 
 /** ./configs when the user has one, else the configs bundled with the package. */
@@ -80,14 +102,156 @@ export function buildPlan(resolved: ResolvedRun, cwd: string): RunPlan {
 
 export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
   const lang: Lang = detectLang(io.env, flags.lang)
-  const config: LoadedConfig = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
-  const resolved = resolveRun(config, choiceFromFlags(flags, io), io.env)
+  const loaded: LoadedConfig = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
+  const choice = choiceFromFlags(flags, io)
+  // Flags over BENCH_* variables, as resolveRun will settle them; its own checks come later.
+  const settled = mergeOverrides(choice, io.env).choice
+  const litellmConfig = flags.litellmConfig === undefined ? undefined : resolve(io.cwd, flags.litellmConfig)
+  const config = withLitellmConfig(loaded, settled.target, litellmConfig)
+  const tokenCounter = () =>
+    createTokenCounter(
+      flags.tokenizer === undefined
+        ? { kind: 'default' }
+        : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) },
+    )
+  if (settled.model === ALL_MODELS) {
+    return runAllModels({ config, choice, targetName: settled.target, lang, io, tokenCounter })
+  }
+  const withModel = await withDiscoveredModel(config, settled.target, settled.model, io.env)
+  const resolved = resolveRun(withModel, choice, io.env)
   const plan = buildPlan(resolved, io.cwd)
-  const countTokens = await createTokenCounter(
-    flags.tokenizer === undefined
-      ? { kind: 'default' }
-      : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) },
-  )
-  const { exitCode } = await executeRun({ plan, lang, io, countTokens })
+  const { exitCode } = await executeRun({ plan, lang, io, countTokens: await tokenCounter() })
   return exitCode ?? EXIT_OK
+}
+
+/** The target a run will use: the named one, else the first (resolveRun reports unknown names). */
+function chosenTarget(config: LoadedConfig, name: string | undefined): Target | undefined {
+  return name === undefined ? config.targets[0] : config.targets.find((target) => target.name === name)
+}
+
+/** --litellm-config replaces the chosen target's litellm_config (and so lands in its meta). */
+function withLitellmConfig(
+  config: LoadedConfig,
+  targetName: string | undefined,
+  path: string | undefined,
+): LoadedConfig {
+  const target = chosenTarget(config, targetName)
+  if (path === undefined || target === undefined) return config
+  return {
+    ...config,
+    targets: config.targets.map((candidate) =>
+      candidate === target ? { ...candidate, litellmConfig: path } : candidate,
+    ),
+  }
+}
+
+/**
+ * A model name models.yaml does not know may be a group the target serves (resolveRun
+ * refuses bare unknown names as likely typos): ask the target and add what it serves to
+ * the config. A name with '/' or ':' works without asking, so an unreachable target does
+ * not stop it here (the run reports its failures).
+ */
+async function withDiscoveredModel(
+  config: LoadedConfig,
+  targetName: string | undefined,
+  model: string | undefined,
+  env: Record<string, string | undefined>,
+): Promise<LoadedConfig> {
+  const target = chosenTarget(config, targetName)
+  if (model === undefined || target === undefined || target.kind === 'sim') return config
+  if (config.models.some((known) => known.name === model || known.fullName === model)) return config
+  const keyed = keyedTarget(target, env)
+  // resolveRun says what is missing better than a 401 would.
+  if (keyed.missingKeyEnv !== null) return config
+  try {
+    return withCatalogModels(config, await gatherModelCatalog(keyed.target, { config, env }))
+  } catch (error) {
+    if (error instanceof TargetError && /[/:]/.test(model)) return config
+    throw error
+  }
+}
+
+interface AllModelsArgs {
+  config: LoadedConfig
+  choice: RunChoice
+  targetName: string | undefined
+  lang: Lang
+  io: Io
+  tokenCounter: () => Promise<((text: string) => number) | null>
+}
+
+/**
+ * `--model all`: every model the target serves, one normal run each (own result files), then
+ * one Markdown report over exactly these runs, whose by-workload comparison puts the models
+ * side by side. Exit code: the worst of the runs; Ctrl-C (130) ends the sequence.
+ */
+async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
+  const { config, choice, io, lang } = args
+  const out = (line = '') => io.stdout.write(`${line}\n`)
+  const target = chosenTarget(config, args.targetName)
+  if (target === undefined) throw unknownTarget(config, args.targetName ?? '')
+  const catalog = await gatherModelCatalog(requireKeyedTarget(target, io.env), { config, env: io.env })
+  for (const note of catalog.notes) out(`Note: ${note}`)
+  for (const warning of catalog.warnings) io.stderr.write(`Warning: ${warning}\n`)
+  const entries = runnableEntries(catalog)
+  if (entries.length === 0) {
+    throw new UsageError(`Target "${target.name}" lists no models to benchmark (--model all)`, {
+      hint: `See what was found with: run-bench models --target ${target.name}`,
+    })
+  }
+  const extended = withCatalogModels(config, catalog)
+  // Resolved up front: a bad flag fails before any load is sent.
+  const plans = entries.map((entry) =>
+    buildPlan(resolveRun(extended, { ...choice, target: target.name, model: entry.name }, io.env), io.cwd),
+  )
+  out(
+    `Benchmarking ${entries.length} model${entries.length === 1 ? '' : 's'} of target ${target.name} one after another: ${entries.map((entry) => entry.name).join(', ')}`,
+  )
+  const countTokens = await args.tokenCounter()
+  let worst: ExitCode = EXIT_OK
+  const raws: string[] = []
+  for (const [index, plan] of plans.entries()) {
+    out()
+    out(`[${index + 1}/${plans.length}] ${plan.model.name}`)
+    let exitCode: ExitCode
+    try {
+      const executed = await executeRun({ plan, lang, io, countTokens })
+      raws.push(executed.paths.raw)
+      exitCode = executed.exitCode
+    } catch (error) {
+      // One model failing before its load (e.g. refused by the server) does not stop the others.
+      if (!(error instanceof BenchError)) throw error
+      io.stderr.write(`Error: ${plan.model.name}: ${error.message}\n`)
+      if (error.hint !== undefined) io.stderr.write(`Hint: ${error.hint}\n`)
+      exitCode = error.code === 'target' ? EXIT_TARGET_UNREACHABLE : EXIT_USAGE
+    }
+    worst = Math.max(worst, exitCode) as ExitCode
+    if (exitCode === EXIT_INTERRUPTED) {
+      const left = plans.slice(index + 1).map((rest) => rest.model.name)
+      if (left.length > 0) out(`Interrupted: not run: ${left.join(', ')}`)
+      break
+    }
+  }
+  const outputDir = plans[0]?.outputDir
+  if (raws.length > 0 && outputDir !== undefined) {
+    const written = await writeReports({ outputDir, formats: ['md'], io, runs: raws.map(runFromRawPath) })
+    out()
+    out(`Comparison of ${raws.length} run${raws.length === 1 ? '' : 's'} (models side by side):`)
+    for (const file of written) out(`  ${shownPath(io.cwd, file)}`)
+  }
+  return worst
+}
+
+function unknownTarget(config: LoadedConfig, name: string): UsageError {
+  const names = config.targets.map((target) => target.name)
+  const suggestion = didYouMean(name, names)
+  return new UsageError(
+    `Unknown target "${name}"; valid targets: ${names.join(', ')}${suggestion === undefined ? '' : ` — did you mean \`${suggestion}\`?`}`,
+    { hint: 'Targets are listed in targets.yaml of the config folder' },
+  )
+}
+
+function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path)
+  return rel.startsWith('..') ? path : rel
 }
