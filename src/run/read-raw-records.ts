@@ -31,7 +31,10 @@ export async function readRawRecords(
       continue
     }
     if (!isRecordLike(value)) {
-      report.skipped.push({ line: report.lines, reason: 'not a request record (missing success/model/total_time)' })
+      report.skipped.push({
+        line: report.lines,
+        reason: 'not a request record (missing success/model/total_time)',
+      })
       continue
     }
     report.records++

@@ -4,7 +4,19 @@ import { join, relative } from 'node:path'
 import { test } from 'node:test'
 
 // ARCHITECTURE.md: a folder imports only from folders above it in this list.
-const ORDER = ['types', 'errors', 'config', 'discovery', 'workload', 'client', 'run', 'stats', 'report', 'sim', 'cli']
+const ORDER = [
+  'types',
+  'errors',
+  'config',
+  'discovery',
+  'workload',
+  'client',
+  'run',
+  'stats',
+  'report',
+  'sim',
+  'cli',
+]
 const SRC = join(import.meta.dirname, '..', '..', 'src')
 
 function sourceFiles(dir: string): string[] {
@@ -30,7 +42,9 @@ test('every src import points up the layer list (sim imports only types)', () =>
       const target = layerOf(join(file, '..', match[1] ?? ''))
       if (target === from) continue
       const allowed =
-        from === 'sim' ? target === 'types' : ORDER.indexOf(target) < ORDER.indexOf(from) || target === 'types'
+        from === 'sim'
+          ? target === 'types'
+          : ORDER.indexOf(target) < ORDER.indexOf(from) || target === 'types'
       if (!allowed) violations.push(`${relative(SRC, file)} imports ${target}`)
     }
   }

@@ -63,7 +63,10 @@ describe('interruptions', () => {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as RunMeta
     assert.equal(meta.complete, false)
     assert.equal(meta.incompleteReason, 'interrupted by SIGINT')
-    const records = readFileSync(raw, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const records = readFileSync(raw, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     // Interrupted after 5 completed: the 8 in flight (the cap) end as ok or aborted, and
     // nothing more is sent. The load (20/s) exceeds what 8 slots serve (~8/s), so arrivals
     // were waiting for a slot: they are recorded as never sent, not dropped.
@@ -71,7 +74,10 @@ describe('interruptions', () => {
     const sent = records.length - neverSent.length
     assert.ok(sent >= 5 && sent <= 5 + 8 + 2, `sent ${sent}`)
     assert.ok(records.some((r) => r.outcome === 'ok'))
-    assert.ok(records.some((r) => r.outcome === 'aborted'), 'in-flight requests past the grace are aborted')
+    assert.ok(
+      records.some((r) => r.outcome === 'aborted'),
+      'in-flight requests past the grace are aborted',
+    )
     const ids = new Set(records.map((r) => r.request_id))
     assert.equal(ids.size, records.length)
     assert.ok(readdirSync(join(project.outputDir, 'summary')).some((f) => f.endsWith('.csv')))
@@ -101,7 +107,18 @@ describe('interruptions', () => {
     const bin = join(root, 'src', 'cli', 'bin.ts')
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', bin, 'run', '--config-dir', project.configDir, '--workload', 'long', '--output-dir', project.outputDir],
+      [
+        '--import',
+        'tsx',
+        bin,
+        'run',
+        '--config-dir',
+        project.configDir,
+        '--workload',
+        'long',
+        '--output-dir',
+        project.outputDir,
+      ],
       // cwd is the repository so that `--import tsx` resolves; all paths are absolute.
       { cwd: root, stdio: 'ignore' },
     )

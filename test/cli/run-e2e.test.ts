@@ -58,7 +58,17 @@ describe('run-bench run against the simulator', () => {
     t.after(project.remove)
     const io = createFakeIo({ cwd: project.dir })
     const code = await main(
-      ['run', '--config-dir', project.configDir, '--target', 'sim', '--workload', 'steady', '--output-dir', project.outputDir],
+      [
+        'run',
+        '--config-dir',
+        project.configDir,
+        '--target',
+        'sim',
+        '--workload',
+        'steady',
+        '--output-dir',
+        project.outputDir,
+      ],
       io,
     )
     assert.equal(code, 0, io.err() + io.out())
@@ -69,7 +79,9 @@ describe('run-bench run against the simulator', () => {
     assert.ok(records.every((r) => r.output_tokens === 16 && r.tokens_source === 'usage'))
     const ttftMs = mean(records.map((r) => r.ttft_ms ?? Number.NaN))
     const tpotMs = mean(records.map((r) => r.tpot_ms ?? Number.NaN))
-    t.diagnostic(`measured mean TTFT ${ttftMs.toFixed(2)} ms (set 100), mean TPOT ${tpotMs.toFixed(2)} ms (set 20)`)
+    t.diagnostic(
+      `measured mean TTFT ${ttftMs.toFixed(2)} ms (set 100), mean TPOT ${tpotMs.toFixed(2)} ms (set 20)`,
+    )
     assert.ok(Math.abs(ttftMs - 100) / 100 < 0.1, `mean TTFT ${ttftMs} ms`)
     assert.ok(Math.abs(tpotMs - 20) / 20 < 0.1, `mean TPOT ${tpotMs} ms`)
     // Original fields keep the original units (seconds).
@@ -111,7 +123,10 @@ describe('run-bench run against the simulator', () => {
     assert.ok(outcomes.has('http_error:429'))
     assert.ok(outcomes.has('http_error:500'))
     assert.ok(outcomes.has('stream_error:200'))
-    assert.ok([...outcomes].some((o) => o.startsWith('network_error')), [...outcomes].join(' '))
+    assert.ok(
+      [...outcomes].some((o) => o.startsWith('network_error')),
+      [...outcomes].join(' '),
+    )
     const rate = records.filter((r) => r.success).length / records.length
     assert.ok(rate > 0.2 && rate < 0.8, `success rate ${rate}`)
   })
@@ -135,7 +150,10 @@ describe('run-bench run against the simulator', () => {
     t.after(project.remove)
     const io = createFakeIo({ cwd: project.dir })
     assert.equal(
-      await main(['run', '--config-dir', project.configDir, '--workload', 'fast', '--output-dir', project.outputDir], io),
+      await main(
+        ['run', '--config-dir', project.configDir, '--workload', 'fast', '--output-dir', project.outputDir],
+        io,
+      ),
       0,
       io.err(),
     )

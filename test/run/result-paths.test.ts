@@ -30,6 +30,8 @@ test('an output folder that cannot be created is an OutputError naming it', (t) 
   assert.throws(
     () => prepareOutputDirs(join(blocker, 'results')),
     (error: unknown) =>
-      error instanceof OutputError && error.message.includes(join(blocker, 'results', 'raw')) && error.message.includes('ENOTDIR'),
+      error instanceof OutputError &&
+      error.message.includes(join(blocker, 'results', 'raw')) &&
+      error.message.includes('ENOTDIR'),
   )
 })

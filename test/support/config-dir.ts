@@ -13,7 +13,11 @@ export interface TempProject {
  * A throwaway folder with its own configs/ (the three YAML files given as text) and a
  * results/ path, so CLI tests never touch the repository's configs or results.
  */
-export function createTempProject(files: { targets: string; models?: string; workloads: string }): TempProject {
+export function createTempProject(files: {
+  targets: string
+  models?: string
+  workloads: string
+}): TempProject {
   const dir = mkdtempSync(join(tmpdir(), 'run-bench-'))
   const configDir = join(dir, 'configs')
   mkdirSync(configDir)

@@ -16,7 +16,10 @@ describe('planArrivals', () => {
 
   test('a constant schedule does not drift over a million arrivals', () => {
     let last = 0
-    for (const at of planArrivals({ kind: 'constant', ratePerSec: 3, maxRequests: 1_000_000 }, seededRandom(1))) {
+    for (const at of planArrivals(
+      { kind: 'constant', ratePerSec: 3, maxRequests: 1_000_000 },
+      seededRandom(1),
+    )) {
       last = at
     }
     // 999,999 / 3 req/s = 333,333 s exactly
