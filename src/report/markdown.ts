@@ -17,6 +17,8 @@ export interface RunConfig {
   temperature: number
   promptType: string
   seed: number
+  /** The target's capabilities as probed before the run, in one line (issue 5). */
+  capabilities?: string
 }
 
 export interface MarkdownReportInput {
@@ -363,7 +365,16 @@ function configurationSection(summaries: Summary[], configs: Record<string, RunC
       rows,
       [...Array<Align>(4).fill('left'), ...right(5), 'left', 'right'],
     ),
+    ...capabilityLines(summaries, configs),
   ]
+}
+
+function capabilityLines(summaries: Summary[], configs: Record<string, RunConfig>): string[] {
+  const lines = summaries.flatMap((s) => {
+    const capabilities = configs[s.runId]?.capabilities
+    return capabilities === undefined ? [] : [`- ${escapeCell(s.runId)}: ${escapeCell(capabilities)}`]
+  })
+  return lines.length === 0 ? [] : [`Server capabilities, probed before each run:\n${lines.join('\n')}`]
 }
 
 const TERMINAL_TEXT = {

@@ -52,6 +52,8 @@ export interface RunFlags {
   outputDir?: string
   configDir?: string
   tokenizer?: string
+  /** false with --no-probe. */
+  probe?: boolean
   lang?: 'en' | 'ko'
   litellmConfig?: string
 }
@@ -115,12 +117,26 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
         : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) },
     )
   if (settled.model === ALL_MODELS) {
-    return runAllModels({ config, choice, targetName: settled.target, lang, io, tokenCounter })
+    return runAllModels({
+      config,
+      choice,
+      targetName: settled.target,
+      lang,
+      io,
+      tokenCounter,
+      probe: flags.probe !== false,
+    })
   }
   const withModel = await withDiscoveredModel(config, settled.target, settled.model, io.env)
   const resolved = resolveRun(withModel, choice, io.env)
   const plan = buildPlan(resolved, io.cwd)
-  const { exitCode } = await executeRun({ plan, lang, io, countTokens: await tokenCounter() })
+  const { exitCode } = await executeRun({
+    plan,
+    lang,
+    io,
+    countTokens: await tokenCounter(),
+    probe: flags.probe !== false,
+  })
   return exitCode ?? EXIT_OK
 }
 
@@ -178,6 +194,7 @@ interface AllModelsArgs {
   lang: Lang
   io: Io
   tokenCounter: () => Promise<((text: string) => number) | null>
+  probe: boolean
 }
 
 /**
@@ -215,7 +232,7 @@ async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
     out(`[${index + 1}/${plans.length}] ${plan.model.name}`)
     let exitCode: ExitCode
     try {
-      const executed = await executeRun({ plan, lang, io, countTokens })
+      const executed = await executeRun({ plan, lang, io, countTokens, probe: args.probe })
       raws.push(executed.paths.raw)
       exitCode = executed.exitCode
     } catch (error) {
