@@ -61,6 +61,7 @@ export function addRunOptions<Args extends unknown[], Opts extends OptionValues>
       '--litellm-config <path>',
       "LiteLLM proxy config.yaml to take the target's model groups from (replaces its litellm_config)",
     )
+    .option('--no-probe', 'skip the capability probe (one short request) before the load')
     .addOption(
       new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const),
     )
