@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings'
 import { DEFAULT_TIMEOUTS } from '../config/defaults.js'
 import { readToolVersion } from '../config/package-root.js'
+import { DEFAULT_SIM_OPTIONS as SIM } from '../sim/options.js'
 import { interactiveCommand } from './commands/interactive.js'
 import { modelsCommand } from './commands/models.js'
 import { reportCommand } from './commands/report.js'
@@ -164,14 +165,14 @@ Examples:
     .description('start the built-in simulated OpenAI-compatible LLM server')
     .option('--port <n>', 'port to listen on', integer, 8000)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--max-batch-size <n>', 'sequences decoded together (continuous batching)', integer)
-    .option('--decode-base-ms <ms>', 'time of one decode step with an empty batch', number)
-    .option('--decode-per-seq-ms <ms>', 'extra decode-step time per running sequence', number)
-    .option('--prefill-base-ms <ms>', 'fixed prefill cost per admitted request', number)
-    .option('--prefill-per-token-ms <ms>', 'prefill cost per prompt token', number)
-    .option('--error-rate <fraction>', 'fraction of requests that fail (0..1)', number)
+    .option('--max-batch-size <n>', 'sequences decoded together (continuous batching)', integer, SIM.maxBatchSize)
+    .option('--decode-base-ms <ms>', 'time of one decode step with an empty batch', number, SIM.decodeBaseMs)
+    .option('--decode-per-seq-ms <ms>', 'extra decode-step time per running sequence', number, SIM.decodePerSeqMs)
+    .option('--prefill-base-ms <ms>', 'fixed prefill cost per admitted request', number, SIM.prefillBaseMs)
+    .option('--prefill-per-token-ms <ms>', 'prefill cost per prompt token', number, SIM.prefillPerTokenMs)
+    .option('--error-rate <fraction>', 'fraction of requests that fail (0..1)', number, SIM.errorRate)
     .option('--faults <list>', 'comma list: http_429,http_500,error_event,stall,drop')
-    .option('--seed <n>', 'seed of the simulator choices', integer)
+    .option('--seed <n>', 'seed of the simulator choices', integer, SIM.seed)
     .exitOverride()
     .addHelpText(
       'after',
