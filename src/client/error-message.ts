@@ -60,18 +60,34 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('***')
   }
-  return out
-    .replace(/\b(sk-[A-Za-z0-9_-]{2})[A-Za-z0-9_-]{6,}/g, '$1***')
-    .replace(/(Bearer\s+)\S+/gi, '$1***')
+  return (
+    out
+      .replace(/\b(sk-[A-Za-z0-9_-]{2})[A-Za-z0-9_-]{6,}/g, '$1***')
+      // The token ends at a quote or separator, which stays (as discovery's maskSecretsInText).
+      .replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***')
+  )
 }
 
 /** `CODE: message` for a network error (errno or undici code), e.g. "ECONNREFUSED: connect …". */
 export function networkErrorMessage(error: unknown): string {
   const code = errorCode(error)
   const message = error instanceof Error ? error.message : String(error)
-  const text = oneLine(message)
+  const text = opensslReason(oneLine(message))
   if (code === null) return clip(text === '' ? 'network error' : text)
   return clip(text === '' ? code : `${code}: ${text}`)
+}
+
+/**
+ * OpenSSL errors read "800C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version
+ * number:../deps/openssl/…:350:"; the reason is the useful part. The commonest one means
+ * https:// was used for a server that speaks plain HTTP.
+ */
+function opensslReason(text: string): string {
+  const reason = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1]
+  if (reason === undefined) return text
+  return reason === 'wrong version number'
+    ? 'wrong version number (the server does not speak TLS: use http:// in base_url?)'
+    : reason
 }
 
 /** The errno / undici code of an error; an AggregateError (IPv4 + IPv6 attempts) gives its first. */

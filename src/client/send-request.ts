@@ -91,6 +91,9 @@ interface Route {
   secrets: string[]
 }
 
+/** Header names whose values are credentials (masked in every error message). */
+const CREDENTIAL_HEADER = /key|token|auth|secret|cookie/i
+
 // Derived once per run context, not per request.
 const routes = new WeakMap<ClientContext, Route>()
 
@@ -104,10 +107,11 @@ function routeFor(ctx: ClientContext): Route {
   if (!names.includes('content-type')) headers['content-type'] = 'application/json'
   const secrets: string[] = []
   for (const [name, value] of Object.entries(ctx.headers)) {
-    const lower = name.toLowerCase()
-    if (lower === 'authorization') secrets.push(value.replace(/^\s*(Bearer|Basic)\s+/i, '').trim())
-    else if (lower === 'x-api-key' || lower === 'api-key' || lower === 'x-litellm-api-key')
-      secrets.push(value.trim())
+    // Any credential-looking header, as discovery's targetSecrets: a server may echo a
+    // custom token header (x-auth-token, x-goog-api-key, cookie) in its error body.
+    if (!CREDENTIAL_HEADER.test(name)) continue
+    const credential = value.replace(/^\s*(Bearer|Basic)\s+/i, '').trim()
+    if (credential !== '') secrets.push(credential)
   }
   route = {
     origin: url.origin,

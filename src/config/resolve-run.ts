@@ -14,7 +14,7 @@ import {
 import { didYouMean } from './did-you-mean.js'
 import { CONFIG_FILES, type ConfigModel, type LoadedConfig, modelsForTarget } from './load-config.js'
 import { displayPath, formatProblems } from './problems.js'
-import { type ChoiceSources, mergeOverrides, type RunChoice } from './run-overrides.js'
+import { type ChoiceSources, mergeOverrides, overrideFixes, type RunChoice } from './run-overrides.js'
 
 export type { RunChoice } from './run-overrides.js'
 
@@ -207,8 +207,11 @@ export function resolveRun(
 ): ResolvedRun {
   const merged = mergeOverrides(choice, env)
   if (merged.problems.length > 0) {
+    const fixes = overrideFixes(merged.problems.map((problem) => problem.subject))
     throw new UsageError(formatProblems(merged.problems, 'the run settings'), {
-      hint: 'Flags override BENCH_* environment variables, which override the YAML files',
+      hint: [...fixes, 'Flags override BENCH_* environment variables, which override the YAML files'].join(
+        '\n      ',
+      ),
     })
   }
   const { sources } = merged

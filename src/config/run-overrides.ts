@@ -35,6 +35,8 @@ interface OverrideField {
   env?: string
   numeric: boolean
   rule: z.ZodType
+  /** What a good value looks like, for the hint of a bad one. */
+  fix?: string
 }
 
 const FIELDS: readonly OverrideField[] = [
@@ -47,6 +49,7 @@ const FIELDS: readonly OverrideField[] = [
     env: 'BENCH_DURATION',
     numeric: true,
     rule: workloadFieldRules.duration,
+    fix: 'the run length in seconds, e.g. 60 (0 only together with a requests bound)',
   },
   {
     key: 'requests',
@@ -54,8 +57,16 @@ const FIELDS: readonly OverrideField[] = [
     env: 'BENCH_REQUESTS',
     numeric: true,
     rule: workloadFieldRules.requests,
+    fix: 'a whole number of requests >= 1, e.g. 100',
   },
-  { key: 'rps', flag: '--rps', env: 'BENCH_RPS', numeric: true, rule: workloadFieldRules.rps },
+  {
+    key: 'rps',
+    flag: '--rps',
+    env: 'BENCH_RPS',
+    numeric: true,
+    rule: workloadFieldRules.rps,
+    fix: 'requests per second above 0, e.g. 5; leave it out (with a workload without rps) for a closed loop',
+  },
   { key: 'arrival', flag: '--arrival', numeric: false, rule: workloadFieldRules.arrival },
   {
     key: 'concurrency',
@@ -63,6 +74,7 @@ const FIELDS: readonly OverrideField[] = [
     env: 'BENCH_CONCURRENCY',
     numeric: true,
     rule: workloadFieldRules.concurrency,
+    fix: 'a whole number of requests in flight >= 1, e.g. 10',
   },
   {
     key: 'maxTokens',
@@ -70,6 +82,7 @@ const FIELDS: readonly OverrideField[] = [
     env: 'BENCH_MAX_TOKENS',
     numeric: true,
     rule: workloadFieldRules.max_tokens,
+    fix: 'a whole number of output tokens >= 1, e.g. 512',
   },
   {
     key: 'temperature',
@@ -77,6 +90,7 @@ const FIELDS: readonly OverrideField[] = [
     env: 'BENCH_TEMPERATURE',
     numeric: true,
     rule: workloadFieldRules.temperature,
+    fix: 'a value from 0 to 2, e.g. 0.7',
   },
   {
     key: 'promptType',
@@ -84,12 +98,27 @@ const FIELDS: readonly OverrideField[] = [
     env: 'BENCH_PROMPT_TYPE',
     numeric: false,
     rule: workloadFieldRules.prompt_type,
+    fix: 'short, medium or long',
   },
   { key: 'promptFile', flag: '--prompt-file', numeric: false, rule: workloadFieldRules.prompt_file },
   { key: 'api', flag: '--api', numeric: false, rule: workloadFieldRules.api },
   { key: 'ignoreEos', flag: '--ignore-eos', numeric: false, rule: workloadFieldRules.ignore_eos },
-  { key: 'seed', flag: '--seed', env: 'BENCH_SEED', numeric: true, rule: runFieldRules.seed },
-  { key: 'timeoutSec', flag: '--timeout', env: 'BENCH_TIMEOUT', numeric: true, rule: runFieldRules.timeout },
+  {
+    key: 'seed',
+    flag: '--seed',
+    env: 'BENCH_SEED',
+    numeric: true,
+    rule: runFieldRules.seed,
+    fix: 'a whole number >= 0, e.g. 42',
+  },
+  {
+    key: 'timeoutSec',
+    flag: '--timeout',
+    env: 'BENCH_TIMEOUT',
+    numeric: true,
+    rule: runFieldRules.timeout,
+    fix: 'the whole-request timeout in seconds above 0, e.g. 600',
+  },
   {
     key: 'outputDir',
     flag: '--output-dir',
@@ -109,6 +138,19 @@ function check(field: OverrideField, subject: string, value: unknown, problems: 
   if (result.success) return true
   for (const issue of result.error.issues) problems.push({ subject, message: issue.message, got: value })
   return false
+}
+
+/**
+ * One hint line per bad setting: what a good value looks like ("--rps: requests per second
+ * above 0, e.g. 5; …"). `subject` is the flag or BENCH_* variable a Problem names.
+ */
+export function overrideFixes(subjects: readonly string[]): string[] {
+  const lines: string[] = []
+  for (const subject of new Set(subjects)) {
+    const field = FIELDS.find((candidate) => candidate.flag === subject || candidate.env === subject)
+    if (field?.fix !== undefined) lines.push(`${subject}: ${field.fix}`)
+  }
+  return lines
 }
 
 /** Where each merged setting came from ("--rps" or "BENCH_RPS"), for messages. */

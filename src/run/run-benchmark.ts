@@ -105,12 +105,32 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     stopSending = resolve
   })
   let stopped = false
+  // Sleepers of the open loop, woken early by stop(). Not Promise.race with sendingStopped:
+  // every race leaves a reaction on that long-lived promise until the run ends, which
+  // grew the heap by a few hundred bytes per arrival (seen in the 10-minute soak, issue 7).
+  const sleepers = new Set<() => void>()
   const stop = () => {
     if (stopped) return
     stopped = true
     slots.close()
     stopSending()
+    for (const wake of [...sleepers]) wake()
   }
+  /** Waits ms, or less when the run stops first; leaves no timer or listener behind. */
+  const sleepUnlessStopped = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopped) {
+        resolve()
+        return
+      }
+      const wake = () => {
+        clearTimeout(timer)
+        sleepers.delete(wake)
+        resolve()
+      }
+      const timer = setTimeout(wake, Math.max(0, ms))
+      sleepers.add(wake)
+    })
   const durationTimer = durationMs === null ? null : setTimeout(stop, durationMs)
   const onInterrupt = () => {
     interruptedBy = String(options.signal.reason ?? 'interrupted')
@@ -214,7 +234,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
       // up): a timer for all but the last millisecond, then yield to I/O until due.
       const deadline = runStartMs + atMs
       const waitMs = deadline - performance.now()
-      if (waitMs > 2) await sleepUnless(waitMs - 1, sendingStopped)
+      if (waitMs > 2) await sleepUnlessStopped(waitMs - 1)
       while (!stopped && performance.now() < deadline) await yieldToIo()
       if (stopped) return
       scheduleLag.add(performance.now() - deadline)
@@ -250,7 +270,10 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     // Grace: in-flight requests may finish; after it, they are aborted (and recorded so).
     const graceMs = interruptedBy === null ? plan.graceMs : options.interruptGraceMs
     if (running.size > 0) {
-      await sleepUnless(graceMs, Promise.all(running).then(() => {}))
+      await sleepUnless(
+        graceMs,
+        Promise.all(running).then(() => {}),
+      )
       if (running.size > 0) inFlightAbort.abort(interruptedBy === null ? 'grace period ended' : interruptedBy)
       await Promise.all(running)
     }
@@ -314,7 +337,10 @@ async function warmUp(
   )
 }
 
-export function judgeClientHealth(eventLoopLagP99Ms: number | null, scheduleLagP99Ms: number | null): ClientHealth {
+export function judgeClientHealth(
+  eventLoopLagP99Ms: number | null,
+  scheduleLagP99Ms: number | null,
+): ClientHealth {
   const reasons: string[] = []
   if (eventLoopLagP99Ms !== null && eventLoopLagP99Ms > CLIENT_LIMITS.eventLoopLagP99Ms) {
     reasons.push(
