@@ -131,7 +131,11 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
       const timer = setTimeout(wake, Math.max(0, ms))
       sleepers.add(wake)
     })
-  const durationTimer = durationMs === null ? null : setTimeout(stop, durationMs)
+  // A closed loop ends at the duration by a timer. An open loop ends when its schedule
+  // (bounded by the duration) is spent: arrivals due before the end are sent even when
+  // the client runs late, so a late client shows as schedule lag, never as fewer requests.
+  const durationTimer =
+    durationMs === null || workload.rps !== undefined ? null : setTimeout(stop, durationMs)
   const onInterrupt = () => {
     interruptedBy = String(options.signal.reason ?? 'interrupted')
     stop()
@@ -218,6 +222,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     void promise.finally(() => running.delete(promise))
   }
 
+  let countBoundReached = false
   async function openLoop(ratePerSec: number): Promise<void> {
     const arrivals = planArrivals(
       {
@@ -240,6 +245,12 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
       scheduleLag.add(performance.now() - deadline)
       track(arrive(requestId++, atMs))
     }
+    // The count bound came first: the run ends when the last request has (see below).
+    if (requestId === workload.requests) {
+      countBoundReached = true
+      return
+    }
+    if (durationMs !== null) await sleepUnlessStopped(runStartMs + durationMs - performance.now())
   }
 
   async function closedLoop(): Promise<void> {
@@ -262,9 +273,10 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   try {
     const sending = workload.rps === undefined ? closedLoop() : openLoop(workload.rps)
     await Promise.race([sending, sendingStopped])
-    // A count-bounded open loop ends its schedule before the bounds: stop when the last
-    // request has ended. A closed loop's workers have all returned here.
-    if (!stopped && workload.rps !== undefined) await Promise.race([Promise.all(running), sendingStopped])
+    // An open loop whose count bound ended its schedule stops when the last request has
+    // ended; one bounded by duration returned at the duration's end. A closed loop's
+    // workers have all returned here.
+    if (!stopped && countBoundReached) await Promise.race([Promise.all(running), sendingStopped])
     stop()
 
     // Grace: in-flight requests may finish; after it, they are aborted (and recorded so).
