@@ -7,10 +7,12 @@ import { renderRunSummaryTable } from '../report/markdown.js'
 import { openRawSink } from '../run/raw-sink.js'
 import { planResultPaths, prepareOutputDirs, type ResultPaths } from '../run/result-paths.js'
 import { type ProgressSnapshot, runBenchmark } from '../run/run-benchmark.js'
+import { createWorkerSend, defaultWorkerCount, machineCpus } from '../run/worker-pool.js'
 import { startSimServer } from '../sim/server.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import type { RunMeta, RunPlan, ServerCapabilities, Summary } from '../types.js'
 import { expectedRequests } from '../workload/arrivals.js'
+import type { TokenCounterSpec } from '../workload/tokenizer.js'
 import { EXIT_CHECKS_FAILED, EXIT_INTERRUPTED, EXIT_OK, type ExitCode } from './exit-codes.js'
 import type { Io } from './io.js'
 import { formatCount, type Lang } from './lang.js'
@@ -31,6 +33,10 @@ export interface ExecuteRunOptions {
   capabilities?: ServerCapabilities
   /** Probe the target's capabilities before the load (default true). */
   probe?: boolean
+  /** Worker threads sending the load; default decided from the machine and the load. */
+  workers?: number
+  /** How worker threads count tokens (a function cannot cross threads). */
+  tokenizer?: TokenCounterSpec
 }
 
 export interface ExecutedRun {
@@ -98,7 +104,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
     ),
   )
   if (expected !== null) out(msg.expectedTotal(formatCount(expected, lang)))
-  out(msg.plan(describePlan(plan)))
+  const workerCount = options.workers ?? defaultWorkerCount(workload, machineCpus())
+  out(msg.plan(`${describePlan(plan)}${workerCount > 1 ? `, ${workerCount} worker threads` : ''}`))
   for (const line of probed.lines) out(line)
   out('='.repeat(70))
 
@@ -117,8 +124,16 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   })
   let lastSnapshot: ProgressSnapshot | null = null
   let result: Awaited<ReturnType<typeof runBenchmark>>
+  const workerSend =
+    workerCount > 1
+      ? await createWorkerSend(plan, {
+          workers: workerCount,
+          tokenizer: options.countTokens === null ? null : (options.tokenizer ?? { kind: 'default' }),
+        })
+      : null
   try {
     result = await runBenchmark(plan, {
+      ...(workerSend === null ? {} : { send: workerSend.send }),
       signal: interrupt.signal,
       interruptGraceMs: options.interruptGraceMs ?? 3000,
       expected,
@@ -137,6 +152,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
       },
     })
   } finally {
+    await workerSend?.close()
     unsubscribe()
     sink.close()
     await sim?.close()

@@ -63,6 +63,11 @@ export function addRunOptions<Args extends unknown[], Opts extends OptionValues>
       "LiteLLM proxy config.yaml to take the target's model groups from (replaces its litellm_config)",
     )
     .option('--no-probe', 'skip the capability probe (one short request) before the load')
+    .option(
+      '--workers <n>',
+      'worker threads sending the load, one connection pool each (default: 1, more when the load is heavy and the machine has 4+ cores)',
+      integer,
+    )
     .addOption(
       new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const),
     )
@@ -165,9 +170,19 @@ Examples:
     .description('start the built-in simulated OpenAI-compatible LLM server')
     .option('--port <n>', 'port to listen on', integer, 8000)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--max-batch-size <n>', 'sequences decoded together (continuous batching)', integer, SIM.maxBatchSize)
+    .option(
+      '--max-batch-size <n>',
+      'sequences decoded together (continuous batching)',
+      integer,
+      SIM.maxBatchSize,
+    )
     .option('--decode-base-ms <ms>', 'time of one decode step with an empty batch', number, SIM.decodeBaseMs)
-    .option('--decode-per-seq-ms <ms>', 'extra decode-step time per running sequence', number, SIM.decodePerSeqMs)
+    .option(
+      '--decode-per-seq-ms <ms>',
+      'extra decode-step time per running sequence',
+      number,
+      SIM.decodePerSeqMs,
+    )
     .option('--prefill-base-ms <ms>', 'fixed prefill cost per admitted request', number, SIM.prefillBaseMs)
     .option('--prefill-per-token-ms <ms>', 'prefill cost per prompt token', number, SIM.prefillPerTokenMs)
     .option('--error-rate <fraction>', 'fraction of requests that fail (0..1)', number, SIM.errorRate)

@@ -8,7 +8,7 @@ import { mergeOverrides } from '../../config/run-overrides.js'
 import { BenchError, TargetError, UsageError } from '../../errors.js'
 import type { RunPlan, Target } from '../../types.js'
 import { defaultPromptsDir, loadPrompts } from '../../workload/prompts.js'
-import { createTokenCounter } from '../../workload/tokenizer.js'
+import { createTokenCounter, type TokenCounterSpec } from '../../workload/tokenizer.js'
 import { executeRun } from '../execute-run.js'
 import {
   EXIT_INTERRUPTED,
@@ -54,6 +54,7 @@ export interface RunFlags {
   tokenizer?: string
   /** false with --no-probe. */
   probe?: boolean
+  workers?: number
   lang?: 'en' | 'ko'
   litellmConfig?: string
 }
@@ -104,18 +105,22 @@ export function buildPlan(resolved: ResolvedRun, cwd: string): RunPlan {
 
 export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
   const lang: Lang = detectLang(io.env, flags.lang)
+  if (flags.workers !== undefined && flags.workers < 1) {
+    throw new UsageError(`--workers must be >= 1 (got ${flags.workers})`, {
+      hint: 'use --workers 1 to send from the main thread',
+    })
+  }
   const loaded: LoadedConfig = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
   const choice = choiceFromFlags(flags, io)
   // Flags over BENCH_* variables, as resolveRun will settle them; its own checks come later.
   const settled = mergeOverrides(choice, io.env).choice
   const litellmConfig = flags.litellmConfig === undefined ? undefined : resolve(io.cwd, flags.litellmConfig)
   const config = withLitellmConfig(loaded, settled.target, litellmConfig)
-  const tokenCounter = () =>
-    createTokenCounter(
-      flags.tokenizer === undefined
-        ? { kind: 'default' }
-        : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) },
-    )
+  const tokenizer: TokenCounterSpec =
+    flags.tokenizer === undefined
+      ? { kind: 'default' }
+      : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) }
+  const tokenCounter = () => createTokenCounter(tokenizer)
   if (settled.model === ALL_MODELS) {
     return runAllModels({
       config,
@@ -136,6 +141,8 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
     io,
     countTokens: await tokenCounter(),
     probe: flags.probe !== false,
+    tokenizer,
+    ...(flags.workers === undefined ? {} : { workers: flags.workers }),
   })
   return exitCode ?? EXIT_OK
 }
