@@ -2,6 +2,15 @@
 // with tsx, spoken to over the IPC channel, and killed at the end.
 import { type ChildProcess, fork } from 'node:child_process'
 
+/** The canned / held-stream servers' answer to `stats`: counts since the last `reset`. */
+export interface ServerStats {
+  requests: number
+  /** CLOCK_MONOTONIC ms of the first and last request fully read. */
+  firstArrivalMs: number
+  lastArrivalMs: number
+  cpuMs: number
+}
+
 export interface ServerProcess {
   port: number
   baseUrl: string
@@ -25,17 +34,25 @@ export async function startServer(name: string, args: string[] = []): Promise<Se
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   running.add(child)
-  const replies = new Map<string, Array<(message: unknown) => void>>()
+  const replies = new Map<
+    string,
+    Array<{ resolve: (message: unknown) => void; reject: (error: Error) => void }>
+  >()
   child.on('message', (message: { type: string }) => {
-    const waiting = replies.get(message.type)
-    waiting?.shift()?.(message)
+    replies.get(message.type)?.shift()?.resolve(message)
+  })
+  child.once('exit', (code) => {
+    for (const [type, list] of replies) {
+      for (const waiting of list)
+        waiting.reject(new Error(`Bench server ${name} exited (${code}) before answering ${type}`))
+    }
+    replies.clear()
   })
   const waitFor = (type: string) =>
     new Promise<unknown>((resolve, reject) => {
       const list = replies.get(type) ?? []
-      list.push(resolve)
+      list.push({ resolve, reject })
       replies.set(type, list)
-      child.once('exit', (code) => reject(new Error(`Bench server ${name} exited (${code}) before answering ${type}`)))
     })
   const ready = (await waitFor('ready')) as { port: number }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -53,4 +70,27 @@ export async function startServer(name: string, args: string[] = []): Promise<Se
       running.delete(child)
     },
   }
+}
+
+/**
+ * Runs bench/<name>.ts in a fresh process (clean heap and RSS for memory figures) and
+ * resolves with the one `{ type: 'result' }` message it sends.
+ */
+export function runBenchChild<T>(name: string, args: string[]): Promise<T> {
+  const child = fork(new URL(`./${name}.ts`, import.meta.url), args, {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  running.add(child)
+  return new Promise<T>((resolve, reject) => {
+    let result: T | null = null
+    child.on('message', (message: { type: string; result: T }) => {
+      if (message.type === 'result') result = message.result
+    })
+    child.once('exit', (code) => {
+      running.delete(child)
+      if (result === null) reject(new Error(`bench/${name}.ts exited (${code}) without a result`))
+      else resolve(result)
+    })
+  })
 }

@@ -1,11 +1,14 @@
 // A server that is never the limit: every request gets the same canned stream (role chunk,
 // --tokens token chunks, usage, [DONE]) in ONE write with a Content-Length. It counts the
-// requests it finished reading, and their first and last arrival, so open-loop rates are
-// counted by the server, not by the client under test. Started by bench/server-process.ts.
+// requests it finished reading (and, with --arrivals, when each arrived), so open-loop rates
+// are counted by the server, not by the client under test. Started by bench/server-process.ts.
 import { createServer } from 'node:http'
 import { argValue, cannedStream, monotonicMs, SSE_HEADERS } from './sse-chunks.js'
 
 const tokens = Number(argValue('--tokens') ?? 128)
+// With --arrivals, every arrival time is kept (open loop: the bench counts from its run start).
+const keepArrivals = process.argv.includes('--arrivals')
+let arrivals: number[] = []
 const body = Buffer.from(cannedStream(tokens))
 const headers = { ...SSE_HEADERS, 'content-length': String(body.length) }
 
@@ -21,6 +24,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     if (requests === 0) firstArrivalMs = now
     lastArrivalMs = now
     requests++
+    if (keepArrivals) arrivals.push(now)
     res.writeHead(200, headers)
     res.end(body)
   })
@@ -32,11 +36,20 @@ function ignore(): void {}
 process.on('message', (message: { type: string }) => {
   if (message.type === 'reset') {
     requests = 0
+    arrivals = []
     cpuBase = process.cpuUsage()
     process.send?.({ type: 'reset' })
+  } else if (message.type === 'arrivals') {
+    process.send?.({ type: 'arrivals', arrivals })
   } else if (message.type === 'stats') {
     const cpu = process.cpuUsage(cpuBase)
-    process.send?.({ type: 'stats', requests, firstArrivalMs, lastArrivalMs, cpuMs: (cpu.user + cpu.system) / 1000 })
+    process.send?.({
+      type: 'stats',
+      requests,
+      firstArrivalMs,
+      lastArrivalMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    })
   }
 })
 process.on('disconnect', () => {
@@ -44,7 +57,7 @@ process.on('disconnect', () => {
   server.close()
 })
 
-server.listen(0, '127.0.0.1', () => {
+server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
   const address = server.address()
   process.send?.({ type: 'ready', port: typeof address === 'object' && address !== null ? address.port : 0 })
 })

@@ -1,7 +1,8 @@
 // OpenAI chat.completion.chunk payloads as vLLM / OpenAI stream them, shared by the bench
 // servers. Token texts differ from chunk to chunk so the client does its real work.
 
-const HEAD = '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[{"index":0,'
+const HEAD =
+  '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[{"index":0,'
 
 export function roleChunk(): string {
   return `data: ${HEAD}"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n`

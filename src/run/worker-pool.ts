@@ -76,23 +76,27 @@ export interface WorkerSend {
 /** Below these the main thread alone is far from its limits and threads only add startup. */
 const BUSY_CONCURRENCY = 64
 const BUSY_RPS = 1000
-/** Worker threads pay off only with a core left for the main thread (schedule, records). */
-const MIN_CPUS_FOR_WORKERS = 4
+/** An open loop gets workers only with a core left for the main thread's schedule. */
+const MIN_CPUS_OPEN_LOOP = 4
 const MAX_DEFAULT_WORKERS = 8
 
 /**
- * Workers for a run when the user gives no --workers: 1 (the main thread sends) unless the
- * load needs more than one core and the machine has cores to spare; then one per core,
- * less the main thread's. The load is the concurrency of a closed loop, or the rate of an
- * open loop (there, concurrency is only a cap). Measured on 2 cores (npm run bench): two
- * workers completed 0.6-0.8x the requests of the main thread alone, as three busy threads
- * shared two cores with the messaging on top.
+ * Workers for a run when the user gives no --workers; 1 means the main thread sends.
+ * Closed loop with concurrency >= 64: one worker per core (up to 8). Measured on 2 cores
+ * with the server on the same cores (npm run bench): 2 workers completed 1.0x the requests
+ * of the main thread alone at c=64 and 1.2-1.7x at c=256, for 0.03-0.08 ms more CPU per
+ * request (messaging). Open loop at >= 1000 req/s: workers only from 4 cores, one per core
+ * less the main thread's, because there the main thread's timing is the product: on 2 cores
+ * at 5000 req/s the schedule lag p99 was 5 ms from the main thread alone and ~48 ms through
+ * 2 workers (each send waits for a busy worker's event loop).
  */
 export function defaultWorkerCount(workload: Pick<Workload, 'concurrency' | 'rps'>, cpus: number): number {
-  if (cpus < MIN_CPUS_FOR_WORKERS) return 1
-  const busy =
-    workload.rps === undefined ? workload.concurrency >= BUSY_CONCURRENCY : workload.rps >= BUSY_RPS
-  return busy ? Math.min(cpus - 1, MAX_DEFAULT_WORKERS) : 1
+  if (cpus <= 1) return 1
+  if (workload.rps === undefined) {
+    return workload.concurrency >= BUSY_CONCURRENCY ? Math.min(cpus, MAX_DEFAULT_WORKERS) : 1
+  }
+  if (workload.rps < BUSY_RPS || cpus < MIN_CPUS_OPEN_LOOP) return 1
+  return Math.min(cpus - 1, MAX_DEFAULT_WORKERS)
 }
 
 export function machineCpus(): number {

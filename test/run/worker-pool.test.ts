@@ -156,14 +156,18 @@ describe('createWorkerSend', () => {
 })
 
 describe('defaultWorkerCount', () => {
-  test('the main thread alone under a light load or on fewer than 4 cores, else a worker per spare core', () => {
+  test('closed loop: the main thread alone under c=64 or on one core, else one worker per core up to 8', () => {
     assert.equal(defaultWorkerCount({ concurrency: 256 }, 1), 1)
-    assert.equal(defaultWorkerCount({ concurrency: 256 }, 3), 1)
     assert.equal(defaultWorkerCount({ concurrency: 63 }, 16), 1)
-    assert.equal(defaultWorkerCount({ concurrency: 64 }, 4), 3)
+    assert.equal(defaultWorkerCount({ concurrency: 64 }, 2), 2)
     assert.equal(defaultWorkerCount({ concurrency: 512 }, 32), 8)
-    // Open loop: the rate decides; the concurrency cap alone does not make a load heavy.
+  })
+
+  test('open loop: the rate decides, and workers leave a core to the main thread from 4 cores', () => {
     assert.equal(defaultWorkerCount({ concurrency: 256, rps: 999 }, 16), 1)
-    assert.equal(defaultWorkerCount({ concurrency: 8, rps: 1000 }, 6), 5)
+    assert.equal(defaultWorkerCount({ concurrency: 8, rps: 5000 }, 2), 1)
+    assert.equal(defaultWorkerCount({ concurrency: 8, rps: 5000 }, 3), 1)
+    assert.equal(defaultWorkerCount({ concurrency: 8, rps: 1000 }, 4), 3)
+    assert.equal(defaultWorkerCount({ concurrency: 8, rps: 1000 }, 32), 8)
   })
 })
