@@ -152,9 +152,9 @@ export function errorText(error: unknown): string {
 }
 
 /** Which field of a plain text chunk varies from chunk to chunk. */
-type TextField = 'answer' | 'reasoning'
+export type TextField = 'answer' | 'reasoning'
 
-interface Template {
+export interface Template {
   /** Everything up to and including the opening quote of the text value. */
   prefix: string
   /** Everything from the closing quote of the text value. */
@@ -172,6 +172,8 @@ export interface ChunkReader {
   read(data: string): ChunkFacts
   /** How many payloads took the fast path (for tests and the client benchmark). */
   readonly fastReads: number
+  /** The learned plain-chunk template (see below), or null while there is none. */
+  readonly template: Template | null
 }
 
 /**
@@ -190,6 +192,9 @@ export function createChunkReader(): ChunkReader {
     get fastReads() {
       return fastReads
     },
+    get template() {
+      return template
+    },
     read(data: string): ChunkFacts {
       if (template !== null) {
         const { prefix, suffix } = template
@@ -201,7 +206,7 @@ export function createChunkReader(): ChunkReader {
           data.substring(0, prefix.length) === prefix
         ) {
           let text: string | null = data.slice(prefix.length, end)
-          if (NEEDS_DECODING.test(text)) text = decodeJsonStringBody(text)
+          if (needsDecoding(text)) text = decodeJsonStringBody(text)
           if (text !== null) {
             resetFacts(facts)
             if (template.field === 'answer') facts.answerText = text
@@ -225,6 +230,21 @@ export function createChunkReader(): ChunkReader {
       return facts
     },
   }
+}
+
+/** NEEDS_DECODING.test without a RegExp call: token texts are a few characters long. */
+function needsDecoding(text: string): boolean {
+  if (text.length > 64) return NEEDS_DECODING.test(text)
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 0x22 || code === 0x5c || code < 0x20) return true
+  }
+  return false
+}
+
+/** A copy of `text` in its own flat string, not a slice that keeps a whole payload alive. */
+function flat(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8')
 }
 
 function decodeJsonStringBody(body: string): string | null {
@@ -272,7 +292,7 @@ function learnTemplate(data: string, parsed: unknown, facts: ChunkFacts): Templa
   if (open === -1) return null
   const close = closingQuote(data, open)
   if (close === -1 || decodeJsonStringBody(data.slice(open + 1, close)) !== value) return null
-  return { prefix: data.slice(0, open + 1), suffix: data.slice(close), field }
+  return { prefix: flat(data.slice(0, open + 1)), suffix: flat(data.slice(close)), field }
 }
 
 /**

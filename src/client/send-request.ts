@@ -14,7 +14,13 @@ import {
   redactSecrets,
 } from './error-message.js'
 import { isClosingPool, timerMs } from './pool.js'
-import { type ChunkReader, createChunkReader } from './read-chunk.js'
+import {
+  type ChunkFacts,
+  type ChunkReader,
+  createChunkReader,
+  emptyFacts,
+  type Template,
+} from './read-chunk.js'
 import { isEventStream, parseRetryAfter, readResponseHeaders } from './response-headers.js'
 import { expectSocket } from './socket-reuse.js'
 import { createSseParser, type SseEvent, type SseParser } from './sse-parser.js'
@@ -173,6 +179,9 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   private status: number | null = null
   private parser: SseParser | null = null
   private reader: ChunkReader | null = null
+  /** The reader template the parser's token lane was made from. */
+  private laneTemplate: Template | null = null
+  private readonly laneFacts: ChunkFacts = emptyFacts()
   private tally: TokenTally
   private errorBody: Buffer[] = []
   private errorBodyBytes = 0
@@ -273,6 +282,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     this.mode = 'sse'
     this.rearmForBody(now)
     this.reader = createChunkReader()
+    this.laneTemplate = null
     this.parser = createSseParser((event) => this.onEvent(event))
     return true
   }
@@ -394,6 +404,30 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
       return
     }
     this.tally.observe(facts, now)
+    // Once a plain token chunk has taught the reader this stream's template, the parser can
+    // take every chunk of that shape whole (same facts, without decoding each event).
+    const template = (this.reader as ChunkReader).template
+    if (template !== this.laneTemplate) {
+      this.laneTemplate = template
+      if (template !== null) {
+        const field = template.field
+        const parser = this.parser as SseParser
+        parser.setTokenLane({
+          prefix: template.prefix,
+          suffix: template.suffix,
+          onToken: (text) => this.onLaneToken(text, field),
+        })
+      }
+    }
+  }
+
+  /** A token chunk the parser took whole: its facts are the template's with this text. */
+  private onLaneToken(text: string, field: 'answer' | 'reasoning'): void {
+    if (this.record !== null) return
+    const facts = this.laneFacts
+    if (field === 'answer') facts.answerText = text
+    else facts.reasoningText = text
+    this.tally.observe(facts, this.nowMs)
   }
 
   /** The stream ended properly ([DONE], or a clean close after finish_reason). */

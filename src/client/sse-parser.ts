@@ -1,8 +1,9 @@
-// Byte-level, incremental Server-Sent Events decoder (WHATWG framing, as openai-node's
-// SSEDecoder/LineDecoder read it). It works on the raw network Buffers: lines are found with
-// native indexOf and only a complete line is decoded, so a multi-byte UTF-8 character split
-// across network chunks is exact and no string is built per byte. Invalid UTF-8 becomes
-// U+FFFD (Buffer's decoder), never a throw.
+// Incremental Server-Sent Events decoder (WHATWG framing, as openai-node's
+// SSEDecoder/LineDecoder read it). Each network read is decoded to text ONCE, up to its last
+// line terminator (an ASCII byte, so never inside a multi-byte UTF-8 character); the bytes
+// after it wait for the next read. Lines are then cut from that string with indexOf and
+// substring, which shares the string's memory instead of decoding every line again.
+// Invalid UTF-8 becomes U+FFFD (Buffer's decoder), never a throw.
 
 export interface SseEvent {
   /** The event's data lines joined with '\n'. */
@@ -11,26 +12,82 @@ export interface SseEvent {
   event: string | null
 }
 
+/**
+ * A shortcut for the events that make up almost every stream: one `data:` line whose value
+ * is `prefix + text + suffix` (a JSON string body without escapes or control characters in
+ * between), then a blank line. Such an event is handed over as its text alone: no SseEvent,
+ * no JSON work. Whoever sets the lane has proven, from an earlier event of the same stream,
+ * that a payload of that shape is a plain token chunk (see ChunkReader.template).
+ */
+export interface SseTokenLane {
+  prefix: string
+  suffix: string
+  onToken(text: string): void
+}
+
 export interface SseParser {
   push(chunk: Uint8Array): void
   /** End of stream: flushes an unterminated last line (see end() below). */
   end(): void
+  setTokenLane(lane: SseTokenLane | null): void
 }
 
 const LF = 0x0a
 const CR = 0x0d
 const COLON = 0x3a
 const SPACE = 0x20
+const BOM = 0xfeff
 
 export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
-  // Bytes of a line that has not ended yet, copied (the caller may reuse its buffers).
+  // Bytes after the last line terminator seen, copied (the caller may reuse its buffers).
   let partial: Buffer[] = []
-  // The previous chunk ended with CR: a LF at the start of the next one is part of that line end.
+  // The previous text ended with CR: a LF at the start of the next one is part of that line end.
   let skipLf = false
   let atStreamStart = true
   let ended = false
   let data: string | null = null
   let eventName: string | null = null
+  let lane: SseTokenLane | null = null
+
+  /**
+   * When a whole token event starts at `pos`, hands its text to the lane and returns the
+   * index after its blank line; else -1 (the event takes the general path).
+   */
+  function tryLane(text: string, pos: number, active: SseTokenLane): number {
+    // "data:" and at most one space, exactly as onLine strips it.
+    if (
+      text.charCodeAt(pos) !== 0x64 ||
+      text.charCodeAt(pos + 1) !== 0x61 ||
+      text.charCodeAt(pos + 2) !== 0x74 ||
+      text.charCodeAt(pos + 3) !== 0x61 ||
+      text.charCodeAt(pos + 4) !== COLON
+    ) {
+      return -1
+    }
+    let start = pos + 5
+    if (text.charCodeAt(start) === SPACE) start++
+    const { prefix, suffix } = active
+    const bodyStart = start + prefix.length
+    // substring + === compares flat strings far faster than startsWith in V8.
+    if (text.substring(start, bodyStart) !== prefix) return -1
+    const quote = text.indexOf('"', bodyStart)
+    if (quote <= bodyStart) return -1
+    for (let i = bodyStart; i < quote; i++) {
+      const code = text.charCodeAt(i)
+      if (code === 0x5c || code < 0x20) return -1
+    }
+    const end = quote + suffix.length
+    // The line ends with the suffix and the event with a blank line: "\n\n".
+    if (
+      text.substring(quote, end) !== suffix ||
+      text.charCodeAt(end) !== LF ||
+      text.charCodeAt(end + 1) !== LF
+    ) {
+      return -1
+    }
+    active.onToken(text.substring(bodyStart, quote))
+    return end + 2
+  }
 
   function dispatch(): void {
     // openai-node dispatches an event that has a name but no data; a bare blank line is nothing.
@@ -41,97 +98,111 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
     onEvent(event)
   }
 
-  function onLine(buf: Buffer, startIndex: number, end: number): void {
+  function onLine(text: string, startIndex: number, end: number): void {
     let start = startIndex
     if (atStreamStart) {
       atStreamStart = false
       // A UTF-8 byte order mark may open the stream; it is not part of the first field name.
-      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf)
-        start += 3
+      if (start < end && text.charCodeAt(start) === BOM) start++
     }
     if (start === end) {
       dispatch()
       return
     }
-    const first = buf[start]
+    const first = text.charCodeAt(start)
     if (first === COLON) return // comment / keep-alive
     // Fast path for the line that carries every chunk: "data:".
     if (
       first === 0x64 &&
       end - start >= 5 &&
-      buf[start + 1] === 0x61 &&
-      buf[start + 2] === 0x74 &&
-      buf[start + 3] === 0x61 &&
-      buf[start + 4] === COLON
+      text.charCodeAt(start + 1) === 0x61 &&
+      text.charCodeAt(start + 2) === 0x74 &&
+      text.charCodeAt(start + 3) === 0x61 &&
+      text.charCodeAt(start + 4) === COLON
     ) {
       let valueStart = start + 5
-      if (valueStart < end && buf[valueStart] === SPACE) valueStart++
-      const value = buf.toString('utf8', valueStart, end)
+      if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
+      const value = text.substring(valueStart, end)
       data = data === null ? value : `${data}\n${value}`
       return
     }
-    let colon = start
-    while (colon < end && buf[colon] !== COLON) colon++
-    const field = buf.toString('utf8', start, colon)
+    let colon = text.indexOf(':', start)
+    if (colon === -1 || colon > end) colon = end
+    const field = text.substring(start, colon)
     let valueStart = colon + 1
-    if (valueStart < end && buf[valueStart] === SPACE) valueStart++
-    const value = colon < end ? buf.toString('utf8', valueStart, end) : ''
+    if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
+    const value = colon < end ? text.substring(valueStart, end) : ''
     if (field === 'data') data = data === null ? value : `${data}\n${value}`
     else if (field === 'event') eventName = value
     // id and retry do not matter to a one-shot stream reader.
   }
 
-  function endLine(buf: Buffer, start: number, end: number): void {
-    if (partial.length === 0) {
-      onLine(buf, start, end)
-      return
+  /** Every line of `text`; the last one ends at text.length only when `complete`. */
+  function onText(text: string, complete: boolean): void {
+    const length = text.length
+    let pos = 0
+    if (skipLf) {
+      skipLf = false
+      if (text.charCodeAt(0) === LF) pos = 1
     }
-    if (end > start) partial.push(buf.subarray(start, end))
-    const line = Buffer.concat(partial)
-    partial = []
-    onLine(line, 0, line.length)
+    // Next LF / CR at or after pos; -1 = none left. Each is searched again only once
+    // passed, so the text is scanned linearly whatever its line count.
+    let lf = -2
+    let cr = -2
+    while (pos < length) {
+      // At an event boundary (nothing pending), a token event may be taken whole.
+      if (lane !== null && data === null && eventName === null && !atStreamStart) {
+        const next = tryLane(text, pos, lane)
+        if (next !== -1) {
+          pos = next
+          continue
+        }
+      }
+      if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos)
+      if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos)
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        onLine(text, pos, cr)
+        if (cr + 1 < length) {
+          pos = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1
+        } else {
+          pos = length
+          skipLf = true
+        }
+      } else if (lf !== -1) {
+        onLine(text, pos, lf)
+        pos = lf + 1
+      } else {
+        if (complete) onLine(text, pos, length)
+        return
+      }
+    }
   }
 
   return {
+    setTokenLane(next: SseTokenLane | null): void {
+      lane = next
+    },
+
     push(chunk: Uint8Array): void {
       if (ended || chunk.length === 0) return
       const buf = Buffer.isBuffer(chunk)
         ? chunk
         : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-      const length = buf.length
-      let pos = 0
-      if (skipLf) {
-        skipLf = false
-        if (buf[0] === LF) pos = 1
+      const lastEnd = Math.max(buf.lastIndexOf(LF), buf.lastIndexOf(CR))
+      if (lastEnd === -1) {
+        partial.push(Buffer.from(buf))
+        return
       }
-      // Next LF / CR at or after pos; -1 = none left in this chunk. Each is searched again
-      // only once passed, so a chunk is scanned linearly whatever its line count.
-      let lf = -2
-      let cr = -2
-      while (pos < length) {
-        if (lf !== -1 && lf < pos) lf = buf.indexOf(LF, pos)
-        if (cr !== -1 && cr < pos) cr = buf.indexOf(CR, pos)
-        if (cr !== -1 && (lf === -1 || cr < lf)) {
-          endLine(buf, pos, cr)
-          if (cr + 1 < length) {
-            pos = buf[cr + 1] === LF ? cr + 2 : cr + 1
-          } else {
-            pos = length
-            skipLf = true
-          }
-        } else if (lf !== -1) {
-          endLine(buf, pos, lf)
-          pos = lf + 1
-          // Most events end "…\n\n": take the blank line without another search.
-          if (buf[pos] === LF) {
-            dispatch()
-            pos++
-          }
-        } else {
-          break
-        }
+      let text: string
+      if (partial.length === 0) {
+        text = buf.toString('utf8', 0, lastEnd + 1)
+      } else {
+        partial.push(buf.subarray(0, lastEnd + 1))
+        text = Buffer.concat(partial).toString('utf8')
+        partial = []
       }
-      if (pos < length) partial.push(Buffer.from(buf.subarray(pos, length)))
+      if (lastEnd + 1 < buf.length) partial.push(Buffer.from(buf.subarray(lastEnd + 1)))
+      onText(text, false)
     },
 
     /**
@@ -142,9 +213,9 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
     end(): void {
       if (ended) return
       if (partial.length > 0) {
-        const line = Buffer.concat(partial)
+        const text = Buffer.concat(partial).toString('utf8')
         partial = []
-        onLine(line, 0, line.length)
+        onText(text, true)
       }
       ended = true
       if (data === null) return
