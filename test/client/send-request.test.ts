@@ -102,9 +102,11 @@ describe('sendRequest measures a streamed chat response', () => {
     seenJustAfter(context, record.sent_at_ms, record.ttfb_ms, written[0])
     seenJustAfter(context, record.sent_at_ms, record.ttft_ms, written[2])
     seenJustAfter(context, record.sent_at_ms, record.e2e_ms, written[9])
-    near(record.ttft_ms, 50)
+    // The exact checks are the three above (against when the server really wrote); these
+    // against the nominal schedule allow for the server's own timers firing late on a busy machine.
+    near(record.ttft_ms, 50, 25)
     assert.equal(record.ttfo_ms, record.ttft_ms)
-    near(record.e2e_ms, 90, 15)
+    near(record.e2e_ms, 90, 30)
     assert.equal(record.output_tokens, 5)
     assert.equal(record.input_tokens, 12)
     assert.equal(record.tokens_source, 'usage')
