@@ -1,19 +1,21 @@
-import type { RequestRecord } from '../types.js'
+import type { Outcome, RequestRecord } from '../types.js'
 
 /**
- * The record of a request the schedule asked for but that never got a concurrency slot
- * before the run ended: it is data (overload made visible), not silently dropped.
+ * The record of a request that got no response at all: one the schedule asked for but
+ * that never got a concurrency slot before the run ended (aborted), or one whose worker
+ * thread died (network_error). It is data, never silently dropped.
  */
 export function unsentRecord(args: {
   requestId: number
   model: string
   prompt: string
-  scheduledAtMs: number
+  scheduledAtMs: number | null
   endedAtMs: number
   runStartEpochMs: number
   reason: string
+  outcome?: Outcome
 }): RequestRecord {
-  const waitedMs = args.endedAtMs - args.scheduledAtMs
+  const waitedMs = args.scheduledAtMs === null ? null : args.endedAtMs - args.scheduledAtMs
   return {
     timestamp: (args.runStartEpochMs + args.endedAtMs) / 1000,
     model: args.model,
@@ -25,7 +27,7 @@ export function unsentRecord(args: {
     tokens_per_sec: null,
     success: false,
     request_id: args.requestId,
-    outcome: 'aborted',
+    outcome: args.outcome ?? 'aborted',
     http_status: null,
     error: args.reason,
     timeout_kind: null,

@@ -18,6 +18,7 @@ import { Worker } from 'node:worker_threads'
 import type { ClientContext, RequestSpec } from '../client/send-request.js'
 import type { Prompt, RequestRecord, RunPlan, Target, Timeouts, Workload } from '../types.js'
 import type { TokenCounterSpec } from '../workload/tokenizer.js'
+import { unsentRecord } from './unsent-record.js'
 
 /** What each load worker is started with (structured-cloned). */
 export interface LoadWorkerData {
@@ -301,40 +302,14 @@ function abortReason(reason: unknown): string {
 
 /** The record of a request whose worker died: a network-level failure of the client. */
 function lostRecord(spec: RequestSpec, ctx: ClientContext, reason: string): RequestRecord {
-  const endedAtMs = performance.now() - ctx.runStartMs
-  const scheduled = spec.scheduledAtMs
-  return {
-    timestamp: (ctx.runStartEpochMs + endedAtMs) / 1000,
+  return unsentRecord({
+    requestId: spec.requestId,
     model: spec.model,
     prompt: spec.prompt.text,
-    ttft: null,
-    total_time: null,
-    input_tokens: null,
-    output_tokens: 0,
-    tokens_per_sec: null,
-    success: false,
-    request_id: spec.requestId,
+    scheduledAtMs: spec.scheduledAtMs,
+    endedAtMs: performance.now() - ctx.runStartMs,
+    runStartEpochMs: ctx.runStartEpochMs,
+    reason,
     outcome: 'network_error',
-    http_status: null,
-    error: reason,
-    timeout_kind: null,
-    scheduled_at_ms: scheduled,
-    sent_at_ms: endedAtMs,
-    ended_at_ms: endedAtMs,
-    queue_ms: scheduled === null ? null : endedAtMs - scheduled,
-    ttfb_ms: null,
-    ttft_ms: null,
-    ttfo_ms: null,
-    e2e_ms: null,
-    tpot_ms: null,
-    latency_from_schedule_ms: null,
-    itl_ms: [],
-    tokens_source: 'chunks',
-    reasoning_tokens: null,
-    finish_reason: null,
-    retries: 0,
-    retry_after_s: null,
-    litellm_model_id: null,
-    litellm_overhead_ms: null,
-  }
+  })
 }
