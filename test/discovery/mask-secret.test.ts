@@ -61,7 +61,7 @@ describe('maskUrl', () => {
       maskUrl('https://exampleopenaiendpoint-production.up.railway.app/'),
       'https://exampleopenaiendpoint-production.up.railway.app/',
     )
-    assert.equal(maskUrl('http://10.0.0.5:8000'), 'http://10.0.0.5:8000')
+    assert.equal(maskUrl('http://127.0.0.1:8000'), 'http://127.0.0.1:8000')
   })
   test('masks a key inside the path and passes non-URLs through text masking', () => {
     assert.equal(maskUrl('http://h/v1/sk-abcdefghijklmnop/x'), 'http://h/v1/sk-…mnop/x')
