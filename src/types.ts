@@ -3,8 +3,24 @@
 // Field names of RequestRecord are the raw JSONL wire format (snake_case, units in the
 // name), so one type describes both the in-memory record and the file line.
 
-/** How one request ended. `ok` is the only successful outcome. */
-export type Outcome = 'ok' | 'http_error' | 'timeout' | 'network_error' | 'stream_error' | 'aborted'
+/**
+ * How one request ended. `ok` is the only successful outcome; http_error, timeout,
+ * network_error and stream_error are failures (the server or the network failed);
+ * `aborted` was sent, then cut by the end of the run or Ctrl-C; `not_sent` was scheduled but
+ * never sent (no concurrency slot before the run ended, or interrupted). Neither of the last
+ * two counts in the success rate.
+ */
+export type Outcome =
+  | 'ok'
+  | 'http_error'
+  | 'timeout'
+  | 'network_error'
+  | 'stream_error'
+  | 'aborted'
+  | 'not_sent'
+
+/** The outcomes that count as failures in the success rate. */
+export const FAILURE_OUTCOMES: readonly Outcome[] = ['http_error', 'timeout', 'network_error', 'stream_error']
 
 /** Where a record's output_tokens came from, most to least exact. */
 export type TokensSource = 'usage' | 'tokenizer' | 'chunks'
@@ -151,6 +167,8 @@ export interface RequestRecord {
   http_status: number | null
   /** Short, secret-free description of what went wrong. */
   error: string | null
+  /** Stable code of the cause (ECONNREFUSED, HTTP_429, TIMEOUT_FIRST_BYTE, …); null when ok (http/error-code.ts). */
+  error_code: string | null
   timeout_kind: TimeoutKind | null
   scheduled_at_ms: number | null
   sent_at_ms: number
@@ -201,6 +219,8 @@ export interface LowTailDistribution {
 
 export interface ErrorGroup {
   outcome: Outcome
+  /** Groups are per error_code: a refused connection and a reset one are two groups. */
+  error_code: string | null
   http_status: number | null
   count: number
   /** Up to three distinct example messages. */
@@ -224,8 +244,9 @@ export interface Summary {
   startedAt: string
   /** Measurement window: first send → last end, in seconds. */
   windowSec: number
-  requests: { total: number; ok: number; failed: number; aborted: number }
-  /** ok / total, in 0..1 (failed and aborted requests count against it). */
+  /** failed = http_error + timeout + network_error + stream_error. */
+  requests: { total: number; ok: number; failed: number; aborted: number; notSent: number }
+  /** ok / (ok + failed), in 0..1; aborted and not_sent requests are counted apart, never as failures. */
   successRate: number
   /** The workload's asked rate (null for a closed loop) and concurrency cap. */
   offeredRps: number | null

@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs'
 import { cpus, hostname, platform } from 'node:os'
 import { relative } from 'node:path'
-import { maskSecret } from '../discovery/mask-secret.js'
+import { maskTarget, maskUrl } from '../http/mask.js'
 import { renderSummaryCsv } from '../report/csv.js'
 import { renderRunSummaryTable } from '../report/markdown.js'
+import { notSentLine } from '../report/not-sent.js'
 import { openRawSink } from '../run/raw-sink.js'
 import { planResultPaths, prepareOutputDirs, type ResultPaths } from '../run/result-paths.js'
 import { type ProgressSnapshot, runBenchmark } from '../run/run-benchmark.js'
@@ -182,7 +183,11 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   out('')
   if (result.interruptedBy !== null) out(msg.interrupted(result.interruptedBy))
   const percent = (summary.successRate * 100).toFixed(1)
-  out(msg.done(formatCount(summary.requests.total, lang), formatCount(summary.requests.ok, lang), percent))
+  const notSent = notSentLine(summary, lang)
+  out(
+    msg.done(formatCount(summary.requests.total, lang), formatCount(summary.requests.ok, lang), percent) +
+      (notSent === null ? '' : `; ${notSent}`),
+  )
   out('')
   out(renderRunSummaryTable(summary, lang))
   if (result.clientHealth.limited) {
@@ -231,17 +236,13 @@ export function describePlan(plan: RunPlan): string {
     ...(w.requests === undefined ? [] : [`at most ${w.requests} requests`]),
   ].join(', ')
   const cap = w.rps === undefined ? '' : `, max ${w.concurrency} in flight`
-  const url = plan.target.kind === 'sim' ? `built-in simulator (${plan.target.baseUrl})` : plan.target.baseUrl
+  const url =
+    plan.target.kind === 'sim' ? `built-in simulator (${plan.target.baseUrl})` : maskUrl(plan.target.baseUrl)
   return `${load} ${bounds}${cap}, max_tokens ${w.maxTokens}, ${w.api} API → ${url}`
 }
 
 function maskPlan(plan: RunPlan): RunPlan {
-  const target = { ...plan.target }
-  if (target.apiKey !== undefined) target.apiKey = maskSecret(target.apiKey)
-  target.headers = Object.fromEntries(
-    Object.entries(target.headers).map(([k, v]) => [k, /auth|key|token|secret/i.test(k) ? maskSecret(v) : v]),
-  )
-  return { ...plan, target }
+  return { ...plan, target: maskTarget(plan.target) }
 }
 
 function writeMeta(path: string, meta: RunMeta): void {

@@ -3,8 +3,8 @@
 // adapts to it. An unreachable target stops the run here, before any result file exists.
 import { probeCapabilities } from '../discovery/capability-probe.js'
 import { checkLiveness } from '../discovery/liveness.js'
-import { targetHeaders } from '../discovery/target-url.js'
 import { TargetError } from '../errors.js'
+import { targetHeaders } from '../http/credentials.js'
 import type { RunPlan, ServerCapabilities } from '../types.js'
 import type { Lang } from './lang.js'
 

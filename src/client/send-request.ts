@@ -3,16 +3,19 @@
 // per network read: events that arrive together were observed together). See the
 // MEASUREMENT CONTRACT in ARCHITECTURE.md for what each field means.
 import type { Dispatcher } from 'undici'
-import type { ApiKind, Outcome, Prompt, RequestRecord, TimeoutKind, Timeouts } from '../types.js'
+import { headerSecrets, urlSecrets } from '../http/credentials.js'
 import {
-  abortMessage,
-  clip,
+  type ClientErrorCode,
   errorCode,
-  eventErrorMessage,
-  httpErrorBodyMessage,
+  httpErrorCode,
+  networkErrorCode,
   networkErrorMessage,
-  redactSecrets,
-} from './error-message.js'
+  timeoutErrorCode,
+} from '../http/error-code.js'
+import { abortMessage, clip, eventErrorMessage, httpErrorBodyMessage } from '../http/error-message.js'
+import { maskSecretsInText } from '../http/mask.js'
+import type { ApiKind, Outcome, Prompt, RequestRecord, TimeoutKind, Timeouts } from '../types.js'
+import { buildRecord } from './build-record.js'
 import { isClosingPool, timerMs } from './pool.js'
 import {
   type ChunkFacts,
@@ -97,9 +100,6 @@ interface Route {
   secrets: string[]
 }
 
-/** Header names whose values are credentials (masked in every error message). */
-const CREDENTIAL_HEADER = /key|token|auth|secret|cookie/i
-
 // Derived once per run context, not per request.
 const routes = new WeakMap<ClientContext, Route>()
 
@@ -111,14 +111,8 @@ function routeFor(ctx: ClientContext): Route {
   const headers: Record<string, string> = { ...ctx.headers }
   const names = Object.keys(headers).map((name) => name.toLowerCase())
   if (!names.includes('content-type')) headers['content-type'] = 'application/json'
-  const secrets: string[] = []
-  for (const [name, value] of Object.entries(ctx.headers)) {
-    // Any credential-looking header, as discovery's targetSecrets: a server may echo a
-    // custom token header (x-auth-token, x-goog-api-key, cookie) in its error body.
-    if (!CREDENTIAL_HEADER.test(name)) continue
-    const credential = value.replace(/^\s*(Bearer|Basic)\s+/i, '').trim()
-    if (credential !== '') secrets.push(credential)
-  }
+  // A server may echo any credential header (x-auth-token, cookie) in its error body.
+  const secrets = [...headerSecrets(ctx.headers), ...urlSecrets(ctx.baseUrl)]
   route = {
     origin: url.origin,
     chatPath: `${prefix}/chat/completions`,
@@ -211,7 +205,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
   start(): void {
     if (this.ctx.signal.aborted) {
       this.sentAt = performance.now()
-      this.finish('aborted', this.sentAt, abortMessage(this.ctx.signal.reason))
+      this.finish('aborted', this.sentAt, abortMessage(this.ctx.signal.reason), 'ABORTED')
       this.settle()
       return
     }
@@ -276,6 +270,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
         'stream_error',
         now,
         `Expected text/event-stream, got ${clip((headers.contentType ?? '').trim(), 80)}`,
+        'STREAM_NOT_SSE',
       )
       return true
     }
@@ -330,7 +325,7 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     if (this.tally.finishReason !== null) {
       this.endStream(now)
     } else {
-      this.finish('stream_error', now, 'Stream ended without [DONE]')
+      this.finish('stream_error', now, 'Stream ended without [DONE]', 'STREAM_NO_DONE')
       this.settle()
     }
   }
@@ -367,13 +362,13 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     const { timeouts } = this.ctx
     // A Pool made elsewhere may still carry undici's own timeouts.
     if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-      this.finish('timeout', now, `No connection within ${timeouts.connectMs} ms`, 'connect')
+      this.finishTimeout(now, `No connection within ${timeouts.connectMs} ms`, 'connect')
     } else if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-      this.finish('timeout', now, `No response headers within ${timeouts.firstByteMs} ms`, 'first_byte')
+      this.finishTimeout(now, `No response headers within ${timeouts.firstByteMs} ms`, 'first_byte')
     } else if (code === 'UND_ERR_BODY_TIMEOUT') {
-      this.finish('timeout', now, `No data for ${timeouts.idleMs} ms`, 'idle')
+      this.finishTimeout(now, `No data for ${timeouts.idleMs} ms`, 'idle')
     } else {
-      this.finish('network_error', now, networkErrorMessage(error))
+      this.finish('network_error', now, networkErrorMessage(error), networkErrorCode(error))
     }
     this.settle()
   }
@@ -385,7 +380,12 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     const now = this.nowMs
     const { data } = event
     if (event.event === 'error') {
-      this.fail('stream_error', now, `Error event in stream: ${eventErrorMessage(data)}`)
+      this.fail(
+        'stream_error',
+        now,
+        `Error event in stream: ${eventErrorMessage(data)}`,
+        'STREAM_ERROR_EVENT',
+      )
       return
     }
     if (data === '[DONE]') {
@@ -396,11 +396,11 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === '')) return
     const facts = (this.reader as ChunkReader).read(data)
     if (facts.invalid) {
-      this.fail('stream_error', now, `Invalid JSON in stream: ${clip(data, 80)}`)
+      this.fail('stream_error', now, `Invalid JSON in stream: ${clip(data, 80)}`, 'STREAM_INVALID_JSON')
       return
     }
     if (facts.error !== null) {
-      this.fail('stream_error', now, `Error in stream: ${clip(facts.error)}`)
+      this.fail('stream_error', now, `Error in stream: ${clip(facts.error)}`, 'STREAM_ERROR_PAYLOAD')
       return
     }
     this.tally.observe(facts, now)
@@ -432,8 +432,9 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
 
   /** The stream ended properly ([DONE], or a clean close after finish_reason). */
   private endStream(now: number): void {
-    if (this.tally.tokenChunks === 0) this.finish('stream_error', now, 'Stream ended without any token')
-    else this.finish('ok', now, null)
+    if (this.tally.tokenChunks === 0)
+      this.finish('stream_error', now, 'Stream ended without any token', 'STREAM_NO_TOKENS')
+    else this.finish('ok', now, null, null)
     // Let the response end so its connection can be reused; a server that keeps it open
     // after [DONE] is closed after a short linger (the record is already measured).
     if (this.abortDispatch !== null) {
@@ -487,11 +488,11 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     const now = performance.now()
     const { firstByteMs, idleMs, totalMs } = this.ctx.timeouts
     if (timerMs(totalMs) > 0 && now - this.sentAt >= totalMs) {
-      this.fail('timeout', now, `Request exceeded ${totalMs} ms`, 'total')
+      this.failTimeout(now, `Request exceeded ${totalMs} ms`, 'total')
     } else if (this.mode === 'headers' && timerMs(firstByteMs) > 0 && now - this.sentAt >= firstByteMs) {
-      this.fail('timeout', now, `No response headers within ${firstByteMs} ms`, 'first_byte')
+      this.failTimeout(now, `No response headers within ${firstByteMs} ms`, 'first_byte')
     } else if (this.mode !== 'headers' && timerMs(idleMs) > 0 && now - this.lastByteAt >= idleMs) {
-      this.fail('timeout', now, `No data for ${idleMs} ms`, 'idle')
+      this.failTimeout(now, `No data for ${idleMs} ms`, 'idle')
     } else {
       this.armWatchdog(now)
     }
@@ -509,14 +510,28 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
 
   abortByUser(reason: unknown): void {
     if (this.record !== null) return
-    this.fail('aborted', performance.now(), abortMessage(reason))
+    this.fail('aborted', performance.now(), abortMessage(reason), 'ABORTED')
   }
 
   /** A fault with the server still sending: record it, stop reading, settle now. */
-  private fail(outcome: Outcome, now: number, error: string, timeoutKind: TimeoutKind | null = null): void {
-    this.finish(outcome, now, error, timeoutKind)
+  private fail(
+    outcome: Outcome,
+    now: number,
+    error: string,
+    code: ClientErrorCode,
+    timeoutKind: TimeoutKind | null = null,
+  ): void {
+    this.finish(outcome, now, error, code, timeoutKind)
     this.abortRequest()
     this.settle()
+  }
+
+  private failTimeout(now: number, error: string, kind: TimeoutKind): void {
+    this.fail('timeout', now, error, timeoutErrorCode(kind), kind)
+  }
+
+  private finishTimeout(now: number, error: string, kind: TimeoutKind): void {
+    this.finish('timeout', now, error, timeoutErrorCode(kind), kind)
   }
 
   /** A bug in this client must still become a record, not a rejected promise. */
@@ -524,14 +539,19 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     if (this.resolved) return
     const message = error instanceof Error ? error.message : String(error)
     if (this.record === null)
-      this.finish('network_error', performance.now(), `Client error: ${clip(message)}`)
+      this.finish('network_error', performance.now(), `Client error: ${clip(message)}`, 'CLIENT_ERROR')
     this.abortRequest()
     this.settle()
   }
 
   private finishHttpError(now: number): void {
     const body = Buffer.concat(this.errorBody).toString('utf8')
-    this.finish('http_error', now, `HTTP ${this.status}: ${httpErrorBodyMessage(body)}`)
+    this.finish(
+      'http_error',
+      now,
+      `HTTP ${this.status}: ${httpErrorBodyMessage(body)}`,
+      httpErrorCode(this.status),
+    )
     this.settle()
   }
 
@@ -570,54 +590,43 @@ class StreamedRequest implements Dispatcher.DispatchHandler {
     outcome: Outcome,
     now: number,
     error: string | null,
+    code: string | null,
     timeoutKind: TimeoutKind | null = null,
   ): void {
     if (this.record !== null) return
     const { spec, ctx, tally } = this
-    const sentAtMs = this.sentAt - ctx.runStartMs
-    const endedAtMs = now - ctx.runStartMs
-    const ok = outcome === 'ok'
-    const since = (at: number | null) => (at === null ? null : at - this.sentAt)
+    const at = (reading: number | null) => (reading === null ? null : reading - ctx.runStartMs)
     const tokens = tally.outputTokens(ctx.countTokens)
-    const ttftMs = since(tally.firstTokenAt)
-    const e2eMs = ok ? now - this.sentAt : null
-    const tpotMs =
-      ttftMs !== null && e2eMs !== null && tokens.count > 1 ? (e2eMs - ttftMs) / (tokens.count - 1) : null
-    const scheduled = spec.scheduledAtMs
-
-    this.record = {
-      timestamp: (ctx.runStartEpochMs + sentAtMs) / 1000,
-      model: spec.model,
-      prompt: spec.prompt.text,
-      ttft: ttftMs === null ? null : ttftMs / 1000,
-      total_time: e2eMs === null ? null : e2eMs / 1000,
-      input_tokens: tally.usage?.promptTokens ?? null,
-      output_tokens: tokens.count,
-      tokens_per_sec: e2eMs !== null && e2eMs > 0 ? tokens.count / (e2eMs / 1000) : null,
-      success: ok,
-      request_id: spec.requestId,
-      outcome,
-      http_status: this.status,
-      error: error === null ? null : redactSecrets(error, this.route.secrets),
-      timeout_kind: timeoutKind,
-      scheduled_at_ms: scheduled,
-      sent_at_ms: sentAtMs,
-      ended_at_ms: endedAtMs,
-      queue_ms: scheduled === null ? null : sentAtMs - scheduled,
-      ttfb_ms: since(this.ttfbAt),
-      ttft_ms: ttftMs,
-      ttfo_ms: since(tally.firstAnswerAt),
-      e2e_ms: e2eMs,
-      tpot_ms: tpotMs,
-      latency_from_schedule_ms: scheduled === null ? null : endedAtMs - scheduled,
-      itl_ms: tally.itlMs,
-      tokens_source: tokens.source,
-      reasoning_tokens: tally.usage?.reasoningTokens ?? null,
-      finish_reason: tally.finishReason,
-      retries: this.retries,
-      retry_after_s: this.retryAfterS,
-      litellm_model_id: this.litellmModelId,
-      litellm_overhead_ms: this.litellmOverheadMs,
-    }
+    this.record = buildRecord(
+      {
+        requestId: spec.requestId,
+        model: spec.model,
+        prompt: spec.prompt.text,
+        scheduledAtMs: spec.scheduledAtMs,
+      },
+      {
+        runStartEpochMs: ctx.runStartEpochMs,
+        outcome,
+        errorCode: code,
+        error: error === null ? null : maskSecretsInText(error, this.route.secrets),
+        timeoutKind,
+        httpStatus: this.status,
+        sentAtMs: this.sentAt - ctx.runStartMs,
+        endedAtMs: now - ctx.runStartMs,
+        ttfbAtMs: at(this.ttfbAt),
+        firstTokenAtMs: at(tally.firstTokenAt),
+        firstAnswerAtMs: at(tally.firstAnswerAt),
+        outputTokens: tokens.count,
+        tokensSource: tokens.source,
+        inputTokens: tally.usage?.promptTokens ?? null,
+        reasoningTokens: tally.usage?.reasoningTokens ?? null,
+        finishReason: tally.finishReason,
+        itlMs: tally.itlMs,
+        retries: this.retries,
+        retryAfterS: this.retryAfterS,
+        litellmModelId: this.litellmModelId,
+        litellmOverheadMs: this.litellmOverheadMs,
+      },
+    )
   }
 }

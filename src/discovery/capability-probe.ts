@@ -13,11 +13,12 @@
 // write 8 tokens anyway, so "8 tokens" is evidence, not proof (a note says so).
 
 import { Client, type Dispatcher } from 'undici'
+import { headerSecrets } from '../http/credentials.js'
+import { httpErrorBodyMessage } from '../http/error-message.js'
+import { maskSecretsInText, maskUrl } from '../http/mask.js'
 import type { ApiKind, ServerCapabilities } from '../types.js'
 import { describeNetworkError } from './http-get.js'
-import { maskSecretsInText, maskUrl } from './mask-secret.js'
 import { asRecord, ProbeStreamReader, type StreamStats } from './probe-stream-reader.js'
-import { extractErrorMessage } from './server-error-message.js'
 
 const probeTokens = 8
 const probePrompt = 'Reply with the single word OK.'
@@ -61,12 +62,6 @@ type StreamOutcome =
   | { kind: 'rejected'; status: number | null; message: string; connectionClose: boolean }
   | { kind: 'failed'; message: string }
 
-function secretsOf(headers: Record<string, string>): string[] {
-  return Object.entries(headers)
-    .filter(([name, value]) => /key|token|auth|secret|cookie/i.test(name) && value !== '')
-    .map(([, value]) => value.replace(/^(bearer|basic)\s+/i, ''))
-}
-
 function errorCode(error: unknown): string | undefined {
   const record = asRecord(error)
   if (record === null) return undefined
@@ -87,7 +82,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export async function probeCapabilities(args: ProbeArgs): Promise<ProbeResult> {
   const notes: string[] = []
-  const secrets = secretsOf(args.headers)
+  const secrets = headerSecrets(args.headers)
   const mask = (text: string): string => maskSecretsInText(text, secrets)
   let base: URL
   try {
@@ -155,7 +150,7 @@ export async function probeCapabilities(args: ProbeArgs): Promise<ProbeResult> {
         return {
           kind: 'rejected',
           status: response.statusCode,
-          message: mask(extractErrorMessage(text)),
+          message: mask(text.trim() === '' ? '' : httpErrorBodyMessage(text)),
           connectionClose,
         }
       }

@@ -2,8 +2,8 @@
 // returned as data so each caller can decide between a fallback and a TargetError.
 
 import { type Dispatcher, request } from 'undici'
-import { maskSecretsInText, maskUrl } from './mask-secret.js'
-import { extractErrorMessage } from './server-error-message.js'
+import { httpErrorBodyMessage } from '../http/error-message.js'
+import { maskSecretsInText, maskUrl } from '../http/mask.js'
 
 /** A model list of a large proxy is a few MB at most; beyond this the server is misbehaving. */
 const maxBodyBytes = 16 * 1024 * 1024
@@ -78,7 +78,7 @@ export function describeNetworkError(error: unknown, timeoutMs: number): string 
 export function describeFailure(url: string, result: HttpGetResult, secrets: readonly string[]): string {
   const where = `GET ${maskUrl(url, secrets)}`
   if (result.status === null) return maskSecretsInText(`${where}: ${result.error}`, secrets)
-  const message = extractErrorMessage(result.bodyText)
+  const message = result.bodyText.trim() === '' ? '' : httpErrorBodyMessage(result.bodyText)
   const text =
     message === '' ? `${where}: HTTP ${result.status}` : `${where}: HTTP ${result.status}: ${message}`
   return maskSecretsInText(text, secrets)

@@ -6,13 +6,14 @@
 
 import { Agent } from 'undici'
 import { TargetError } from '../errors.js'
+import { targetHeaders, targetSecrets } from '../http/credentials.js'
+import { maskUrl } from '../http/mask.js'
 import type { Target } from '../types.js'
 import type { DiscoveredModel, DiscoveryResult } from './discovered-model.js'
 import { describeFailure, type HttpGetResult, httpGet } from './http-get.js'
-import { maskUrl } from './mask-secret.js'
 import { isWildcardName, parseOpenAiModelList, wildcardNote } from './openai-models.js'
 import { targetFailure } from './target-failure.js'
-import { litellmRoot, targetHeaders, targetSecrets } from './target-url.js'
+import { litellmRoot } from './target-url.js'
 
 /** Statuses after which `/v1/models` may still work (pi-provider-litellm does the same). */
 const fallbackStatuses = new Set([401, 403, 404])

@@ -3,10 +3,11 @@
 // it makes a real LLM call to every deployment. Plain servers: `GET <baseUrl>/models`.
 
 import { Agent } from 'undici'
+import { targetHeaders, targetSecrets } from '../http/credentials.js'
+import { maskUrl } from '../http/mask.js'
 import type { Target } from '../types.js'
 import { describeFailure, type HttpGetResult, httpGet } from './http-get.js'
-import { maskUrl } from './mask-secret.js'
-import { joinUrl, litellmRoot, targetHeaders, targetSecrets } from './target-url.js'
+import { joinUrl, litellmRoot } from './target-url.js'
 
 export interface LivenessResult {
   ok: boolean

@@ -4,12 +4,13 @@
 
 import { Agent } from 'undici'
 import { TargetError } from '../errors.js'
+import { targetHeaders, targetSecrets } from '../http/credentials.js'
+import { maskUrl } from '../http/mask.js'
 import type { Target } from '../types.js'
 import type { DiscoveredModel, DiscoveryResult } from './discovered-model.js'
 import { httpGet } from './http-get.js'
-import { maskUrl } from './mask-secret.js'
 import { targetFailure } from './target-failure.js'
-import { joinUrl, targetHeaders, targetSecrets } from './target-url.js'
+import { joinUrl } from './target-url.js'
 
 /** Models whose name is a routing pattern, not something a request can send. */
 export function isWildcardName(name: string): boolean {

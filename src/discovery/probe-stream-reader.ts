@@ -1,8 +1,8 @@
 // The few facts the capability probe needs from an SSE stream. Not the client's parser (that
 // one is on the hot path and times every chunk); this one only counts and remembers.
 
+import { httpErrorBodyMessage } from '../http/error-message.js'
 import type { ServerCapabilities } from '../types.js'
-import { extractErrorMessage } from './server-error-message.js'
 
 export interface StreamStats {
   connectionClose: boolean
@@ -80,7 +80,7 @@ export class ProbeStreamReader {
     if (payload === null) return
     const error = payload.error ?? (payload.object === 'error' ? payload : undefined)
     if (error !== undefined && error !== null) {
-      this.errorMessage ??= extractErrorMessage(JSON.stringify({ error }))
+      this.errorMessage ??= httpErrorBodyMessage(JSON.stringify({ error }))
       const code = Number(asRecord(error)?.code)
       if (this.errorStatus === null && Number.isInteger(code) && code >= 100 && code <= 599)
         this.errorStatus = code

@@ -2,9 +2,9 @@
 // server's own message, and what to do. Secrets are masked before anything is shown.
 
 import { TargetError } from '../errors.js'
+import { targetSecrets } from '../http/credentials.js'
 import type { Target } from '../types.js'
 import { describeFailure, type HttpGetResult } from './http-get.js'
-import { targetSecrets } from './target-url.js'
 
 function hintFor(target: Target, status: number | null): string {
   if (status === null) {

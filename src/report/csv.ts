@@ -2,6 +2,7 @@
 // table for users' spreadsheets. Formatting only; every number comes from stats/.
 import { stringify } from 'csv-stringify/sync'
 import type { Distribution, LowTailDistribution, RequestRecord, Summary } from '../types.js'
+import { notSentReason } from './not-sent.js'
 
 const SUMMARY_COLUMNS = [
   'metric',
@@ -111,7 +112,14 @@ export function renderSummaryCsv(summary: Summary): string {
     distributionRow(row.metric, row.unit, row.pick(summary), row.decimals, row.note),
   )
   rows.push(lowTailRow(summary.tokensPerSec))
-  rows.push(valueRow('success_rate', '%', round(summary.successRate * 100, 2), 'ok / total requests'))
+  rows.push(
+    valueRow(
+      'success_rate',
+      '%',
+      round(summary.successRate * 100, 2),
+      'ok / (ok + failed): aborted and not sent are counted apart',
+    ),
+  )
   rows.push(
     valueRow(
       'request_throughput',
@@ -143,7 +151,15 @@ export function renderSummaryCsv(summary: Summary): string {
       'requests_aborted',
       'requests',
       summary.requests.aborted,
-      'cut off or never sent when the run ended',
+      'sent, then cut off when the run ended or was interrupted',
+    ),
+  )
+  rows.push(
+    valueRow(
+      'requests_not_sent',
+      'requests',
+      summary.requests.notSent,
+      notSentReason(summary) ?? 'scheduled but never sent (none in this run)',
     ),
   )
   rows.push(
@@ -175,6 +191,7 @@ const RECORD_COLUMNS = [
   'outcome',
   'http_status',
   'error',
+  'error_code',
   'timeout_kind',
   'scheduled_at_ms',
   'sent_at_ms',

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import type { RunTimeSeries } from '../stats/time-series.js'
 import type { Distribution, Summary } from '../types.js'
 import { allCharts, type ChartDefinition, type ChartRun, reportCharts, runLabel } from './charts.js'
+import { errorGroupLabel, notSentLine } from './not-sent.js'
 
 export type RunConfigValue = string | number | boolean | null
 
@@ -238,23 +239,28 @@ function throughputTable(summaries: Summary[]): string {
       fmt(s.requestThroughputPerSec, 2),
       fmt(s.outputTokenThroughputPerSec, 1),
     ]
-    const errors = s.errors.map(
-      (e) => `${e.outcome}${e.http_status === null ? '' : ` ${e.http_status}`} ×${e.count}`,
-    )
+    const errors = s.errors.map((e) => `${errorGroupLabel(e)} ×${e.count}`)
     return `<tr>${runCell(s, summaries)}${cells.map((c) => `<td>${c}</td>`).join('')}<td class="text">${esc(errors.join(', ') || 'none')}</td></tr>`
   })
-  return table(head, rows)
+  // Not sent is the client's limit, not a server failure: said once, under the table.
+  const notes = summaries.flatMap((s) => {
+    const line = notSentLine(s)
+    return line === null
+      ? []
+      : [`<p class="note">${esc(summaries.length > 1 ? `${s.runId}: ${line}` : line)}</p>`]
+  })
+  return [table(head, rows), ...notes].join('\n')
 }
 
 function errorsTable(summaries: Summary[]): string {
   const rows = summaries.flatMap((s) =>
     s.errors.map(
       (e) =>
-        `<tr>${runCell(s, summaries)}<td class="text">${esc(e.outcome)}</td><td>${e.http_status ?? '—'}</td><td>${e.count}</td><td class="text">${e.examples.map(esc).join('<br>')}</td></tr>`,
+        `<tr>${runCell(s, summaries)}<td class="text">${esc(e.outcome)}</td><td class="text">${esc(e.error_code ?? '—')}</td><td>${e.http_status ?? '—'}</td><td>${e.count}</td><td class="text">${e.examples.map(esc).join('<br>')}</td></tr>`,
     ),
   )
   if (rows.length === 0) return ''
-  return `<h3>Errors</h3>\n${table(headRow(['Run', 'Outcome', 'HTTP status', 'Count', 'Examples']), rows)}`
+  return `<h3>Errors</h3>\n${table(headRow(['Run', 'Outcome', 'Error code', 'HTTP status', 'Count', 'Examples']), rows)}`
 }
 
 interface ComparisonColumn {

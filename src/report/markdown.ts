@@ -3,6 +3,7 @@
 // Summary computed in stats/; nothing here does I/O.
 import { ITL_EXACT_LIMIT } from '../stats/summarize.js'
 import type { Distribution, ErrorGroup, Summary } from '../types.js'
+import { errorGroupLabel, notSentLine } from './not-sent.js'
 import { type Align, escapeCell, markdownTable, paddedTable } from './text-table.js'
 
 /** A run's resolved configuration, as the report's configuration section shows it. */
@@ -47,7 +48,8 @@ const LOW_TAIL_LABEL = { p95: 'P95 (5th pct, low tail)', p99: 'P99 (1st pct, low
 
 const HOW_TO_READ = [
   '- **Latency statistics cover successful requests only** (TTFT, total time, TPOT, ITL, queue wait, token counts). ' +
-    'Failed and aborted requests count against the success rate and are listed under Errors.',
+    'Success rate = ok / (ok + failed); requests aborted at the end of the run or never sent are counted apart, ' +
+    'never as server failures. All are listed under Errors.',
   '- **Percentiles are exact**: every sample is kept and sorted, and percentiles are interpolated linearly ' +
     "as numpy's default method does (index = p/100 × (n − 1)).",
   '- **TTFT** is request sent → first token (reasoning tokens count); **total time** is request sent → end of stream.',
@@ -101,6 +103,7 @@ function runSection(s: Summary): string[] {
         ['Output token throughput', `${fixed(s.outputTokenThroughputPerSec, 2)} tokens/s`],
         ['Offered load', offeredLoad(s)],
         ['Requests', requestCounts(s)],
+        ...notSentRow(s),
         ['Errors', errorBreakdown(s.errors) || 'none'],
       ],
       ['left', 'right'],
@@ -310,15 +313,17 @@ function errorSection(summaries: Summary[]): string[] {
     s.errors.map((group) => [
       escapeCell(s.runId),
       group.outcome,
+      group.error_code ?? DASH,
       group.http_status === null ? DASH : String(group.http_status),
       count(group.count),
       group.examples.map((example) => escapeCell(truncate(example, 160))).join('; ') || DASH,
     ]),
   )
-  if (rows.length === 0) return ['## Errors', 'No failed or aborted requests.']
+  if (rows.length === 0) return ['## Errors', 'No failed, aborted or unsent requests.']
   return [
     '## Errors',
-    markdownTable(['Run', 'Outcome', 'HTTP status', 'Count', 'Examples'], rows, [
+    markdownTable(['Run', 'Outcome', 'Error code', 'HTTP status', 'Count', 'Examples'], rows, [
+      'left',
       'left',
       'left',
       'right',
@@ -384,7 +389,7 @@ const TERMINAL_TEXT = {
     lowTail: '¹ Tokens/sec P95/P99 = 5th/1st percentile (low tail: higher is better)',
     requests: (s: Summary) =>
       `Requests: ${count(s.requests.total)} total, ${count(s.requests.ok)} ok, ${count(s.requests.failed)} failed, ` +
-      `${count(s.requests.aborted)} aborted; ${count(s.queuedRequests)} waited for a slot`,
+      `${count(s.requests.aborted)} aborted, ${count(s.requests.notSent)} not sent; ${count(s.queuedRequests)} waited for a slot`,
     throughput: (s: Summary) =>
       `Throughput: ${fixed(s.requestThroughputPerSec, 3)} req/s, ${fixed(s.outputTokenThroughputPerSec, 2)} ` +
       `output tokens/s over a ${fixed(s.windowSec, 3)} s window`,
@@ -401,7 +406,7 @@ const TERMINAL_TEXT = {
     lowTail: '¹ 토큰/초의 P95/P99는 5번째/1번째 백분위수입니다 (높을수록 좋으므로 낮은 쪽 꼬리)',
     requests: (s: Summary) =>
       `요청: 총 ${count(s.requests.total)}개, 성공 ${count(s.requests.ok)}개, 실패 ${count(s.requests.failed)}개, ` +
-      `중단 ${count(s.requests.aborted)}개; 동시성 슬롯 대기 ${count(s.queuedRequests)}개`,
+      `중단 ${count(s.requests.aborted)}개, 미전송 ${count(s.requests.notSent)}개; 동시성 슬롯 대기 ${count(s.queuedRequests)}개`,
     throughput: (s: Summary) =>
       `처리량: ${fixed(s.requestThroughputPerSec, 3)} req/s, 출력 토큰 ${fixed(s.outputTokenThroughputPerSec, 2)} ` +
       `tokens/s (측정 구간 ${fixed(s.windowSec, 3)}초)`,
@@ -429,6 +434,7 @@ export function renderRunSummaryTable(summary: Summary, lang: 'en' | 'ko'): stri
     ]),
     text.lowTail,
     text.requests(summary),
+    ...(notSentLine(summary, lang) === null ? [] : [notSentLine(summary, lang) as string]),
     text.throughput(summary),
   ]
   if (summary.latencyFromScheduleMs !== null)
@@ -441,9 +447,7 @@ export function renderRunSummaryTable(summary: Summary, lang: 'en' | 'ko'): stri
     for (const group of summary.errors) {
       const example = group.examples[0]
       if (example !== undefined) {
-        lines.push(
-          `  ${group.outcome}${group.http_status === null ? '' : ` ${group.http_status}`}: ${example}`,
-        )
+        lines.push(`  ${errorGroupLabel(group)}: ${example}`)
       }
     }
   }
@@ -456,18 +460,18 @@ function offeredLoad(s: Summary): string {
     : `${fixed(s.offeredRps, 3)} req/s, at most ${count(s.concurrency)} in flight`
 }
 
+function notSentRow(s: Summary): string[][] {
+  const line = notSentLine(s)
+  return line === null ? [] : [['Not sent', line]]
+}
+
 function requestCounts(s: Summary): string {
   const r = s.requests
-  return `${count(r.total)} total · ${count(r.ok)} ok · ${count(r.failed)} failed · ${count(r.aborted)} aborted`
+  return `${count(r.total)} total · ${count(r.ok)} ok · ${count(r.failed)} failed · ${count(r.aborted)} aborted · ${count(r.notSent)} not sent`
 }
 
 function errorBreakdown(errors: ErrorGroup[]): string {
-  return errors
-    .map(
-      (group) =>
-        `${group.outcome}${group.http_status === null ? '' : ` ${group.http_status}`} × ${count(group.count)}`,
-    )
-    .join(' · ')
+  return errors.map((group) => `${errorGroupLabel(group)} × ${count(group.count)}`).join(' · ')
 }
 
 function fixed(value: number, decimals: number): string {

@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
+import { buildRecord } from '../client/build-record.js'
+import { httpErrorCode } from '../http/error-code.js'
 import type { RequestRecord } from '../types.js'
 
 export interface RawReadReport {
@@ -48,52 +50,61 @@ function isRecordLike(value: unknown): value is Partial<RequestRecord> & { succe
 }
 
 /**
- * Files written by the original Python tool carry only its nine documented fields; fill
- * the rest from them (seconds → ms) so both kinds summarize the same way.
+ * Files written by the original Python tool carry only its nine documented fields; the
+ * rest is derived by the one record builder (seconds → ms, TPOT) so both kinds summarize
+ * the same way. Fields a file does carry are kept as written: a raw file is evidence.
  */
 function normalizeRecord(value: Partial<RequestRecord> & { success: boolean }): RequestRecord {
   const ttftMs = value.ttft_ms ?? (typeof value.ttft === 'number' ? value.ttft * 1000 : null)
   const e2eMs = value.e2e_ms ?? (typeof value.total_time === 'number' ? value.total_time * 1000 : null)
-  const outputTokens = value.output_tokens ?? 0
-  const tpotMs =
-    value.tpot_ms !== undefined
-      ? value.tpot_ms
-      : ttftMs !== null && e2eMs !== null && outputTokens > 1
-        ? (e2eMs - ttftMs) / (outputTokens - 1)
-        : null
   const sentAtMs = value.sent_at_ms ?? (typeof value.timestamp === 'number' ? value.timestamp * 1000 : 0)
+  const outcome = value.outcome ?? (value.success ? 'ok' : 'http_error')
+  const httpStatus = value.http_status ?? null
+  // Times relative to the send (sentAtMs 0), so no precision is lost to epoch-sized offsets.
+  const built = buildRecord(
+    {
+      requestId: value.request_id ?? 0,
+      model: value.model ?? '',
+      prompt: value.prompt ?? '',
+      scheduledAtMs: null,
+    },
+    {
+      runStartEpochMs: 0,
+      outcome,
+      errorCode: outcome === 'http_error' ? httpErrorCode(httpStatus) : outcome.toUpperCase(),
+      error: value.error ?? null,
+      timeoutKind: value.timeout_kind ?? null,
+      httpStatus,
+      sentAtMs: 0,
+      endedAtMs: e2eMs ?? 0,
+      ttfbAtMs: value.ttfb_ms ?? null,
+      firstTokenAtMs: ttftMs,
+      firstAnswerAtMs: value.ttfo_ms ?? ttftMs,
+      outputTokens: value.output_tokens ?? 0,
+      tokensSource: value.tokens_source ?? 'chunks',
+      inputTokens: value.input_tokens ?? null,
+      reasoningTokens: value.reasoning_tokens ?? null,
+      finishReason: value.finish_reason ?? null,
+      itlMs: value.itl_ms ?? [],
+      retries: value.retries ?? 0,
+      retryAfterS: value.retry_after_s ?? null,
+      litellmModelId: value.litellm_model_id ?? null,
+      litellmOverheadMs: value.litellm_overhead_ms ?? null,
+    },
+  )
+  const written = Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined))
   return {
+    ...built,
     timestamp: value.timestamp ?? 0,
-    model: value.model ?? '',
-    prompt: value.prompt ?? '',
     ttft: value.ttft ?? null,
     total_time: value.total_time ?? null,
-    input_tokens: value.input_tokens ?? null,
-    output_tokens: outputTokens,
     tokens_per_sec: value.tokens_per_sec ?? null,
-    success: value.success,
-    request_id: value.request_id ?? 0,
-    outcome: value.outcome ?? (value.success ? 'ok' : 'http_error'),
-    http_status: value.http_status ?? null,
-    error: value.error ?? null,
-    timeout_kind: value.timeout_kind ?? null,
-    scheduled_at_ms: value.scheduled_at_ms ?? null,
     sent_at_ms: sentAtMs,
     ended_at_ms: value.ended_at_ms ?? sentAtMs + (e2eMs ?? 0),
     queue_ms: value.queue_ms ?? null,
-    ttfb_ms: value.ttfb_ms ?? null,
-    ttft_ms: ttftMs,
-    ttfo_ms: value.ttfo_ms ?? ttftMs,
     e2e_ms: e2eMs,
-    tpot_ms: tpotMs,
     latency_from_schedule_ms: value.latency_from_schedule_ms ?? null,
-    itl_ms: value.itl_ms ?? [],
-    tokens_source: value.tokens_source ?? 'chunks',
-    reasoning_tokens: value.reasoning_tokens ?? null,
-    finish_reason: value.finish_reason ?? null,
-    retries: value.retries ?? 0,
-    retry_after_s: value.retry_after_s ?? null,
-    litellm_model_id: value.litellm_model_id ?? null,
-    litellm_overhead_ms: value.litellm_overhead_ms ?? null,
+    ...written,
+    outcome,
   }
 }

@@ -204,7 +204,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
           scheduledAtMs,
           endedAtMs: performance.now() - runStartMs,
           runStartEpochMs,
-          reason: 'Never sent: no concurrency slot was free before the run ended',
+          reason: 'Not sent: no concurrency slot was free before the run ended',
         }),
       )
       return

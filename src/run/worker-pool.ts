@@ -311,5 +311,6 @@ function lostRecord(spec: RequestSpec, ctx: ClientContext, reason: string): Requ
     runStartEpochMs: ctx.runStartEpochMs,
     reason,
     outcome: 'network_error',
+    errorCode: 'CLIENT_ERROR',
   })
 }

@@ -62,12 +62,9 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
     proxyOverheadMs: new FloatColumn(),
   }
   const itlMs = new SampledColumn(options.itlExactLimit ?? ITL_EXACT_LIMIT)
-  const requests = { total: 0, ok: 0, failed: 0, aborted: 0 }
+  const requests = { total: 0, ok: 0, failed: 0, aborted: 0, notSent: 0 }
   const tokensSources: Partial<Record<TokensSource, number>> = {}
-  const errors = new Map<
-    string,
-    { outcome: Outcome; httpStatus: number | null; count: number; examples: Set<string> }
-  >()
+  const errors = new Map<string, GroupTally>()
   let outputTokensOk = 0
   let queuedRequests = 0
   let firstSentAtMs = Number.POSITIVE_INFINITY
@@ -85,11 +82,20 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
 
     if (record.outcome !== 'ok') {
       if (record.outcome === 'aborted') requests.aborted++
+      else if (record.outcome === 'not_sent') requests.notSent++
       else requests.failed++
-      const key = `${record.outcome} ${record.http_status ?? ''}`
+      // Records of older files carry no error_code: their status stands in for it.
+      const errorCode = record.error_code ?? null
+      const key = `${record.outcome} ${errorCode ?? record.http_status ?? ''}`
       let group = errors.get(key)
       if (group === undefined) {
-        group = { outcome: record.outcome, httpStatus: record.http_status, count: 0, examples: new Set() }
+        group = {
+          outcome: record.outcome,
+          errorCode,
+          httpStatus: record.http_status,
+          count: 0,
+          examples: new Set(),
+        }
         errors.set(key, group)
       }
       group.count++
@@ -127,7 +133,9 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
       startedAt: info.startedAt,
       windowSec,
       requests: { ...requests },
-      successRate: requests.total === 0 ? 0 : requests.ok / requests.total,
+      // Over what the server was asked to do: aborted and never-sent requests are the
+      // client's limit (k6's dropped iterations), never the server's failure.
+      successRate: requests.ok + requests.failed === 0 ? 0 : requests.ok / (requests.ok + requests.failed),
       offeredRps: info.offeredRps,
       concurrency: info.concurrency,
       ttftMs: distribution(columns.ttftMs.view()),
@@ -176,13 +184,20 @@ function itlDistribution(column: SampledColumn): Distribution | null {
   }
 }
 
-// Most frequent first; ties in a stable order (outcome, then status) so reports do not churn.
-function errorGroups(
-  groups: Map<string, { outcome: Outcome; httpStatus: number | null; count: number; examples: Set<string> }>,
-): ErrorGroup[] {
+interface GroupTally {
+  outcome: Outcome
+  errorCode: string | null
+  httpStatus: number | null
+  count: number
+  examples: Set<string>
+}
+
+// Most frequent first; ties in a stable order (outcome, status, code) so reports do not churn.
+function errorGroups(groups: Map<string, GroupTally>): ErrorGroup[] {
   return [...groups.values()]
     .map((group) => ({
       outcome: group.outcome,
+      error_code: group.errorCode,
       http_status: group.httpStatus,
       count: group.count,
       examples: [...group.examples],
@@ -191,6 +206,7 @@ function errorGroups(
       (a, b) =>
         b.count - a.count ||
         a.outcome.localeCompare(b.outcome) ||
-        (a.http_status ?? -1) - (b.http_status ?? -1),
+        (a.http_status ?? -1) - (b.http_status ?? -1) ||
+        (a.error_code ?? '').localeCompare(b.error_code ?? ''),
     )
 }

@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import {
-  abortMessage,
-  eventErrorMessage,
-  httpErrorBodyMessage,
-  networkErrorMessage,
-  redactSecrets,
-} from '../../src/client/error-message.js'
 import { isEventStream, parseRetryAfter } from '../../src/client/response-headers.js'
+import { networkErrorMessage } from '../../src/http/error-code.js'
+import { abortMessage, eventErrorMessage, httpErrorBodyMessage } from '../../src/http/error-message.js'
+import { maskSecretsInText } from '../../src/http/mask.js'
 
 describe('error messages', () => {
   test('HTTP bodies: OpenAI error, Ollama/FastAPI shapes, HTML, text, empty', () => {
@@ -32,9 +28,13 @@ describe('error messages', () => {
   })
 
   test('secrets are masked: the request key, sk- keys, Bearer tokens', () => {
-    assert.equal(redactSecrets('key abc123secret rejected', ['abc123secret']), 'key *** rejected')
-    assert.equal(redactSecrets('Received API Key = sk-1234567890abcdef', []), 'Received API Key = sk-12***')
-    assert.equal(redactSecrets('header Bearer xyz.abc', []), 'header Bearer ***')
+    // The one masking algorithm (http/mask.ts): a long key keeps 3 + 4 characters, a short one none.
+    assert.equal(maskSecretsInText('key abc123secret rejected', ['abc123secret']), 'key *** rejected')
+    assert.equal(
+      maskSecretsInText('Received API Key = sk-1234567890abcdef', []),
+      'Received API Key = sk-…cdef',
+    )
+    assert.equal(maskSecretsInText('header Bearer xyz.abc', []), 'header Bearer ***')
   })
 
   test('network errors carry their code; an AggregateError gives its first', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { maskSecret, maskSecretsInText, maskUrl } from '../../src/discovery/mask-secret.js'
+import { maskSecret, maskSecretsInText, maskUrl } from '../../src/http/mask.js'
 
 describe('maskSecret', () => {
   test('keeps the first 3 and last 4 characters of a long key', () => {

@@ -22,8 +22,16 @@ const LLAMA = summary({
   requestThroughputPerSec: 1.9,
   outputTokenThroughputPerSec: 190,
   successRate: 0.8,
-  requests: { total: 10, ok: 8, failed: 2, aborted: 0 },
-  errors: [{ outcome: 'http_error', http_status: 503, count: 2, examples: ['HTTP 503 <b>overloaded</b>'] }],
+  requests: { total: 10, ok: 8, failed: 2, aborted: 0, notSent: 0 },
+  errors: [
+    {
+      outcome: 'http_error',
+      error_code: 'HTTP_503',
+      http_status: 503,
+      count: 2,
+      examples: ['HTTP 503 <b>overloaded</b>'],
+    },
+  ],
 })
 const EVIL = summary({
   runId: 'bench_vllm_evil_low_20261128_110000',

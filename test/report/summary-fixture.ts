@@ -15,7 +15,7 @@ export function summary(fields: Partial<Summary> & Pick<Summary, 'runId' | 'mode
     target: 'vllm',
     startedAt: '2026-11-28T10:00:00.000Z',
     windowSec: 10,
-    requests: { total: 10, ok: 10, failed: 0, aborted: 0 },
+    requests: { total: 10, ok: 10, failed: 0, aborted: 0, notSent: 0 },
     successRate: 1,
     offeredRps: null,
     concurrency: 4,

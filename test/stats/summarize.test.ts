@@ -53,6 +53,7 @@ function okRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {
     outcome: 'ok',
     http_status: null,
     error: null,
+    error_code: null,
     timeout_kind: null,
     scheduled_at_ms: 0,
     sent_at_ms: 0,
@@ -101,13 +102,13 @@ function failedRecord(overrides: Partial<RequestRecord>): RequestRecord {
 //   4 ok   sched 1950 sent 2000 (queue 50) end 5000 ttfb 350 ttft 400 ttfo 600 e2e 3000 out 66 in 50 tps 22 tpot 40 itl [30,50] usage overhead 9
 //   5 http_error 429  sent 2500 end 2520
 //   6 timeout         sent 3000 end 5000
-//   7 aborted (never got a slot) sched 4500 sent = end = 5000, queue 500
+//   7 not_sent (never got a slot) sched 4500 sent = end = 5000, queue 500
 describe('summarize the small fixture', () => {
   const summary = summarize(readFixture(), INFO)
 
-  test('counts every record; success rate is ok / total', () => {
-    assert.deepEqual(summary.requests, { total: 7, ok: 4, failed: 2, aborted: 1 })
-    assert.equal(summary.successRate, 4 / 7)
+  test('counts every record; success rate is ok / (ok + failed), not_sent apart', () => {
+    assert.deepEqual(summary.requests, { total: 7, ok: 4, failed: 2, aborted: 0, notSent: 1 })
+    assert.equal(summary.successRate, 4 / 6)
     // queue_ms > 1: record 4 (50 ms) and record 7 (500 ms)
     assert.equal(summary.queuedRequests, 2)
   })
@@ -179,14 +180,22 @@ describe('summarize the small fixture', () => {
     assert.deepEqual(summary.tokensSources, { usage: 3, tokenizer: 1 })
     assert.deepEqual(summary.errors, [
       {
-        outcome: 'aborted',
+        outcome: 'http_error',
+        error_code: 'HTTP_429',
+        http_status: 429,
+        count: 1,
+        examples: ['HTTP 429: Rate limit exceeded'],
+      },
+      {
+        outcome: 'not_sent',
+        error_code: 'NOT_SENT',
         http_status: null,
         count: 1,
-        examples: ['Run ended before a concurrency slot was free'],
+        examples: ['Not sent: no concurrency slot was free before the run ended'],
       },
-      { outcome: 'http_error', http_status: 429, count: 1, examples: ['HTTP 429: Rate limit exceeded'] },
       {
         outcome: 'timeout',
+        error_code: 'TIMEOUT_TOTAL',
         http_status: null,
         count: 1,
         examples: ['No response within 2000 ms (total timeout)'],
@@ -202,30 +211,61 @@ describe('summarize the small fixture', () => {
   })
 })
 
-test('error groups: by outcome and status, most frequent first, at most 3 distinct examples', () => {
+test('error groups: by error_code, most frequent first, at most 3 distinct examples', () => {
+  const http = (status: number, error: string | null) =>
+    failedRecord({ http_status: status, error_code: `HTTP_${status}`, error })
+  const network = (code: string) =>
+    failedRecord({ outcome: 'network_error', http_status: null, error_code: code, error: `${code}: connect` })
   const records = [
-    failedRecord({ http_status: 429, error: 'slow down' }),
-    failedRecord({ http_status: 429, error: 'slow down' }),
-    failedRecord({ http_status: 429, error: 'quota A' }),
-    failedRecord({ http_status: 429, error: 'quota B' }),
-    failedRecord({ http_status: 429, error: 'quota C' }),
-    failedRecord({ http_status: 500, error: 'boom' }),
-    failedRecord({ http_status: 500, error: null }),
-    failedRecord({ outcome: 'network_error', http_status: null, error: 'ECONNRESET' }),
+    http(429, 'slow down'),
+    http(429, 'slow down'),
+    http(429, 'quota A'),
+    http(429, 'quota B'),
+    http(429, 'quota C'),
+    http(500, 'boom'),
+    http(500, null),
+    // A refused connection and a reset one are two causes, so two groups.
+    network('ECONNRESET'),
+    network('ECONNREFUSED'),
+    network('ECONNREFUSED'),
     okRecord(),
   ]
   const summary = summarize(records, INFO)
+  const group = (
+    outcome: string,
+    error_code: string,
+    http_status: number | null,
+    count: number,
+    examples: string[],
+  ) => ({ outcome, error_code, http_status, count, examples })
   assert.deepEqual(summary.errors, [
-    { outcome: 'http_error', http_status: 429, count: 5, examples: ['slow down', 'quota A', 'quota B'] },
-    { outcome: 'http_error', http_status: 500, count: 2, examples: ['boom'] },
-    { outcome: 'network_error', http_status: null, count: 1, examples: ['ECONNRESET'] },
+    group('http_error', 'HTTP_429', 429, 5, ['slow down', 'quota A', 'quota B']),
+    group('http_error', 'HTTP_500', 500, 2, ['boom']),
+    group('network_error', 'ECONNREFUSED', null, 2, ['ECONNREFUSED: connect']),
+    group('network_error', 'ECONNRESET', null, 1, ['ECONNRESET: connect']),
   ])
-  assert.deepEqual(summary.requests, { total: 9, ok: 1, failed: 8, aborted: 0 })
+  assert.deepEqual(summary.requests, { total: 11, ok: 1, failed: 10, aborted: 0, notSent: 0 })
+})
+
+test('success rate is ok / (ok + failures): aborted and not_sent are counted apart', () => {
+  const records = [
+    okRecord(),
+    okRecord(),
+    okRecord(),
+    failedRecord({ outcome: 'timeout', error_code: 'TIMEOUT_IDLE' }),
+    failedRecord({ outcome: 'aborted', error_code: 'ABORTED' }),
+    failedRecord({ outcome: 'not_sent', error_code: 'NOT_SENT' }),
+    failedRecord({ outcome: 'not_sent', error_code: 'NOT_SENT' }),
+  ]
+  const summary = summarize(records, INFO)
+  assert.deepEqual(summary.requests, { total: 7, ok: 3, failed: 1, aborted: 1, notSent: 2 })
+  // 3 ok / (3 ok + 1 timeout) = 0.75, whatever the 3 the client cut or never sent
+  assert.equal(summary.successRate, 0.75)
 })
 
 test('no records: zero counts and rates, null distributions', () => {
   const summary = summarize([], INFO)
-  assert.deepEqual(summary.requests, { total: 0, ok: 0, failed: 0, aborted: 0 })
+  assert.deepEqual(summary.requests, { total: 0, ok: 0, failed: 0, aborted: 0, notSent: 0 })
   assert.equal(summary.successRate, 0)
   assert.equal(summary.windowSec, 0)
   assert.equal(summary.requestThroughputPerSec, 0)
@@ -275,7 +315,7 @@ test('200,000 records summarize from columns: one reused record object gives exa
   const failure = failedRecord({ outcome: 'timeout', sent_at_ms: 0, ended_at_ms: 10, error: 'idle' })
   for (let i = 0; i < 1000; i++) accumulator.add(failure)
   const summary = accumulator.finish(INFO)
-  assert.deepEqual(summary.requests, { total: 201_000, ok: 200_000, failed: 1000, aborted: 0 })
+  assert.deepEqual(summary.requests, { total: 201_000, ok: 200_000, failed: 1000, aborted: 0, notSent: 0 })
   assert.equal(summary.successRate, 200_000 / 201_000)
   // window 0 → 1,000,000 ms = 1000 s; 200,000 ok / 1000 s; 3 tokens each → 600 tokens/s
   assert.equal(summary.windowSec, 1000)
@@ -294,7 +334,7 @@ test('200,000 records summarize from columns: one reused record object gives exa
   // 400,000 gaps: 100,000 zeros, 100,000 ones, 200,000 tens → mean (100,000 + 2,000,000) / 400,000 = 5.25
   assertDistribution(summary.itlMs, { count: 400_000, mean: 5.25, min: 0, max: 10, p50: 5.5, p90: 10 }, 'itl')
   assert.deepEqual(summary.errors, [
-    { outcome: 'timeout', http_status: null, count: 1000, examples: ['idle'] },
+    { outcome: 'timeout', error_code: null, http_status: null, count: 1000, examples: ['idle'] },
   ])
 })
 

@@ -23,6 +23,7 @@ function record(
     outcome,
     http_status: outcome === 'http_error' ? 500 : ok ? 200 : null,
     error: ok ? null : 'boom',
+    error_code: ok ? null : 'HTTP_500',
     timeout_kind: outcome === 'timeout' ? 'total' : null,
     scheduled_at_ms: null,
     sent_at_ms: endedAtMs - (fields.e2eMs ?? 0),

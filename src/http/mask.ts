@@ -1,5 +1,8 @@
-// Masking of API keys and URL credentials in anything we echo: error messages, notes,
-// results metadata. A key must never reach a terminal or a file unmasked.
+// The one masking algorithm, for API keys and URL credentials in anything we echo: error
+// messages, notes, results metadata, reports, the terminal. A key must never reach a
+// terminal or a file unmasked.
+import type { Target } from '../types.js'
+import { isCredentialHeader, isCredentialQueryParam, targetSecrets } from './credentials.js'
 
 /** Keys shorter than this are replaced entirely: showing 7 of 12 characters would give too much away. */
 const minPartialLength = 16
@@ -9,9 +12,6 @@ const skKeyPattern = 'sk-[A-Za-z0-9_-]{6,}'
 
 /** Credentials after an auth scheme, as servers sometimes echo the header they received. */
 const bearerPattern = '(\\b(?:[Bb]earer|[Bb]asic)\\s+)([^\\s"\',;]+)'
-
-/** Query parameters whose value is a credential (api_key, key, token, sig, ...). */
-const secretQueryParam = /(key|token|secret|password|passwd|auth|credential|sig|signature)/i
 
 /**
  * Shows enough of a key to tell two keys apart: first 3 and last 4 characters of a long key
@@ -63,10 +63,32 @@ export function maskUrl(url: string, secrets: readonly string[] = []): string {
     changed = true
   }
   for (const name of [...new Set(parsed.searchParams.keys())]) {
-    if (secretQueryParam.test(name)) {
+    if (isCredentialQueryParam(name)) {
       parsed.searchParams.set(name, '***')
       changed = true
     }
   }
   return maskSecretsInText(changed ? parsed.toString() : url, secrets)
+}
+
+/** Headers with every credential value masked (names kept, so a reader sees what was sent). */
+export function maskHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      isCredentialHeader(name) ? maskSecret(value) : value,
+    ]),
+  )
+}
+
+/** A target as it may be written or printed: key, credential headers and base URL masked. */
+export function maskTarget<T extends Pick<Target, 'headers' | 'baseUrl' | 'apiKey'>>(target: T): T {
+  const secrets = targetSecrets(target)
+  const masked: T = {
+    ...target,
+    headers: maskHeaders(target.headers),
+    baseUrl: maskUrl(target.baseUrl, secrets),
+  }
+  if (target.apiKey !== undefined) masked.apiKey = maskSecret(target.apiKey)
+  return masked
 }

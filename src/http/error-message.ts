@@ -1,5 +1,21 @@
-// Short, secret-free descriptions of failed requests, as they go into a record's `error`.
-import { errorText } from './read-chunk.js'
+// Error body → message, the one version: a record's `error`, a discovery note and a probe
+// failure all describe a server's error body the same way, in at most 200 characters.
+
+/** The message of an error value: a string, `{message}`, `{error}`, `{error: {message}}`, `{detail}`. */
+export function errorText(error: unknown): string {
+  if (typeof error === 'string') return error
+  if (isObject(error)) {
+    if (typeof error.message === 'string') return error.message
+    if (typeof error.error === 'string') return error.error
+    if (isObject(error.error) && typeof error.error.message === 'string') return error.error.message
+    if (typeof error.detail === 'string') return error.detail
+  }
+  return JSON.stringify(error) ?? String(error)
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
 
 const MAX_MESSAGE_CHARS = 200
 
@@ -34,8 +50,8 @@ export function httpErrorBodyMessage(body: string): string {
 
 function jsonErrorMessage(parsed: unknown): string | null {
   if (typeof parsed === 'string') return parsed
-  if (typeof parsed !== 'object' || parsed === null) return null
-  const body = parsed as Record<string, unknown>
+  if (!isObject(parsed)) return null
+  const body = parsed
   if (body.error !== undefined && body.error !== null) return errorText(body.error)
   if (typeof body.message === 'string') return body.message
   if (typeof body.detail === 'string') return body.detail
@@ -49,55 +65,6 @@ function oneLine(text: string): string {
 
 export function clip(text: string, maxChars = MAX_MESSAGE_CHARS): string {
   return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`
-}
-
-/**
- * Masks the request's own key and anything shaped like an API key (sk-…, Bearer …), since
- * servers sometimes echo the key they rejected.
- */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('***')
-  }
-  return (
-    out
-      .replace(/\b(sk-[A-Za-z0-9_-]{2})[A-Za-z0-9_-]{6,}/g, '$1***')
-      // The token ends at a quote or separator, which stays (as discovery's maskSecretsInText).
-      .replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***')
-  )
-}
-
-/** `CODE: message` for a network error (errno or undici code), e.g. "ECONNREFUSED: connect …". */
-export function networkErrorMessage(error: unknown): string {
-  const code = errorCode(error)
-  const message = error instanceof Error ? error.message : String(error)
-  const text = opensslReason(oneLine(message))
-  if (code === null) return clip(text === '' ? 'network error' : text)
-  return clip(text === '' ? code : `${code}: ${text}`)
-}
-
-/**
- * OpenSSL errors read "800C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version
- * number:../deps/openssl/…:350:"; the reason is the useful part. The commonest one means
- * https:// was used for a server that speaks plain HTTP.
- */
-function opensslReason(text: string): string {
-  const reason = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1]
-  if (reason === undefined) return text
-  return reason === 'wrong version number'
-    ? 'wrong version number (the server does not speak TLS: use http:// in base_url?)'
-    : reason
-}
-
-/** The errno / undici code of an error; an AggregateError (IPv4 + IPv6 attempts) gives its first. */
-export function errorCode(error: unknown): string | null {
-  if (typeof error !== 'object' || error === null) return null
-  const code = (error as { code?: unknown }).code
-  if (typeof code === 'string' && code !== '') return code
-  const inner = (error as { errors?: unknown }).errors
-  if (Array.isArray(inner) && inner.length > 0) return errorCode(inner[0])
-  return null
 }
 
 /** The message of an SSE `event: error` (its data may be JSON or plain text). */
