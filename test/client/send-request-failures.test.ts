@@ -59,7 +59,8 @@ describe('HTTP errors', () => {
         type: 'application/json',
         // A server echoing the key it rejected: the record must not carry it.
         body: '{"error":{"message":"Authentication Error, Invalid proxy server token passed. Received API Key = sk-test-secret-key-123456","type":"auth_error","param":"None","code":"401"}}',
-        error: 'HTTP 401: Authentication Error, Invalid proxy server token passed. Received API Key = ***',
+        error:
+          'HTTP 401: Authentication Error, Invalid proxy server token passed. Received API Key = sk-…3456',
       },
       {
         status: '403 Forbidden',

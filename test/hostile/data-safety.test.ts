@@ -101,7 +101,13 @@ describe('interruptions', () => {
     assert.equal(meta.complete, false)
     assert.equal(meta.incompleteReason, 'interrupted by SIGTERM')
     assert.ok(meta.endedAt !== null)
-    assert.deepEqual(summary.requests, { total: records.length, ok: 0, failed: 0, aborted: records.length })
+    assert.deepEqual(summary.requests, {
+      total: records.length,
+      ok: 0,
+      failed: 0,
+      aborted: records.length,
+      notSent: 0,
+    })
     const written = JSON.parse(readFileSync(paths.summaryCsv.replace(/\.csv$/, '.json'), 'utf8')) as Summary
     assert.equal(written.requests.aborted, records.length)
     assert.ok(readdirSync(join(project.outputDir, 'reports')).includes('benchmark_report.md'))
@@ -166,6 +172,6 @@ describe('result files', () => {
     const io = createFakeIo({ cwd: project.dir })
     assert.equal(await main(['summarize', raw], io), 0, io.err())
     assert.equal(io.err(), `Warning: ${raw}:4: skipped, not valid JSON (torn or corrupted line)\n`)
-    assert.match(io.out(), /\nRequests: 3 total, 3 ok, 0 failed, 0 aborted;/)
+    assert.match(io.out(), /\nRequests: 3 total, 3 ok, 0 failed, 0 aborted, 0 not sent;/)
   })
 })

@@ -123,8 +123,8 @@ describe('secrets never leave the process unmasked', () => {
 
     const errors = new Set(readRecords(project.outputDir).map((record) => record.error))
     assert.deepEqual([...errors].sort(), [
-      'HTTP 401: 401 Rejected Bearer *** (token ***)',
-      'HTTP 401: Authentication Error, Invalid proxy server token passed. Received API Key = ***, header: Bearer ***, x-auth-token: ***',
+      'HTTP 401: 401 Rejected Bearer sk-…3456 (token tok…8765)',
+      'HTTP 401: Authentication Error, Invalid proxy server token passed. Received API Key = sk-…3456, header: Bearer sk-…3456, x-auth-token: tok…8765',
     ])
     assertNoLeak(project, ios)
     const meta = readFileSync(
@@ -150,8 +150,8 @@ describe('secrets never leave the process unmasked', () => {
     const ios = await runAndReport(project, { RB_HOSTILE_KEY: KEY })
     const errors = new Set(readRecords(project.outputDir).map((record) => record.error))
     assert.deepEqual([...errors].sort(), [
-      'HTTP 401: 401 Rejected Bearer *** (token )',
-      'HTTP 401: Authentication Error, Invalid proxy server token passed. Received API Key = ***, header: Bearer ***, x-auth-token:',
+      'HTTP 401: 401 Rejected Bearer sk-…3456 (token )',
+      'HTTP 401: Authentication Error, Invalid proxy server token passed. Received API Key = sk-…3456, header: Bearer sk-…3456, x-auth-token:',
     ])
     assertNoLeak(project, ios)
   })

@@ -527,6 +527,11 @@ describe('a run against a server that rotates through the faults', () => {
       assert.equal(record.outcome, expected.outcome, label)
       assert.equal(record.success, expected.outcome === 'ok', label)
       assert.equal(record.http_status, expected.http_status, label)
+      // Every failed record carries its stable cause; an HTTP error's is its status.
+      if (expected.outcome === 'ok') assert.equal(record.error_code, null, label)
+      else if (expected.outcome === 'http_error')
+        assert.equal(record.error_code, `HTTP_${expected.http_status}`, label)
+      else assert.match(record.error_code ?? '', /^[A-Z][A-Z_]+$/, label)
       if (expected.error instanceof RegExp) assert.match(record.error ?? '', expected.error, label)
       else assert.equal(record.error, expected.error, label)
       assert.equal(record.timeout_kind, expected.timeout_kind ?? null, label)
@@ -542,51 +547,69 @@ describe('a run against a server that rotates through the faults', () => {
     assert.match(out, /✅ Done: 32 requests, 6 succeeded \(18\.8%\)/)
     assert.match(out, /\nSummary \(latency over successful requests only\)\n/)
     assert.match(out, /\| Success Rate +\| 18\.75% \|/)
-    assert.match(out, /\nRequests: 32 total, 6 ok, 26 failed, 0 aborted;/)
+    assert.match(out, /\nRequests: 32 total, 6 ok, 26 failed, 0 aborted, 0 not sent;/)
     const errorsAt = out.indexOf('\nErrors: ')
     assert.ok(errorsAt >= 0, out)
     const errorLines = out
       .slice(errorsAt + 1)
       .split('\n')
-      .slice(0, 11)
+      .slice(0, 13)
+    // Grouped by error_code: four causes of stream_error are four groups; the two timeouts
+    // (with and without a status) are one cause, so one group.
     assert.deepEqual(errorLines.slice(0, 1), [
-      'Errors: stream_error 200 × 8 · http_error 401 × 2 · http_error 403 × 2 · http_error 404 × 2 · ' +
-        'http_error 429 × 2 · http_error 500 × 2 · http_error 503 × 2 · network_error 200 × 2 · timeout × 2 · timeout 200 × 2',
+      'Errors: timeout TIMEOUT_TOTAL × 4 · http_error HTTP_401 × 2 · http_error HTTP_403 × 2 · ' +
+        'http_error HTTP_404 × 2 · http_error HTTP_429 × 2 · http_error HTTP_500 × 2 · http_error HTTP_503 × 2 · ' +
+        'network_error ECONNRESET × 2 · stream_error STREAM_ERROR_EVENT × 2 · stream_error STREAM_INVALID_JSON × 2 · ' +
+        'stream_error STREAM_NO_DONE × 2 · stream_error STREAM_NOT_SSE × 2',
     ])
-    assert.deepEqual(errorLines.slice(1, 9), [
-      '  stream_error 200: Expected text/event-stream, got application/json',
-      '  http_error 401: HTTP 401: Invalid API key',
-      '  http_error 403: HTTP 403: 403 Forbidden',
-      '  http_error 404: HTTP 404: empty body',
-      '  http_error 429: HTTP 429: Rate limit reached',
-      '  http_error 500: HTTP 500: Internal Server Error',
-      '  http_error 503: HTTP 503: empty body',
-      errorLines[8]?.startsWith('  network_error 200: ECONNRESET: ')
+    assert.deepEqual(errorLines.slice(1, 13), [
+      '  timeout TIMEOUT_TOTAL: Request exceeded 300 ms',
+      '  http_error HTTP_401: HTTP 401: Invalid API key',
+      '  http_error HTTP_403: HTTP 403: 403 Forbidden',
+      '  http_error HTTP_404: HTTP 404: empty body',
+      '  http_error HTTP_429: HTTP 429: Rate limit reached',
+      '  http_error HTTP_500: HTTP 500: Internal Server Error',
+      '  http_error HTTP_503: HTTP 503: empty body',
+      errorLines[8]?.startsWith('  network_error ECONNRESET: ECONNRESET: ')
         ? (errorLines[8] ?? '')
         : 'network_error line',
-    ])
-    assert.deepEqual(errorLines.slice(9, 11), [
-      '  timeout: Request exceeded 300 ms',
-      '  timeout 200: Request exceeded 300 ms',
+      '  stream_error STREAM_ERROR_EVENT: Error event in stream: upstream model crashed',
+      '  stream_error STREAM_INVALID_JSON: Invalid JSON in stream: {"choices":[{"delta":{"content":"x"}},]}',
+      '  stream_error STREAM_NO_DONE: Stream ended without [DONE]',
+      '  stream_error STREAM_NOT_SSE: Expected text/event-stream, got application/json',
     ])
 
     // The summary file: the same groups with up to three distinct examples, latency over the 6 ok.
     const summaryDir = join(project.outputDir, 'summary')
     const summaryFile = readdirSync(summaryDir).find((file) => file.endsWith('.json')) ?? ''
     const summary = JSON.parse(readFileSync(join(summaryDir, summaryFile), 'utf8')) as Summary
-    assert.deepEqual(summary.requests, { total: 32, ok: 6, failed: 26, aborted: 0 })
+    assert.deepEqual(summary.requests, { total: 32, ok: 6, failed: 26, aborted: 0, notSent: 0 })
     assert.equal(summary.successRate, 6 / 32)
     assert.equal(summary.ttftMs?.count, 6)
     assert.equal(summary.e2eMs?.count, 6)
-    assert.deepEqual(summary.errors[0], {
-      outcome: 'stream_error',
-      http_status: 200,
-      count: 8,
-      examples: [
-        'Expected text/event-stream, got application/json',
-        'Stream ended without [DONE]',
-        'Error event in stream: upstream model crashed',
+    assert.deepEqual(
+      summary.errors.map((group) => [group.error_code, group.count]),
+      [
+        ['TIMEOUT_TOTAL', 4],
+        ['HTTP_401', 2],
+        ['HTTP_403', 2],
+        ['HTTP_404', 2],
+        ['HTTP_429', 2],
+        ['HTTP_500', 2],
+        ['HTTP_503', 2],
+        ['ECONNRESET', 2],
+        ['STREAM_ERROR_EVENT', 2],
+        ['STREAM_INVALID_JSON', 2],
+        ['STREAM_NO_DONE', 2],
+        ['STREAM_NOT_SSE', 2],
       ],
+    )
+    assert.deepEqual(summary.errors[11], {
+      outcome: 'stream_error',
+      error_code: 'STREAM_NOT_SSE',
+      http_status: 200,
+      count: 2,
+      examples: ['Expected text/event-stream, got application/json'],
     })
   })
 })

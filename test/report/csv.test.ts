@@ -57,8 +57,8 @@ test('summary CSV: header, latency rows rounded to 3 decimals, single values in 
   ])
   // ITL mean 590 / 9 = 65.5555… → 65.556
   assert.equal(rows.get('itl_ms')?.[3], '65.556')
-  // 4 of 7 ok = 57.142857…% → 57.14; 0.8 req/s; 134 tokens / 5 s = 26.8 tokens/s
-  assert.deepEqual(rows.get('success_rate')?.slice(0, 4), ['success_rate', '%', '', '57.14'])
+  // 4 ok of 6 ok + failed (the 7th was not sent) = 66.666…% → 66.67; 0.8 req/s; 134 tokens / 5 s = 26.8 tokens/s
+  assert.deepEqual(rows.get('success_rate')?.slice(0, 4), ['success_rate', '%', '', '66.67'])
   assert.equal(rows.get('request_throughput')?.[3], '0.8')
   assert.equal(rows.get('output_token_throughput')?.[3], '26.8')
   assert.equal(rows.get('requests_total')?.[3], '7')
@@ -108,12 +108,12 @@ test('records CSV: one row per record, every field but itl_ms, quoting and formu
   // Record 1: raw values, booleans as true/false, null as empty
   assert.ok(
     csv.includes(
-      '\n1764336300,tiny-model,Explain the difference between a process and a thread.,0.1,1,20,10,10,true,1,ok,,,,0,0,1000,',
+      '\n1764336300,tiny-model,Explain the difference between a process and a thread.,0.1,1,20,10,10,true,1,ok,,,,,0,0,1000,',
     ),
   )
   // Record 3's prompt holds quotes, commas and a newline: quoted, quotes doubled
   assert.ok(csv.includes('"Write a haiku, with ""quotes"", commas\nand a second line."'))
-  assert.ok(csv.includes(',false,5,http_error,429,HTTP 429: Rate limit exceeded,'))
+  assert.ok(csv.includes(',false,5,http_error,429,HTTP 429: Rate limit exceeded,HTTP_429,'))
   assert.ok(csv.includes(`,"'=HYPERLINK(""x"")",`))
   // 8 records + header; record 3's prompt adds one physical line
   assert.equal(csv.trimEnd().split('\n').length, 10)

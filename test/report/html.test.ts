@@ -102,7 +102,7 @@ describe('renderHtmlReport', () => {
       '40.1',
       '1.90',
       '190.0',
-      'http_error 503 ×2',
+      'http_error HTTP_503 ×2',
     ])
   })
 

@@ -138,7 +138,7 @@ describe('Markdown report', () => {
       '| Total Time (s) | 1.875 | 1.750 | 2.850 | 2.970 |',
       // tps: mean 16.125 → 16.13 (toLocaleString rounds half away from zero), p50 16.25, p5 10.6, p1 10.12
       '| Tokens/sec ¹ | 16.13 | 16.25 | 10.60 | 10.12 |',
-      '| Success Rate | 57.14% | - | - | - |',
+      '| Success Rate | 66.67% | - | - | - |',
     ])
   })
 
@@ -157,9 +157,9 @@ describe('Markdown report', () => {
     assert.deepEqual(tableAfter(markdown, '| Throughput | Requests/s'), [
       '| Throughput | Requests/s | Output tokens/s | Success rate |',
       '|---|---:|---:|---:|',
-      '| tiny-model @ sim | 0.800 | 26.80 | 57.14% |',
-      '| big-model @ sim | 0.400 | 13.40 | 57.14% |',
-      '| tiny-model @ vllm | **1.600** | **53.60** | 57.14% |',
+      '| tiny-model @ sim | 0.800 | 26.80 | 66.67% |',
+      '| big-model @ sim | 0.400 | 13.40 | 66.67% |',
+      '| tiny-model @ vllm | **1.600** | **53.60** | 66.67% |',
     ])
   })
 
@@ -170,13 +170,25 @@ describe('Markdown report', () => {
     assert.doesNotMatch(markdown, /### Target: vllm/)
   })
 
-  test('error section lists outcome, status, count and examples per run', () => {
+  test('error section lists outcome, error code, status, count and examples per run', () => {
     assert.ok(
-      markdown.includes(`| ${runA.runId} | http_error | 429 | 1 | HTTP 429: Rate limit exceeded |`),
+      markdown.includes(
+        `| ${runA.runId} | http_error | HTTP_429 | 429 | 1 | HTTP 429: Rate limit exceeded |`,
+      ),
       'http_error row',
     )
     assert.ok(
-      markdown.includes(`| ${runA.runId} | timeout | - | 1 | No response within 2000 ms (total timeout) |`),
+      markdown.includes(
+        `| ${runA.runId} | timeout | TIMEOUT_TOTAL | - | 1 | No response within 2000 ms (total timeout) |`,
+      ),
+    )
+  })
+
+  test('says in one line how many requests were not sent and why', () => {
+    assert.ok(
+      markdown.includes(
+        '| Not sent | 1 not sent (offered load above the concurrency cap: raise --concurrency or lower --rps) |',
+      ),
     )
   })
 
@@ -220,18 +232,19 @@ describe('terminal summary table', () => {
         '| TTFT (ms)      |  250.0 |  250.0 | 385.0 | 397.0 |',
         '| Total Time (s) |  1.875 |  1.750 | 2.850 | 2.970 |',
         '| Tokens/sec ¹   |  16.13 |  16.25 | 10.60 | 10.12 |',
-        '| Success Rate   | 57.14% |      - |     - |     - |',
+        '| Success Rate   | 66.67% |      - |     - |     - |',
         '¹ Tokens/sec P95/P99 = 5th/1st percentile (low tail: higher is better)',
-        'Requests: 7 total, 4 ok, 2 failed, 1 aborted; 2 waited for a slot',
+        'Requests: 7 total, 4 ok, 2 failed, 0 aborted, 1 not sent; 2 waited for a slot',
+        '1 not sent (offered load above the concurrency cap: raise --concurrency or lower --rps)',
         'Throughput: 0.800 req/s, 26.80 output tokens/s over a 5.000 s window',
         // from schedule, successes [1000, 2000, 1500, 3050]: p50 (1500+2000)/2, p99 2000 + 0.97 × 1050
         'Latency from schedule (open loop, coordinated-omission safe): p50 1,750.0 ms, p99 3,018.5 ms (service time p50 1,750.0 ms, p99 2,970.0 ms)',
         // proxy overhead [5, 7, 9]: mean 7, p99 7 + 0.98 × 2
         'Proxy overhead (x-litellm-overhead-duration-ms): mean 7.00 ms, p99 8.96 ms',
-        'Errors: aborted × 1 · http_error 429 × 1 · timeout × 1',
-        '  aborted: Run ended before a concurrency slot was free',
-        '  http_error 429: HTTP 429: Rate limit exceeded',
-        '  timeout: No response within 2000 ms (total timeout)',
+        'Errors: http_error HTTP_429 × 1 · not_sent NOT_SENT × 1 · timeout TIMEOUT_TOTAL × 1',
+        '  http_error HTTP_429: HTTP 429: Rate limit exceeded',
+        '  not_sent NOT_SENT: Not sent: no concurrency slot was free before the run ended',
+        '  timeout TIMEOUT_TOTAL: No response within 2000 ms (total timeout)',
       ].join('\n'),
     )
   })
@@ -242,9 +255,13 @@ describe('terminal summary table', () => {
     // '총 응답 시간 (s)' is 16 columns wide (6 Hangul × 2 + 4); the widest label '토큰/초 (tokens/s) ¹' is 20.
     assert.equal(lines[1], '| 지표                 |   Mean | Median |   P95 |   P99 |')
     assert.equal(lines[4], '| 총 응답 시간 (s)     |  1.875 |  1.750 | 2.850 | 2.970 |')
-    assert.equal(lines[6], '| 성공률               | 57.14% |      - |     - |     - |')
-    assert.equal(lines[8], '요청: 총 7개, 성공 4개, 실패 2개, 중단 1개; 동시성 슬롯 대기 2개')
-    assert.equal(lines[9], '처리량: 0.800 req/s, 출력 토큰 26.80 tokens/s (측정 구간 5.000초)')
+    assert.equal(lines[6], '| 성공률               | 66.67% |      - |     - |     - |')
+    assert.equal(lines[8], '요청: 총 7개, 성공 4개, 실패 2개, 중단 0개, 미전송 1개; 동시성 슬롯 대기 2개')
+    assert.equal(
+      lines[9],
+      '미전송 1개 (제공 부하가 동시성 한도를 넘음: --concurrency를 올리거나 --rps를 낮추세요)',
+    )
+    assert.equal(lines[10], '처리량: 0.800 req/s, 출력 토큰 26.80 tokens/s (측정 구간 5.000초)')
   })
 
   test('a run with no successful request prints dashes, not zeros', () => {
