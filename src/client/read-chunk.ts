@@ -4,6 +4,7 @@
 // chunk with a different text value, so once a plain text chunk has been parsed, the next
 // payload that has the same bytes before and after that value needs no JSON.parse.
 
+import { errorText } from '../http/error-message.js'
 export interface ChunkUsage {
   promptTokens: number | null
   completionTokens: number | null
@@ -137,18 +138,6 @@ function toolCallText(toolCalls: unknown[]): string {
     if (typeof call.function.arguments === 'string') text += call.function.arguments
   }
   return text
-}
-
-/** The message of an error payload (OpenAI, vLLM, TGI, LiteLLM and Ollama shapes). */
-export function errorText(error: unknown): string {
-  if (typeof error === 'string') return error
-  if (isObject(error)) {
-    if (typeof error.message === 'string') return error.message
-    if (typeof error.error === 'string') return error.error
-    if (isObject(error.error) && typeof error.error.message === 'string') return error.error.message
-    if (typeof error.detail === 'string') return error.detail
-  }
-  return JSON.stringify(error) ?? String(error)
 }
 
 /** Which field of a plain text chunk varies from chunk to chunk. */

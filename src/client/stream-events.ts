@@ -1,0 +1,102 @@
+// The SSE body of a 2xx streamed response → token facts and a verdict: the one reader of
+// OpenAI-compatible streams (the run's transport and the capability probe share it).
+import type { ClientErrorCode } from '../http/error-code.js'
+import { clip, eventErrorMessage } from '../http/error-message.js'
+import {
+  type ChunkFacts,
+  type ChunkReader,
+  createChunkReader,
+  emptyFacts,
+  type Template,
+} from './read-chunk.js'
+import { createSseParser, type SseEvent, type SseParser } from './sse-parser.js'
+import type { TokenTally } from './token-tally.js'
+
+/** How a stream ended, once it has: `[DONE]`, or a fault with its stable code. */
+export type StreamVerdict = { kind: 'done' } | { kind: 'fault'; code: ClientErrorCode; message: string }
+
+export class StreamEvents {
+  /** Set once the stream has ended; later events are ignored. */
+  verdict: StreamVerdict | null = null
+  private readonly parser: SseParser
+  private readonly reader: ChunkReader = createChunkReader()
+  /** The reader template the parser's token lane was made from. */
+  private laneTemplate: Template | null = null
+  private readonly laneFacts: ChunkFacts = emptyFacts()
+  /** When the bytes being parsed arrived: events of one network read share it. */
+  private nowMs = 0
+
+  constructor(readonly tally: TokenTally) {
+    this.parser = createSseParser((event) => this.onEvent(event))
+  }
+
+  /** Parses one network read observed at `nowMs`; returns the verdict once there is one. */
+  push(chunk: Buffer, nowMs: number): StreamVerdict | null {
+    if (this.verdict === null) {
+      this.nowMs = nowMs
+      this.parser.push(chunk)
+    }
+    return this.verdict
+  }
+
+  /** The body ended: a last event without a trailing blank line still counts. */
+  end(nowMs: number): StreamVerdict | null {
+    if (this.verdict === null) {
+      this.nowMs = nowMs
+      this.parser.end()
+    }
+    return this.verdict
+  }
+
+  private onEvent(event: SseEvent): void {
+    if (this.verdict !== null) return
+    const { data } = event
+    if (event.event === 'error') {
+      this.fault('STREAM_ERROR_EVENT', `Error event in stream: ${eventErrorMessage(data)}`)
+      return
+    }
+    if (data === '[DONE]') {
+      this.verdict = { kind: 'done' }
+      return
+    }
+    // An empty data event is a keep-alive, not a chunk.
+    if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === '')) return
+    const facts = this.reader.read(data)
+    if (facts.invalid) {
+      this.fault('STREAM_INVALID_JSON', `Invalid JSON in stream: ${clip(data, 80)}`)
+      return
+    }
+    if (facts.error !== null) {
+      this.fault('STREAM_ERROR_PAYLOAD', `Error in stream: ${clip(facts.error)}`)
+      return
+    }
+    this.tally.observe(facts, this.nowMs)
+    // Once a plain token chunk has taught the reader this stream's template, the parser can
+    // take every chunk of that shape whole (same facts, without decoding each event).
+    const template = this.reader.template
+    if (template !== this.laneTemplate) {
+      this.laneTemplate = template
+      if (template !== null) {
+        const field = template.field
+        this.parser.setTokenLane({
+          prefix: template.prefix,
+          suffix: template.suffix,
+          onToken: (text) => this.onLaneToken(text, field),
+        })
+      }
+    }
+  }
+
+  /** A token chunk the parser took whole: its facts are the template's with this text. */
+  private onLaneToken(text: string, field: 'answer' | 'reasoning'): void {
+    if (this.verdict !== null) return
+    const facts = this.laneFacts
+    if (field === 'answer') facts.answerText = text
+    else facts.reasoningText = text
+    this.tally.observe(facts, this.nowMs)
+  }
+
+  private fault(code: ClientErrorCode, message: string): void {
+    this.verdict = { kind: 'fault', code, message }
+  }
+}
