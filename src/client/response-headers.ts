@@ -47,3 +47,36 @@ export function parseRetryAfter(value: string, nowEpochMs = Date.now()): number 
 export function isEventStream(contentType: string | null): boolean {
   return contentType === null || contentType.trim().toLowerCase().startsWith('text/event-stream')
 }
+
+/** What one attempt's response said, as the record reports it; a retry starts from nothing. */
+export interface ResponseFacts {
+  /** performance.now() at the first response byte. */
+  ttfbAt: number | null
+  httpStatus: number | null
+  litellmModelId: string | null
+  litellmOverheadMs: number | null
+  retryAfterS: number | null
+}
+
+export function noResponse(): ResponseFacts {
+  return { ttfbAt: null, httpStatus: null, litellmModelId: null, litellmOverheadMs: null, retryAfterS: null }
+}
+
+/** Error bodies are kept up to this size: enough for any message, bounded for a hostile server. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024
+
+/** An error response's body, for its message. */
+export class ErrorBody {
+  private readonly chunks: Buffer[] = []
+  private bytes = 0
+
+  push(chunk: Buffer): void {
+    if (this.bytes >= MAX_ERROR_BODY_BYTES) return
+    this.chunks.push(Buffer.from(chunk))
+    this.bytes += chunk.length
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8')
+  }
+}

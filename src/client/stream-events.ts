@@ -39,13 +39,20 @@ export class StreamEvents {
     return this.verdict
   }
 
-  /** The body ended: a last event without a trailing blank line still counts. */
-  end(nowMs: number): StreamVerdict | null {
+  /**
+   * The body ended: a last event without a trailing blank line still counts, and with no
+   * [DONE] a close after a finish_reason is a clean end (llama.cpp, TGI); else truncated.
+   */
+  end(nowMs: number): StreamVerdict {
     if (this.verdict === null) {
       this.nowMs = nowMs
       this.parser.end()
     }
-    return this.verdict
+    if (this.verdict === null) {
+      if (this.tally.finishReason !== null) this.done()
+      else this.fault('STREAM_NO_DONE', 'Stream ended without [DONE]')
+    }
+    return this.verdict as StreamVerdict
   }
 
   private onEvent(event: SseEvent): void {
@@ -56,7 +63,7 @@ export class StreamEvents {
       return
     }
     if (data === '[DONE]') {
-      this.verdict = { kind: 'done' }
+      this.done()
       return
     }
     // An empty data event is a keep-alive, not a chunk.
@@ -94,6 +101,12 @@ export class StreamEvents {
     if (field === 'answer') facts.answerText = text
     else facts.reasoningText = text
     this.tally.observe(facts, this.nowMs)
+  }
+
+  /** A proper end is a success only with at least one token. */
+  private done(): void {
+    if (this.tally.tokenChunks === 0) this.fault('STREAM_NO_TOKENS', 'Stream ended without any token')
+    else this.verdict = { kind: 'done' }
   }
 
   private fault(code: ClientErrorCode, message: string): void {

@@ -19,7 +19,14 @@ import { buildRecord } from './build-record.js'
 import { timeoutMessage, undiciTimeoutKind, Watchdog } from './deadlines.js'
 import { isClosingPool } from './pool.js'
 import { buildRequestBody, type RequestSpec } from './request-spec.js'
-import { isEventStream, parseRetryAfter, readResponseHeaders } from './response-headers.js'
+import {
+  ErrorBody,
+  isEventStream,
+  noResponse,
+  parseRetryAfter,
+  type ResponseFacts,
+  readResponseHeaders,
+} from './response-headers.js'
 import type { Route, RunClient } from './send-request.js'
 import { expectSocket } from './socket-reuse.js'
 import { StreamEvents } from './stream-events.js'
@@ -30,9 +37,6 @@ const RETRYABLE_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'])
 
 /** After `[DONE]`, how long to wait for the HTTP response to end before closing it. */
 const LINGER_AFTER_DONE_MS = 250
-
-/** Error bodies are kept up to this size for the message. */
-const MAX_ERROR_BODY_BYTES = 64 * 1024
 
 /** The parts of a response that decide the outcome. */
 type Mode = 'headers' | 'sse' | 'error-body'
@@ -45,18 +49,14 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
   // performance.now() readings of the current attempt.
   sentAt = 0
   lastByteAt = 0
-  private ttfbAt: number | null = null
 
   private mode: Mode = 'headers'
-  private status: number | null = null
   private events: StreamEvents | null = null
   private readonly tally: TokenTally
-  private errorBody: Buffer[] = []
-  private errorBodyBytes = 0
+  private readonly errorBody = new ErrorBody()
 
-  private litellmModelId: string | null = null
-  private litellmOverheadMs: number | null = null
-  private retryAfterS: number | null = null
+  /** What the current attempt's response said; a retry starts from nothing. */
+  private response: ResponseFacts = noResponse()
 
   private abortDispatch: ((error?: Error) => void) | null = null
   private readonly watchdog: Watchdog
@@ -126,26 +126,26 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
   }
 
   onResponseStarted(): void {
-    if (this.ttfbAt === null) {
-      this.ttfbAt = performance.now()
-      this.lastByteAt = this.ttfbAt
+    if (this.response.ttfbAt === null) {
+      this.response.ttfbAt = performance.now()
+      this.lastByteAt = this.response.ttfbAt
     }
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, _statusText: string): boolean {
     if (this.record !== null) return true
     const now = performance.now()
-    if (this.ttfbAt === null) this.ttfbAt = now
+    if (this.response.ttfbAt === null) this.response.ttfbAt = now
     this.lastByteAt = now
     if (statusCode < 200) return true // 1xx: the real response follows
-    this.status = statusCode
     const headers = readResponseHeaders(rawHeaders)
-    this.litellmModelId = headers.litellmModelId
-    this.litellmOverheadMs = headers.litellmOverheadMs
+    this.response.httpStatus = statusCode
+    this.response.litellmModelId = headers.litellmModelId
+    this.response.litellmOverheadMs = headers.litellmOverheadMs
     if (statusCode >= 300) {
       this.mode = 'error-body'
       this.watchdog.rearmForBody(now)
-      if (headers.retryAfter !== null) this.retryAfterS = parseRetryAfter(headers.retryAfter)
+      if (headers.retryAfter !== null) this.response.retryAfterS = parseRetryAfter(headers.retryAfter)
       return true
     }
     if (!isEventStream(headers.contentType)) {
@@ -169,9 +169,8 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
       } catch (error) {
         this.failUnexpected(error)
       }
-    } else if (this.mode === 'error-body' && this.errorBodyBytes < MAX_ERROR_BODY_BYTES) {
-      this.errorBody.push(Buffer.from(chunk))
-      this.errorBodyBytes += chunk.length
+    } else if (this.mode === 'error-body') {
+      this.errorBody.push(chunk)
     }
     return true
   }
@@ -188,22 +187,11 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
       return
     }
     try {
-      this.onVerdict(this.events?.end(now) ?? null, now)
+      this.onVerdict((this.events ?? new StreamEvents(this.tally)).end(now), now)
     } catch (error) {
       this.failUnexpected(error)
-      return
     }
-    if (this.record !== null) {
-      this.settle()
-      return
-    }
-    // No [DONE]: a close after a finish_reason is a clean end (llama.cpp, TGI); else truncated.
-    if (this.tally.finishReason !== null) {
-      this.endStream(now)
-    } else {
-      this.finish('stream_error', now, 'Stream ended without [DONE]', 'STREAM_NO_DONE')
-      this.settle()
-    }
+    this.settle()
   }
 
   onError(error: Error): void {
@@ -215,7 +203,7 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
     const now = performance.now()
     const code = errorCode(error)
     if (
-      this.ttfbAt === null &&
+      this.response.ttfbAt === null &&
       this.reusedSocket &&
       this.retries === 0 &&
       code !== null &&
@@ -243,15 +231,11 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
 
   private onVerdict(verdict: StreamEvents['verdict'], now: number): void {
     if (verdict === null || this.record !== null) return
-    if (verdict.kind === 'done') this.endStream(now)
-    else this.fail('stream_error', now, verdict.message, verdict.code)
-  }
-
-  /** The stream ended properly ([DONE], or a clean close after finish_reason). */
-  private endStream(now: number): void {
-    if (this.tally.tokenChunks === 0)
-      this.finish('stream_error', now, 'Stream ended without any token', 'STREAM_NO_TOKENS')
-    else this.finish('ok', now, null, null)
+    if (verdict.kind === 'fault') {
+      this.fail('stream_error', now, verdict.message, verdict.code)
+      return
+    }
+    this.finish('ok', now, null, null)
     // Let the response end so its connection can be reused; a server that keeps it open
     // after [DONE] is closed after a short linger (the record is already measured).
     if (this.abortDispatch !== null) {
@@ -297,9 +281,9 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
   }
 
   private finishHttpError(now: number): void {
-    const body = Buffer.concat(this.errorBody).toString('utf8')
-    const message = `HTTP ${this.status}: ${httpErrorBodyMessage(body)}`
-    this.finish('http_error', now, message, httpErrorCode(this.status))
+    const body = this.errorBody.text()
+    const status = this.response.httpStatus
+    this.finish('http_error', now, `HTTP ${status}: ${httpErrorBodyMessage(body)}`, httpErrorCode(status))
     this.settle()
   }
 
@@ -312,12 +296,8 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
 
   /** A retry starts from nothing the first attempt saw (it saw no response byte). */
   private resetAttempt(): void {
-    this.ttfbAt = null
     this.mode = 'headers'
-    this.status = null
-    this.litellmModelId = null
-    this.litellmOverheadMs = null
-    this.retryAfterS = null
+    this.response = noResponse()
   }
 
   /** Hands the record over (once) and drops every timer and registration. */
@@ -342,10 +322,9 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
     timeoutKind: TimeoutKind | null = null,
   ): void {
     if (this.record !== null) return
-    const { spec, tally } = this
+    const { spec } = this
     const { ctx } = this.client
-    const at = (reading: number | null) => (reading === null ? null : reading - ctx.runStartMs)
-    const tokens = tally.outputTokens(ctx.countTokens)
+    const { ttfbAt, ...response } = this.response
     this.record = buildRecord(
       {
         requestId: spec.requestId,
@@ -354,27 +333,17 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
         scheduledAtMs: spec.scheduledAtMs,
       },
       {
+        ...this.tally.observed(ctx.countTokens, ctx.runStartMs),
+        ...response,
         runStartEpochMs: ctx.runStartEpochMs,
         outcome,
         errorCode: code,
         error: error === null ? null : maskSecretsInText(error, this.route.secrets),
         timeoutKind,
-        httpStatus: this.status,
         sentAtMs: this.sentAt - ctx.runStartMs,
         endedAtMs: now - ctx.runStartMs,
-        ttfbAtMs: at(this.ttfbAt),
-        firstTokenAtMs: at(tally.firstTokenAt),
-        firstAnswerAtMs: at(tally.firstAnswerAt),
-        outputTokens: tokens.count,
-        tokensSource: tokens.source,
-        inputTokens: tally.usage?.promptTokens ?? null,
-        reasoningTokens: tally.usage?.reasoningTokens ?? null,
-        finishReason: tally.finishReason,
-        itlMs: tally.itlMs,
+        ttfbAtMs: ttfbAt === null ? null : ttfbAt - ctx.runStartMs,
         retries: this.retries,
-        retryAfterS: this.retryAfterS,
-        litellmModelId: this.litellmModelId,
-        litellmOverheadMs: this.litellmOverheadMs,
       },
     )
   }

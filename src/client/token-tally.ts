@@ -1,6 +1,7 @@
 // The token side of one stream: when tokens arrived (TTFT, TTFO, inter-token gaps) and how
 // many there were (usage, else a tokenizer count, else token-bearing chunks).
 import type { TokensSource } from '../types.js'
+import type { Observation } from './build-record.js'
 import { type ChunkFacts, type ChunkUsage, isTokenBearing } from './read-chunk.js'
 
 export class TokenTally {
@@ -65,6 +66,34 @@ export class TokenTally {
       if (count !== null) return { count, source: 'tokenizer' }
     }
     return { count: this.tokenChunks, source: 'chunks' }
+  }
+
+  /** The tally's part of a record's observation, its times as offsets from `runStartMs`. */
+  observed(
+    countTokens: ((text: string) => number) | null,
+    runStartMs: number,
+  ): Pick<
+    Observation,
+    | 'firstTokenAtMs'
+    | 'firstAnswerAtMs'
+    | 'outputTokens'
+    | 'tokensSource'
+    | 'inputTokens'
+    | 'reasoningTokens'
+    | 'finishReason'
+    | 'itlMs'
+  > {
+    const tokens = this.outputTokens(countTokens)
+    return {
+      firstTokenAtMs: this.firstTokenAt === null ? null : this.firstTokenAt - runStartMs,
+      firstAnswerAtMs: this.firstAnswerAt === null ? null : this.firstAnswerAt - runStartMs,
+      outputTokens: tokens.count,
+      tokensSource: tokens.source,
+      inputTokens: this.usage?.promptTokens ?? null,
+      reasoningTokens: this.usage?.reasoningTokens ?? null,
+      finishReason: this.finishReason,
+      itlMs: this.itlMs,
+    }
   }
 }
 
