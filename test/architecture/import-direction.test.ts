@@ -8,6 +8,7 @@ const ORDER = [
   'types',
   'errors',
   'config',
+  'http',
   'discovery',
   'workload',
   'client',
