@@ -38,6 +38,9 @@ export type TimeoutKind = 'connect' | 'first_byte' | 'idle' | 'total'
 
 export type TargetKind = 'openai' | 'litellm' | 'sim'
 
+/** The built-in simulator's models when its options name none (sim/options.ts, discovery). */
+export const DEFAULT_SIM_MODELS: readonly string[] = ['sim-llama-8b', 'sim-qwen3-4b']
+
 /** Options of the built-in simulated server (src/sim). All times in ms. */
 export interface SimOptions {
   /** Models listed by GET /v1/models; any other name is still served. */

@@ -2,8 +2,9 @@
 // built-in defaults < YAML < BENCH_* env < flags / interactive answers.
 
 import { join } from 'node:path'
-import { ConfigError, UsageError } from '../errors.js'
+import { UsageError } from '../errors.js'
 import type { Model, Target, Timeouts, Workload } from '../types.js'
+import { requireKeyedTarget } from './api-key.js'
 import {
   DEFAULT_GRACE_MS,
   DEFAULT_OUTPUT_DIR,
@@ -62,21 +63,6 @@ function pickTarget(config: LoadedConfig, name: string | undefined, sources: Cho
     names,
     `Add it to ${configFile(config, 'targets')}`,
   )
-}
-
-/** A target whose key comes from api_key_env gets it now, when it is about to be used. */
-function withApiKey(config: LoadedConfig, target: Target, env: Record<string, string | undefined>): Target {
-  if (target.apiKeyEnv === undefined) return { ...target }
-  const key = env[target.apiKeyEnv]
-  if (key === undefined || key === '') {
-    throw new ConfigError(
-      `Target "${target.name}" reads its API key from the environment variable ${target.apiKeyEnv}, which is not set`,
-      {
-        hint: `Set it before running (export ${target.apiKeyEnv}=sk-...), or give api_key in ${configFile(config, 'targets')} (api_key: "EMPTY" for a server without auth)`,
-      },
-    )
-  }
-  return { ...target, apiKey: key }
 }
 
 function asModel(model: ConfigModel): Model {
@@ -216,7 +202,11 @@ export function resolveRun(
   }
   const { sources } = merged
   const settings = merged.choice
-  const target = withApiKey(config, pickTarget(config, settings.target, sources), env)
+  const target = requireKeyedTarget(
+    pickTarget(config, settings.target, sources),
+    env,
+    configFile(config, 'targets'),
+  )
   const model = pickModel(config, target, settings.model, sources)
   const workload = applyOverrides(pickWorkload(config, settings.workload, sources), settings, sources)
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS }

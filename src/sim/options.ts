@@ -1,4 +1,4 @@
-import type { SimFault, SimOptions } from '../types.js'
+import { DEFAULT_SIM_MODELS, type SimFault, type SimOptions } from '../types.js'
 
 /**
  * Defaults model a small GPU server for an 8B model, sized so the four stock workloads
@@ -21,7 +21,7 @@ import type { SimFault, SimOptions } from '../types.js'
  * high and stress both flat at 7.7 req/s / ~990 output tok/s with TTFT p50 4.3 s and 10.5 s.
  */
 export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = Object.freeze({
-  models: ['sim-llama-8b', 'sim-qwen3-4b'],
+  models: [...DEFAULT_SIM_MODELS],
   maxBatchSize: 16,
   prefillBaseMs: 10,
   prefillPerTokenMs: 0.05,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { confirm, input, select } from '@inquirer/prompts'
 import { loadConfig } from '../../config/load-config.js'
+import { createCatalogDiscovery } from '../../discovery/model-catalog.js'
 import { createTokenCounter } from '../../workload/tokenizer.js'
 import type { DiscoverModels, PromptFns } from '../dialog/dialog.js'
 import { needsTerminalError, runInteractive } from '../dialog/run-interactive.js'
@@ -8,7 +9,6 @@ import { executeRun } from '../execute-run.js'
 import type { ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang } from '../lang.js'
-import { createCatalogDiscovery } from '../model-catalog.js'
 import { buildPlan, resolveConfigDir } from './run.js'
 
 export interface InteractiveFlags {

@@ -1,6 +1,8 @@
 import { basename, relative, resolve } from 'node:path'
+import { keyedTarget } from '../../config/api-key.js'
 import { didYouMean } from '../../config/did-you-mean.js'
 import { loadConfig } from '../../config/load-config.js'
+import { type CatalogEntry, gatherModelCatalog, type ModelCatalog } from '../../discovery/model-catalog.js'
 import { TargetError, UsageError } from '../../errors.js'
 import { targetSecrets } from '../../http/credentials.js'
 import { maskUrl } from '../../http/mask.js'
@@ -8,7 +10,6 @@ import { displayWidth } from '../../report/text-table.js'
 import type { Target } from '../../types.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
-import { type CatalogEntry, gatherModelCatalog, keyedTarget, type ModelCatalog } from '../model-catalog.js'
 import { resolveConfigDir } from './run.js'
 
 export interface ModelsFlags {

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
+import { keyedTarget, requireKeyedTarget } from '../../config/api-key.js'
 import { didYouMean } from '../../config/did-you-mean.js'
 import { type LoadedConfig, loadConfig } from '../../config/load-config.js'
 import { findPackageRoot, readToolVersion } from '../../config/package-root.js'
 import { type ResolvedRun, type RunChoice, resolveRun } from '../../config/resolve-run.js'
 import { mergeOverrides } from '../../config/run-overrides.js'
+import { gatherModelCatalog, runnableEntries, withCatalogModels } from '../../discovery/model-catalog.js'
 import { BenchError, TargetError, UsageError } from '../../errors.js'
 import type { RunPlan, Target } from '../../types.js'
 import { defaultPromptsDir, loadPrompts } from '../../workload/prompts.js'
@@ -19,13 +21,6 @@ import {
 } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang, type Lang } from '../lang.js'
-import {
-  gatherModelCatalog,
-  keyedTarget,
-  requireKeyedTarget,
-  runnableEntries,
-  withCatalogModels,
-} from '../model-catalog.js'
 import { runFromRawPath } from '../run-summaries.js'
 import { writeReports } from '../write-reports.js'
 

@@ -4,17 +4,17 @@
 // groups of a LiteLLM config.yaml. `run-bench models` prints it, `run --model <group>` and
 // `--model all` resolve against it, and the dialog lists it.
 
+import { keyedTarget } from '../config/api-key.js'
 import { readLitellmConfig } from '../config/litellm-config.js'
 import { type ConfigModel, type LoadedConfig, modelsForTarget } from '../config/load-config.js'
-import type { DiscoveredModel, DiscoveryResult } from '../discovery/discovered-model.js'
-import { discoverLitellmModels } from '../discovery/litellm-api.js'
-import { type ConfigFileDeployment, mergeModels } from '../discovery/merge-models.js'
-import { listOpenAiModels, wildcardNote } from '../discovery/openai-models.js'
-import { ConfigError, TargetError } from '../errors.js'
+import { TargetError } from '../errors.js'
 import { targetSecrets } from '../http/credentials.js'
 import { maskUrl } from '../http/mask.js'
-import { startSimServer } from '../sim/server.js'
-import type { Model, Target } from '../types.js'
+import { DEFAULT_SIM_MODELS, type Model, type Target } from '../types.js'
+import type { DiscoveredModel, DiscoveryResult } from './discovered-model.js'
+import { discoverLitellmModels } from './litellm-api.js'
+import { type ConfigFileDeployment, mergeModels } from './merge-models.js'
+import { listOpenAiModels, wildcardNote } from './openai-models.js'
 
 type Env = Record<string, string | undefined>
 
@@ -78,40 +78,23 @@ interface ConfigFileModels {
   warnings: string[]
 }
 
-/**
- * The target with its key from api_key_env when that variable is set. `missingKeyEnv`
- * names the variable when it is not (the caller decides: ask without a key, or refuse).
- */
-export function keyedTarget(target: Target, env: Env): { target: Target; missingKeyEnv: string | null } {
-  if (target.apiKeyEnv === undefined || target.apiKey !== undefined) return { target, missingKeyEnv: null }
-  const key = env[target.apiKeyEnv]
-  if (key === undefined || key === '') return { target, missingKeyEnv: target.apiKeyEnv }
-  return { target: { ...target, apiKey: key }, missingKeyEnv: null }
-}
-
-/** Same refusal as resolveRun's, for callers that must talk to the target before resolving. */
-export function requireKeyedTarget(target: Target, env: Env): Target {
-  const keyed = keyedTarget(target, env)
-  if (keyed.missingKeyEnv === null) return keyed.target
-  throw new ConfigError(
-    `Target "${target.name}" reads its API key from the environment variable ${keyed.missingKeyEnv}, which is not set`,
-    {
-      hint: `Set it before running (export ${keyed.missingKeyEnv}=sk-...), or give api_key in targets.yaml (api_key: "EMPTY" for a server without auth)`,
-    },
-  )
-}
-
-async function askServer(target: Target, timeoutMs: number): Promise<DiscoveryResult> {
+function askServer(target: Target, timeoutMs: number): Promise<DiscoveryResult> | DiscoveryResult {
   if (target.kind === 'litellm') return discoverLitellmModels(target, { timeoutMs })
   if (target.kind === 'openai') return listOpenAiModels(target, { timeoutMs })
-  // The simulator runs only inside a run; start one with the target's settings just to ask it.
-  const sim = await startSimServer(target.sim)
-  try {
-    const result = await listOpenAiModels({ ...target, baseUrl: sim.url }, { timeoutMs })
-    // Its port is gone once it closes: name it by what it is.
-    return { ...result, endpoint: 'built-in simulator (GET /v1/models)' }
-  } finally {
-    await sim.close()
+  // The simulator serves what its options list: no server needs to start to ask it.
+  const names = target.sim?.models ?? DEFAULT_SIM_MODELS
+  return {
+    models: names.map((name) => ({
+      name,
+      providerModels: [],
+      apiBases: [],
+      // The simulator is the one deployment of each, as a plain server is.
+      deploymentCount: 1,
+      source: 'server' as const,
+      modelIds: [],
+    })),
+    notes: [],
+    endpoint: 'built-in simulator (its options)',
   }
 }
 
