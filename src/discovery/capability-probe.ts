@@ -18,7 +18,7 @@ import { httpErrorBodyMessage } from '../http/error-message.js'
 import { maskSecretsInText, maskUrl } from '../http/mask.js'
 import type { ApiKind, ServerCapabilities } from '../types.js'
 import { describeNetworkError } from './http-get.js'
-import { asRecord, ProbeStreamReader, type StreamStats } from './probe-stream-reader.js'
+import { asRecord, ProbeStreamStats, type StreamStats } from './probe-stream-stats.js'
 
 const probeTokens = 8
 const probePrompt = 'Reply with the single word OK.'
@@ -154,7 +154,7 @@ export async function probeCapabilities(args: ProbeArgs): Promise<ProbeResult> {
           connectionClose,
         }
       }
-      const reader = new ProbeStreamReader(connectionClose)
+      const reader = new ProbeStreamStats(connectionClose)
       for await (const chunk of response.body) reader.push(chunk as Buffer)
       reader.push(null)
       if (reader.errorMessage !== null && reader.stats.tokenChunks === 0) {
