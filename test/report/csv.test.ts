@@ -64,7 +64,8 @@ test('summary CSV: header, latency rows rounded to 3 decimals, single values in 
   assert.equal(rows.get('requests_total')?.[3], '7')
   assert.equal(rows.get('requests_ok')?.[3], '4')
   assert.equal(rows.get('requests_failed')?.[3], '2')
-  assert.equal(rows.get('requests_aborted')?.[3], '1')
+  assert.equal(rows.get('requests_aborted')?.[3], '0')
+  assert.equal(rows.get('requests_not_sent')?.[3], '1')
   assert.match(rows.get('e2e_ms')?.join(',') ?? '', /total time; successful requests only$/)
 })
 
