@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type * as WriteReportsModule from '../src/cli/write-reports.js'
 import type * as SendRequestModule from '../src/client/send-request.js'
-import type * as RawSinkModule from '../src/run/raw-sink.js'
+import type * as RawSinkModule from '../src/results/raw-sink.js'
 import type * as RunBenchmarkModule from '../src/run/run-benchmark.js'
 import type * as WorkerPoolModule from '../src/run/worker-pool.js'
 import type * as SummarizeModule from '../src/stats/summarize.js'
@@ -65,7 +65,7 @@ export async function loadProduct(fromSource: boolean, log: (line: string) => vo
     load('run/run-benchmark') as Promise<typeof RunBenchmarkModule>,
     load('client/send-request') as Promise<typeof SendRequestModule>,
     load('run/worker-pool') as Promise<typeof WorkerPoolModule>,
-    load('run/raw-sink') as Promise<typeof RawSinkModule>,
+    load('results/raw-sink') as Promise<typeof RawSinkModule>,
     load('stats/summarize') as Promise<typeof SummarizeModule>,
     load('cli/write-reports') as Promise<typeof WriteReportsModule>,
   ])

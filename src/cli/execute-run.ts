@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs'
 import { cpus, hostname, platform } from 'node:os'
 import { relative } from 'node:path'
 import { maskSecret } from '../discovery/mask-secret.js'
 import { renderSummaryCsv } from '../report/csv.js'
 import { renderRunSummaryTable } from '../report/markdown.js'
-import { openRawSink } from '../run/raw-sink.js'
-import { planResultPaths, prepareOutputDirs, type ResultPaths } from '../run/result-paths.js'
+import { openRawSink } from '../results/raw-sink.js'
+import { planResultPaths, prepareOutputDirs, type ResultPaths } from '../results/result-paths.js'
+import { writeMeta, writeSummaryFiles } from '../results/run-files.js'
 import { type ProgressSnapshot, runBenchmark } from '../run/run-benchmark.js'
 import { createWorkerSend, defaultWorkerCount, machineCpus } from '../run/worker-pool.js'
 import { startSimServer } from '../sim/server.js'
@@ -90,7 +90,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
     capabilities: probed.capabilities,
     clientHealth: null,
   }
-  writeMeta(paths.meta, meta)
+  writeMeta(paths, meta)
 
   const expected = expectedRequests(workload)
   out('')
@@ -163,7 +163,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   meta.complete = result.interruptedBy === null
   meta.incompleteReason = result.interruptedBy
   meta.clientHealth = result.clientHealth
-  writeMeta(paths.meta, meta)
+  writeMeta(paths, meta)
 
   const summary = accumulator.finish({
     runId: paths.runId,
@@ -175,8 +175,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
     concurrency: workload.concurrency,
     clientHealth: result.clientHealth,
   })
-  writeFileSync(paths.summaryCsv, renderSummaryCsv(summary))
-  writeFileSync(paths.summaryCsv.replace(/\.csv$/, '.json'), `${JSON.stringify(summary, null, 2)}\n`)
+  writeSummaryFiles(paths, summary, renderSummaryCsv(summary))
   const reportFiles = await writeReports({ outputDir: plan.outputDir, formats: ['md'], io })
 
   out('')
@@ -242,10 +241,6 @@ function maskPlan(plan: RunPlan): RunPlan {
     Object.entries(target.headers).map(([k, v]) => [k, /auth|key|token|secret/i.test(k) ? maskSecret(v) : v]),
   )
   return { ...plan, target }
-}
-
-function writeMeta(path: string, meta: RunMeta): void {
-  writeFileSync(path, `${JSON.stringify(meta, null, 2)}\n`)
 }
 
 function displayPath(cwd: string, path: string): string {

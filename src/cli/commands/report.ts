@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { UsageError } from '../../errors.js'
+import { listRuns, type RunOnDisk, runFromRawPath } from '../../results/run-summaries.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
-import { listRuns, type RunOnDisk, runFromRawPath } from '../run-summaries.js'
 import { REPORT_FORMATS, type ReportFormat, writeReports } from '../write-reports.js'
 
 export interface ReportFlags {

@@ -6,6 +6,7 @@ import { findPackageRoot, readToolVersion } from '../../config/package-root.js'
 import { type ResolvedRun, type RunChoice, resolveRun } from '../../config/resolve-run.js'
 import { mergeOverrides } from '../../config/run-overrides.js'
 import { BenchError, TargetError, UsageError } from '../../errors.js'
+import { runFromRawPath } from '../../results/run-summaries.js'
 import type { RunPlan, Target } from '../../types.js'
 import { defaultPromptsDir, loadPrompts } from '../../workload/prompts.js'
 import { createTokenCounter, type TokenCounterSpec } from '../../workload/tokenizer.js'
@@ -26,7 +27,6 @@ import {
   runnableEntries,
   withCatalogModels,
 } from '../model-catalog.js'
-import { runFromRawPath } from '../run-summaries.js'
 import { writeReports } from '../write-reports.js'
 
 /** `--model all`: every model of the target, one run each, then one comparison report. */

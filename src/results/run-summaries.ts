@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { basename, join } from 'node:path'
-import { readRawRecords } from '../run/read-raw-records.js'
+import { join } from 'node:path'
+import { readRawRecords } from './read-raw-records.js'
+import { pathsForRaw } from './result-paths.js'
 import { createSummaryAccumulator, type SummaryInfo } from '../stats/summarize.js'
 import type { RunMeta, Summary } from '../types.js'
 
@@ -21,8 +22,7 @@ export function listRuns(outputDir: string): RunOnDisk[] {
 }
 
 export function runFromRawPath(rawPath: string): RunOnDisk {
-  const runId = basename(rawPath).replace(/\.jsonl$/, '')
-  const metaPath = rawPath.replace(/\.jsonl$/, '.meta.json')
+  const { runId, meta: metaPath } = pathsForRaw(rawPath)
   let meta: RunMeta | null = null
   if (existsSync(metaPath)) {
     try {
