@@ -8,11 +8,11 @@ import { readRawRecords } from '../results/read-raw-records.js'
 import { pathsFor, reportPaths } from '../results/result-paths.js'
 import { readSummaryFile } from '../results/run-files.js'
 import { listRuns, type RunOnDisk, summaryInfoOf } from '../results/run-summaries.js'
+import { describeCapabilities } from '../run/probe-target.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import { createTimeSeriesAccumulator, type RunTimeSeries } from '../stats/time-series.js'
 import type { Summary } from '../types.js'
 import type { Io } from './io.js'
-import { describeCapabilities } from './probe-target.js'
 
 export type ReportFormat = 'md' | 'html' | 'png' | 'pdf'
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'html', 'png', 'pdf']
@@ -100,6 +100,24 @@ export async function writeReports(options: WriteReportsOptions): Promise<string
     }
   }
   return written
+}
+
+/**
+ * The Markdown report of the run just finished, rendered from its summary in memory (no
+ * raw file is read back, no other run of the folder is included). Returns the file written.
+ */
+export function writeRunReport(options: { outputDir: string; summary: Summary; run: RunOnDisk }): string {
+  const files = reportPaths(options.outputDir)
+  mkdirSync(files.dir, { recursive: true })
+  const markdown = renderMarkdownReport({
+    summaries: [options.summary],
+    generatedAt: new Date().toISOString(),
+    toolVersion: options.run.meta?.toolVersion ?? 'unknown',
+    runConfigs: runConfigsOf([options.run]),
+    chartImages: [],
+  })
+  writeFileSync(files.markdown, markdown)
+  return files.markdown
 }
 
 /** The PNG renderer needs a native module; load it only when PNGs are asked for. */

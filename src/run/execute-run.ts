@@ -1,32 +1,31 @@
+// The run lifecycle: simulator, capability probe and plan adaptation, result files, worker
+// threads, the load, meta and summary. It prints nothing: it emits events and returns the
+// result, and cli/ (or a program using the public entry) decides what to show.
 import { cpus, hostname, platform } from 'node:os'
-import { relative } from 'node:path'
 import { maskSecret } from '../discovery/mask-secret.js'
-import { renderSummaryCsv } from '../report/csv.js'
-import { renderRunSummaryTable } from '../report/markdown.js'
 import { openRawSink } from '../results/raw-sink.js'
 import { planResultPaths, prepareOutputDirs, type ResultPaths } from '../results/result-paths.js'
 import { writeMeta, writeSummaryFiles } from '../results/run-files.js'
-import { type ProgressSnapshot, runBenchmark } from '../run/run-benchmark.js'
-import { createWorkerSend, defaultWorkerCount, machineCpus } from '../run/worker-pool.js'
 import { startSimServer } from '../sim/server.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import type { RunMeta, RunPlan, ServerCapabilities, Summary } from '../types.js'
 import { expectedRequests } from '../workload/arrivals.js'
 import type { TokenCounterSpec } from '../workload/tokenizer.js'
-import { EXIT_CHECKS_FAILED, EXIT_INTERRUPTED, EXIT_OK, type ExitCode } from './exit-codes.js'
-import type { Io } from './io.js'
-import { formatCount, type Lang } from './lang.js'
-import { runMessages } from './messages.js'
-import { adaptToCapabilities, type ProbedRun, probeTarget } from './probe-target.js'
-import { createProgressPrinter } from './progress-line.js'
-import { writeReports } from './write-reports.js'
+import { adaptToCapabilities, type ProbedRun, type ProbeNote, probeTarget } from './probe-target.js'
+import { type ProgressSnapshot, type RunResult, runBenchmark } from './run-benchmark.js'
+import { createWorkerSend, defaultWorkerCount, machineCpus } from './worker-pool.js'
 
 export interface ExecuteRunOptions {
   plan: RunPlan
-  lang: Lang
-  io: Io
   countTokens: ((text: string) => number) | null
-  /** Grace for in-flight requests after Ctrl-C (shorter than the end-of-run grace). */
+  /**
+   * The summary CSV's text. report/ owns how a metric is shown and sits below run/, so
+   * the caller hands its renderer in (cli/ and the public entry pass renderSummaryCsv).
+   */
+  renderSummaryCsv: (summary: Summary) => string
+  /** Aborting it (Ctrl-C) stops the load; completed records, meta and summary are still written. */
+  signal?: AbortSignal
+  /** Grace for in-flight requests after an interrupt (shorter than the end-of-run grace). */
   interruptGraceMs?: number
   progressIntervalMs?: number
   /** Known capabilities of the target: the run adapts to them and does not probe. */
@@ -37,26 +36,41 @@ export interface ExecuteRunOptions {
   workers?: number
   /** How worker threads count tokens (a function cannot cross threads). */
   tokenizer?: TokenCounterSpec
+  onEvent?: (event: RunEvent) => void
 }
 
+/** What happens during a run, in order: started once, progress every interval, loaded once. */
+export type RunEvent =
+  | {
+      kind: 'started'
+      /** The plan as it runs (adapted to the capabilities; the simulator's URL filled in). */
+      plan: RunPlan
+      paths: ResultPaths
+      expectedRequests: number | null
+      workerCount: number
+      notes: ProbeNote[]
+    }
+  | { kind: 'progress'; snapshot: ProgressSnapshot }
+  /** The load is over (last snapshot, or null when none was taken); files are written next. */
+  | { kind: 'loaded'; snapshot: ProgressSnapshot | null }
+
 export interface ExecutedRun {
-  exitCode: ExitCode
+  plan: RunPlan
   paths: ResultPaths
+  meta: RunMeta
   summary: Summary
+  result: RunResult
 }
 
 /**
  * One benchmark run, end to end: result files are planned and proven writable before any
- * load, records go to disk as they complete, and meta, summary and report are written even
- * when the run is interrupted (Ctrl-C / SIGTERM → exit 130; a second one exits at once).
+ * load, records go to disk as they complete, and meta and summary are written even when
+ * the run is interrupted.
  */
 export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRun> {
-  const { io, lang } = options
-  const msg = runMessages(lang)
-  const out = (line: string) => io.stdout.write(`${line}\n`)
-
-  // Order matters: an unwritable output folder (exit 2) and an unreachable target (exit 3)
-  // are both reported before any result file exists.
+  const emit = options.onEvent ?? (() => {})
+  // Order matters: an unwritable output folder (OutputError) and an unreachable target
+  // (TargetError) are both reported before any result file exists.
   prepareOutputDirs(options.plan.outputDir)
   const sim = options.plan.target.kind === 'sim' ? await startSimServer(options.plan.target.sim) : null
   const started: RunPlan =
@@ -93,37 +107,12 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   writeMeta(paths, meta)
 
   const expected = expectedRequests(workload)
-  out('')
-  out(msg.startingWorkload(workload.name))
-  out(msg.targetModel(plan.target.name, plan.model.fullName))
-  out(
-    msg.shape(
-      workload.durationSec === undefined ? '-' : `${workload.durationSec}s`,
-      workload.rps === undefined ? 'closed loop' : String(workload.rps),
-      workload.concurrency,
-    ),
-  )
-  if (expected !== null) out(msg.expectedTotal(formatCount(expected, lang)))
   const workerCount = options.workers ?? defaultWorkerCount(workload, machineCpus())
-  out(msg.plan(`${describePlan(plan)}${workerCount > 1 ? `, ${workerCount} worker threads` : ''}`))
-  for (const line of probed.lines) out(line)
-  out('='.repeat(70))
+  emit({ kind: 'started', plan, paths, expectedRequests: expected, workerCount, notes: probed.notes })
 
   const accumulator = createSummaryAccumulator()
-  const progress = createProgressPrinter(io.stdout, lang)
-  const interrupt = new AbortController()
-  const unsubscribe = io.onSignal((signal) => {
-    if (interrupt.signal.aborted) {
-      // Every completed record is already in the kernel (writeSync per record), so
-      // exiting now loses nothing that completed.
-      io.stderr.write(`\n${msg.secondInterrupt}\n`)
-      io.killNow(signal)
-      return
-    }
-    interrupt.abort(`interrupted by ${signal}`)
-  })
   let lastSnapshot: ProgressSnapshot | null = null
-  let result: Awaited<ReturnType<typeof runBenchmark>>
+  let result: RunResult
   const workerSend =
     workerCount > 1
       ? await createWorkerSend(plan, {
@@ -134,7 +123,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   try {
     result = await runBenchmark(plan, {
       ...(workerSend === null ? {} : { send: workerSend.send }),
-      signal: interrupt.signal,
+      signal: options.signal ?? new AbortController().signal,
       interruptGraceMs: options.interruptGraceMs ?? 3000,
       expected,
       countTokens: options.countTokens,
@@ -144,7 +133,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
       progressIntervalMs: options.progressIntervalMs ?? 1000,
       onProgress: (snapshot) => {
         lastSnapshot = snapshot
-        progress.update(snapshot)
+        emit({ kind: 'progress', snapshot })
       },
       onRecord: (record) => {
         sink.write(record)
@@ -153,11 +142,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
     })
   } finally {
     await workerSend?.close()
-    unsubscribe()
     sink.close()
     await sim?.close()
   }
-  progress.done(lastSnapshot)
+  emit({ kind: 'loaded', snapshot: lastSnapshot })
 
   meta.endedAt = new Date(result.endedAtEpochMs).toISOString()
   meta.complete = result.interruptedBy === null
@@ -175,63 +163,18 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
     concurrency: workload.concurrency,
     clientHealth: result.clientHealth,
   })
-  writeSummaryFiles(paths, summary, renderSummaryCsv(summary))
-  const reportFiles = await writeReports({ outputDir: plan.outputDir, formats: ['md'], io })
-
-  out('')
-  if (result.interruptedBy !== null) out(msg.interrupted(result.interruptedBy))
-  const percent = (summary.successRate * 100).toFixed(1)
-  out(msg.done(formatCount(summary.requests.total, lang), formatCount(summary.requests.ok, lang), percent))
-  out('')
-  out(renderRunSummaryTable(summary, lang))
-  if (result.clientHealth.limited) {
-    out(msg.clientLimited)
-    for (const reason of result.clientHealth.reasons) out(`  - ${reason}`)
-  }
-  const estimated = Object.keys(summary.tokensSources).filter((source) => source !== 'usage')
-  if (estimated.length > 0 && summary.requests.ok > 0) out(msg.tokensEstimated(estimated.join(', ')))
-  out('')
-  out(msg.files)
-  for (const file of [paths.raw, paths.meta, paths.summaryCsv, ...reportFiles]) {
-    out(`  ${displayPath(io.cwd, file)}`)
-  }
-  out('')
-  out(msg.nextStep)
-  out(`  run-bench summarize ${displayPath(io.cwd, paths.raw)}`)
-  out(`  run-bench report --output-dir ${displayPath(io.cwd, plan.outputDir)}`)
-  if (summary.requests.ok === 0 && summary.requests.total > 0) out(msg.noSuccess)
-
-  const exitCode: ExitCode =
-    result.interruptedBy !== null
-      ? EXIT_INTERRUPTED
-      : summary.requests.ok === 0
-        ? EXIT_CHECKS_FAILED
-        : EXIT_OK
-  return { exitCode, paths, summary }
+  writeSummaryFiles(paths, summary, options.renderSummaryCsv(summary))
+  return { plan, paths, meta, summary, result }
 }
 
 /** The plan adapted to the target's capabilities: given ones, probed ones, or none. */
 async function probeOrAdapt(plan: RunPlan, options: ExecuteRunOptions): Promise<ProbedRun> {
   const hasTokenizer = options.countTokens !== null
   if (options.capabilities !== undefined) {
-    return adaptToCapabilities(plan, options.capabilities, options.lang, hasTokenizer)
+    return adaptToCapabilities(plan, options.capabilities, hasTokenizer)
   }
-  if (options.probe === false) return { plan, capabilities: null, lines: [] }
-  return probeTarget(plan, options.lang, hasTokenizer)
-}
-
-/** The one-line plan printed before firing, e.g. "constant @ 5.00 req/s for 10 s, max 4 in flight → URL". */
-export function describePlan(plan: RunPlan): string {
-  const w = plan.workload
-  const load =
-    w.rps === undefined ? `closed loop, ${w.concurrency} workers` : `${w.arrival} @ ${w.rps.toFixed(2)} req/s`
-  const bounds = [
-    ...(w.durationSec === undefined ? [] : [`for ${w.durationSec} s`]),
-    ...(w.requests === undefined ? [] : [`at most ${w.requests} requests`]),
-  ].join(', ')
-  const cap = w.rps === undefined ? '' : `, max ${w.concurrency} in flight`
-  const url = plan.target.kind === 'sim' ? `built-in simulator (${plan.target.baseUrl})` : plan.target.baseUrl
-  return `${load} ${bounds}${cap}, max_tokens ${w.maxTokens}, ${w.api} API → ${url}`
+  if (options.probe === false) return { plan, capabilities: null, notes: [] }
+  return probeTarget(plan, hasTokenizer)
 }
 
 function maskPlan(plan: RunPlan): RunPlan {
@@ -241,9 +184,4 @@ function maskPlan(plan: RunPlan): RunPlan {
     Object.entries(target.headers).map(([k, v]) => [k, /auth|key|token|secret/i.test(k) ? maskSecret(v) : v]),
   )
   return { ...plan, target }
-}
-
-function displayPath(cwd: string, path: string): string {
-  const rel = relative(cwd, path)
-  return rel.startsWith('..') ? path : rel
 }

@@ -10,7 +10,6 @@ import { runFromRawPath } from '../../results/run-summaries.js'
 import type { RunPlan, Target } from '../../types.js'
 import { defaultPromptsDir, loadPrompts } from '../../workload/prompts.js'
 import { createTokenCounter, type TokenCounterSpec } from '../../workload/tokenizer.js'
-import { executeRun } from '../execute-run.js'
 import {
   EXIT_INTERRUPTED,
   EXIT_OK,
@@ -27,6 +26,7 @@ import {
   runnableEntries,
   withCatalogModels,
 } from '../model-catalog.js'
+import { runAndPrint } from '../run-and-print.js'
 import { writeReports } from '../write-reports.js'
 
 /** `--model all`: every model of the target, one run each, then one comparison report. */
@@ -135,7 +135,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
   const withModel = await withDiscoveredModel(config, settled.target, settled.model, io.env)
   const resolved = resolveRun(withModel, choice, io.env)
   const plan = buildPlan(resolved, io.cwd)
-  const { exitCode } = await executeRun({
+  const { exitCode } = await runAndPrint({
     plan,
     lang,
     io,
@@ -239,7 +239,7 @@ async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
     out(`[${index + 1}/${plans.length}] ${plan.model.name}`)
     let exitCode: ExitCode
     try {
-      const executed = await executeRun({ plan, lang, io, countTokens, probe: args.probe })
+      const executed = await runAndPrint({ plan, lang, io, countTokens, probe: args.probe })
       raws.push(executed.paths.raw)
       exitCode = executed.exitCode
     } catch (error) {
