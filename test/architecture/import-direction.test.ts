@@ -19,6 +19,8 @@ const ORDER = [
   'run',
   'report',
   'cli',
+  // src/index.ts, the public entry: composes everything above, imported by nothing.
+  'index',
 ]
 const SRC = join(import.meta.dirname, '..', '..', 'src')
 

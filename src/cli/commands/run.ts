@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { didYouMean } from '../../config/did-you-mean.js'
 import { type LoadedConfig, loadConfig } from '../../config/load-config.js'
-import { findPackageRoot, readToolVersion } from '../../config/package-root.js'
-import { type ResolvedRun, type RunChoice, resolveRun } from '../../config/resolve-run.js'
+import { findPackageRoot } from '../../config/package-root.js'
+import { type RunChoice, resolveRun } from '../../config/resolve-run.js'
 import { mergeOverrides } from '../../config/run-overrides.js'
 import { BenchError, TargetError, UsageError } from '../../errors.js'
 import { runFromRawPath } from '../../results/run-summaries.js'
-import type { RunPlan, Target } from '../../types.js'
-import { defaultPromptsDir, loadPrompts } from '../../workload/prompts.js'
+import { buildPlan } from '../../run/build-plan.js'
+import type { Target } from '../../types.js'
 import { createTokenCounter, type TokenCounterSpec } from '../../workload/tokenizer.js'
 import {
   EXIT_INTERRUPTED,
@@ -88,20 +88,7 @@ export function choiceFromFlags(flags: RunFlags, io: Io): RunChoice {
   return choice
 }
 
-/** Turns a resolved choice into the readonly plan the engine runs (paths made absolute). */
-export function buildPlan(resolved: ResolvedRun, cwd: string): RunPlan {
-  return {
-    target: resolved.target,
-    model: resolved.model,
-    workload: resolved.workload,
-    prompts: loadPrompts(resolved.workload, defaultPromptsDir()),
-    seed: resolved.seed,
-    timeouts: resolved.timeouts,
-    outputDir: resolve(cwd, resolved.outputDir),
-    graceMs: resolved.graceMs,
-    toolVersion: readToolVersion(),
-  }
-}
+export { buildPlan } from '../../run/build-plan.js'
 
 export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
   const lang: Lang = detectLang(io.env, flags.lang)
