@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { readRawRecords } from './read-raw-records.js'
 import { pathsForRaw } from './result-paths.js'
 import { createSummaryAccumulator, type SummaryInfo } from '../stats/summarize.js'
@@ -19,6 +19,20 @@ export function listRuns(outputDir: string): RunOnDisk[] {
     .filter((name) => name.endsWith('.jsonl'))
     .sort()
     .map((name) => runFromRawPath(join(rawDir, name)))
+}
+
+/**
+ * The runs at a path a user gave: a results folder (holding raw/), the raw folder itself, or
+ * one raw file; null when nothing is there.
+ */
+export function runsAt(path: string): RunOnDisk[] | null {
+  if (!existsSync(path)) return null
+  if (statSync(path).isDirectory()) {
+    return existsSync(join(path, 'raw'))
+      ? listRuns(path)
+      : listRuns(resolve(path, '..')).filter((run) => run.rawPath.startsWith(path))
+  }
+  return [runFromRawPath(path)]
 }
 
 export function runFromRawPath(rawPath: string): RunOnDisk {
