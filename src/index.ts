@@ -170,29 +170,23 @@ export function renderReport(summaries: Summary[], options: RenderReportOptions 
   }
 }
 
+/** The settings part of the options (RunChoice), with paths made absolute against cwd. */
 function choiceOf(options: RunBenchOptions, cwd: string): RunChoice {
-  const keys: Array<keyof RunChoice> = [
-    'target',
-    'model',
-    'workload',
-    'durationSec',
-    'requests',
-    'rps',
-    'arrival',
-    'concurrency',
-    'maxTokens',
-    'temperature',
-    'promptType',
-    'promptFile',
-    'api',
-    'ignoreEos',
-    'seed',
-    'timeoutSec',
-    'outputDir',
-  ]
-  const choice: Record<string, unknown> = {}
-  for (const key of keys) if (options[key] !== undefined) choice[key] = options[key]
-  if (options.promptFile !== undefined) choice.promptFile = resolve(cwd, options.promptFile)
-  if (options.outputDir !== undefined) choice.outputDir = resolve(cwd, options.outputDir)
-  return choice as RunChoice
+  const {
+    configDir: _configDir,
+    cwd: _cwd,
+    env: _env,
+    probe: _probe,
+    workers: _workers,
+    tokenizer: _tokenizer,
+    signal: _signal,
+    interruptGraceMs: _interruptGraceMs,
+    onEvent: _onEvent,
+    progressIntervalMs: _progressIntervalMs,
+    report: _report,
+    ...choice
+  } = options
+  if (choice.promptFile !== undefined) choice.promptFile = resolve(cwd, choice.promptFile)
+  if (choice.outputDir !== undefined) choice.outputDir = resolve(cwd, choice.outputDir)
+  return choice
 }
