@@ -11,6 +11,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -122,6 +123,8 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
   let work = ''
   let tarball = ''
   let pkg = ''
+  /** The npm package (.tgz) the npm pack case made. */
+  let npmTarball = ''
 
   before(
     () => {
@@ -317,6 +320,7 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
     assertOk(packed, 'npm pack')
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[]
     assert.ok(info !== undefined)
+    npmTarball = join(work, info.filename)
     const paths = info.files.map((f) => f.path)
     for (const path of [
       'dist/cli/bin.js',
@@ -350,11 +354,25 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
     const help = offline(empty, 'npx', ['--offline', 'run-bench', '--help'])
     assertOk(help, 'npx run-bench --help')
     assert.match(help.stdout, /^Usage: run-bench /)
+  })
 
+  test('the packed package imports as run-bench from a program and runs a benchmark, offline', () => {
+    assert.notEqual(npmTarball, '', 'the npm pack case runs first')
+    // Installed by hand, as npm lays it out (npm itself needs its cache for the dependencies):
+    // the tarball's package/ is node_modules/run-bench, its dependencies those of the
+    // offline package.
+    const consumer = join(work, 'consumer')
+    const installed = join(consumer, 'node_modules', 'run-bench')
+    mkdirSync(installed, { recursive: true })
+    assertOk(
+      spawnSync('tar', ['-xzf', npmTarball, '-C', installed, '--strip-components=1'], { encoding: 'utf8' }),
+      'tar -xzf <tgz>',
+    )
+    symlinkSync(join(pkg, 'node_modules'), join(installed, 'node_modules'))
     // The public entry as a user's program imports it: 10 requests (constant 10 req/s for
     // 1 s) against the simulator of the bundled configs, then the raw file summarized again.
     writeFileSync(
-      join(empty, 'use.mjs'),
+      join(consumer, 'use.mjs'),
       `import { renderReport, runBench, summarize } from 'run-bench'
 const events = []
 const result = await runBench({ target: 'sim', workload: 'smoke', durationSec: 1, rps: 10, maxTokens: 8,
@@ -366,7 +384,7 @@ console.log(JSON.stringify({ total: result.summary.requests.total, ok: result.su
   report: result.reportPath }))
 `,
     )
-    const used = offline(empty, process.execPath, ['use.mjs'])
+    const used = offline(consumer, process.execPath, ['use.mjs'])
     assertOk(used, 'node use.mjs (import from run-bench)')
     const outcome = JSON.parse(used.stdout.trim().split('\n').at(-1) ?? '{}')
     assert.deepEqual(outcome, {
@@ -376,9 +394,9 @@ console.log(JSON.stringify({ total: result.summary.requests.total, ok: result.su
       first: 'started',
       last: 'loaded',
       csvSame: true,
-      report: join(empty, 'out', 'reports', 'benchmark_report.md'),
+      report: join(consumer, 'out', 'reports', 'benchmark_report.md'),
     })
-    const types = readFileSync(join(empty, 'node_modules/run-bench/dist/index.d.ts'), 'utf8')
+    const types = readFileSync(join(consumer, 'node_modules/run-bench/dist/index.d.ts'), 'utf8')
     assert.match(
       types,
       /export declare function runBench\(options\?: RunBenchOptions\): Promise<RunBenchResult>/,
