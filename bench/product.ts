@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type * as WriteReportsModule from '../src/cli/write-reports.js'
 import type * as SendRequestModule from '../src/client/send-request.js'
-import type * as RawSinkModule from '../src/run/raw-sink.js'
+import type * as PublicEntry from '../src/index.js'
+import type * as RawSinkModule from '../src/results/raw-sink.js'
 import type * as RunBenchmarkModule from '../src/run/run-benchmark.js'
 import type * as WorkerPoolModule from '../src/run/worker-pool.js'
 import type * as SummarizeModule from '../src/stats/summarize.js'
@@ -22,7 +22,9 @@ export interface Product {
   defaultWorkerCount: typeof WorkerPoolModule.defaultWorkerCount
   openRawSink: typeof RawSinkModule.openRawSink
   createSummaryAccumulator: typeof SummarizeModule.createSummaryAccumulator
-  writeReports: typeof WriteReportsModule.writeReports
+  /** The public entry (what `import ... from 'run-bench'` gives), used where it suffices. */
+  summarize: typeof PublicEntry.summarize
+  renderReport: typeof PublicEntry.renderReport
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -61,13 +63,13 @@ export async function loadProduct(fromSource: boolean, log: (line: string) => vo
   const base = fromSource ? join(root, 'src') : buildProduct(log)
   const ext = fromSource ? 'ts' : 'js'
   const load = (path: string) => import(pathToFileURL(join(base, `${path}.${ext}`)).href)
-  const [run, client, workers, sink, stats, reports] = await Promise.all([
+  const [run, client, workers, sink, stats, entry] = await Promise.all([
     load('run/run-benchmark') as Promise<typeof RunBenchmarkModule>,
     load('client/send-request') as Promise<typeof SendRequestModule>,
     load('run/worker-pool') as Promise<typeof WorkerPoolModule>,
-    load('run/raw-sink') as Promise<typeof RawSinkModule>,
+    load('results/raw-sink') as Promise<typeof RawSinkModule>,
     load('stats/summarize') as Promise<typeof SummarizeModule>,
-    load('cli/write-reports') as Promise<typeof WriteReportsModule>,
+    load('index') as Promise<typeof PublicEntry>,
   ])
   return {
     origin: fromSource ? 'src/ through tsx (--source)' : 'built JavaScript (tsc output, as dist/ runs)',
@@ -77,6 +79,7 @@ export async function loadProduct(fromSource: boolean, log: (line: string) => vo
     defaultWorkerCount: workers.defaultWorkerCount,
     openRawSink: sink.openRawSink,
     createSummaryAccumulator: stats.createSummaryAccumulator,
-    writeReports: reports.writeReports,
+    summarize: entry.summarize,
+    renderReport: entry.renderReport,
   }
 }

@@ -1,17 +1,18 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { OutputError } from '../errors.js'
 import { allCharts, reportCharts } from '../report/charts.js'
 import { renderHtmlReport } from '../report/html.js'
 import { type GroupKey, renderMarkdownReport } from '../report/markdown.js'
 import { findChromium, renderPdf } from '../report/pdf.js'
-import { readRawRecords } from '../run/read-raw-records.js'
+import { readRawRecords } from '../results/read-raw-records.js'
+import { pathsFor, reportPaths } from '../results/result-paths.js'
+import { readSummaryFile } from '../results/run-files.js'
+import { listRuns, type RunOnDisk, summaryInfoOf } from '../results/run-summaries.js'
+import { describeCapabilities } from '../run/probe-target.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import { createTimeSeriesAccumulator, type RunTimeSeries } from '../stats/time-series.js'
 import type { Summary } from '../types.js'
 import type { Io } from './io.js'
-import { describeCapabilities } from './probe-target.js'
-import { listRuns, type RunOnDisk, summaryInfoOf } from './run-summaries.js'
 
 export type ReportFormat = 'md' | 'html' | 'png' | 'pdf'
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'html', 'png', 'pdf']
@@ -39,7 +40,7 @@ export async function writeReports(options: WriteReportsOptions): Promise<string
   const summaries: Summary[] = []
   const series: Record<string, RunTimeSeries> = {}
   for (const run of runs) {
-    const cached = visual ? null : readCachedSummary(options.outputDir, run)
+    const cached = visual ? null : readSummaryFile(pathsFor(options.outputDir, run.runId))
     if (cached !== null) {
       summaries.push(cached)
       continue
@@ -59,8 +60,8 @@ export async function writeReports(options: WriteReportsOptions): Promise<string
     if (visual) series[run.runId] = timeline.finish()
   }
 
-  const reportsDir = join(options.outputDir, 'reports')
-  mkdirSync(reportsDir, { recursive: true })
+  const files = reportPaths(options.outputDir)
+  mkdirSync(files.dir, { recursive: true })
   const written: string[] = []
   const generatedAt = new Date().toISOString()
   const toolVersion = options.toolVersion ?? runs.find((run) => run.meta)?.meta?.toolVersion ?? 'unknown'
@@ -70,13 +71,12 @@ export async function writeReports(options: WriteReportsOptions): Promise<string
   const chartImages: Array<{ title: string; file: string }> = []
   if (options.formats.includes('png')) {
     const { renderChartPng } = await loadPngRenderer()
-    const chartsDir = join(reportsDir, 'charts')
-    mkdirSync(chartsDir, { recursive: true })
+    mkdirSync(files.chartsDir, { recursive: true })
     for (const chart of charts) {
-      const file = join(chartsDir, `${chart.id}.png`)
+      const { file, link } = files.chart(chart.id)
       writeFileSync(file, renderChartPng(chart))
       written.push(file)
-      chartImages.push({ title: chart.title, file: `charts/${chart.id}.png` })
+      chartImages.push({ title: chart.title, file: link })
     }
   }
   const markdown = renderMarkdownReport({
@@ -88,21 +88,36 @@ export async function writeReports(options: WriteReportsOptions): Promise<string
     chartImages,
   })
   if (options.formats.includes('md')) {
-    const path = join(reportsDir, 'benchmark_report.md')
-    writeFileSync(path, markdown)
-    written.unshift(path)
+    writeFileSync(files.markdown, markdown)
+    written.unshift(files.markdown)
   }
   if (options.formats.includes('html') || options.formats.includes('pdf')) {
-    const path = join(reportsDir, 'benchmark_report.html')
-    writeFileSync(path, renderHtmlReport({ summaries, series, generatedAt, toolVersion, runConfigs }))
-    written.push(path)
+    writeFileSync(files.html, renderHtmlReport({ summaries, series, generatedAt, toolVersion, runConfigs }))
+    written.push(files.html)
     if (options.formats.includes('pdf')) {
-      const pdfPath = join(reportsDir, 'benchmark_report.pdf')
-      await renderPdf(path, pdfPath, findChromium(options.io.env))
-      written.push(pdfPath)
+      await renderPdf(files.html, files.pdf, findChromium(options.io.env))
+      written.push(files.pdf)
     }
   }
   return written
+}
+
+/**
+ * The Markdown report of the run just finished, rendered from its summary in memory (no
+ * raw file is read back, no other run of the folder is included). Returns the file written.
+ */
+export function writeRunReport(options: { outputDir: string; summary: Summary; run: RunOnDisk }): string {
+  const files = reportPaths(options.outputDir)
+  mkdirSync(files.dir, { recursive: true })
+  const markdown = renderMarkdownReport({
+    summaries: [options.summary],
+    generatedAt: new Date().toISOString(),
+    toolVersion: options.run.meta?.toolVersion ?? 'unknown',
+    runConfigs: runConfigsOf([options.run]),
+    chartImages: [],
+  })
+  writeFileSync(files.markdown, markdown)
+  return files.markdown
 }
 
 /** The PNG renderer needs a native module; load it only when PNGs are asked for. */
@@ -114,17 +129,6 @@ async function loadPngRenderer(): Promise<typeof import('../report/png.js')> {
       hint: 'the PNG renderer (@resvg/resvg-js) has no build for this platform; use --format md,html',
       cause: error,
     })
-  }
-}
-
-function readCachedSummary(outputDir: string, run: RunOnDisk): Summary | null {
-  const cached = join(outputDir, 'summary', `${run.runId}.json`)
-  if (!existsSync(cached)) return null
-  try {
-    return JSON.parse(readFileSync(cached, 'utf8')) as Summary
-  } catch {
-    // An unreadable cache is rebuilt from the raw file.
-    return null
   }
 }
 

@@ -6,8 +6,8 @@ import { appendFileSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { buildPlan, choiceFromFlags } from '../../src/cli/commands/run.js'
-import { executeRun } from '../../src/cli/execute-run.js'
 import { main } from '../../src/cli/main.js'
+import { runAndPrint } from '../../src/cli/run-and-print.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { resolveRun } from '../../src/config/resolve-run.js'
 import type { RequestRecord, RunMeta, Summary } from '../../src/types.js'
@@ -63,13 +63,13 @@ describe('interruptions', () => {
     })
     t.after(project.remove)
     const io = createFakeIo({ cwd: project.dir })
-    // executeRun directly: the CLI's 3 s interrupt grace is an option there, 200 ms here.
+    // runAndPrint directly: the CLI's 3 s interrupt grace is an option there, 200 ms here.
     const config = loadConfig({ configDir: project.configDir, env: {} })
     const plan = buildPlan(
       resolveRun(config, choiceFromFlags({ outputDir: project.outputDir }, io), {}),
       project.dir,
     )
-    const running = executeRun({ plan, lang: 'en', io, countTokens: null, interruptGraceMs: 200 })
+    const running = runAndPrint({ plan, lang: 'en', io, countTokens: null, interruptGraceMs: 200 })
     // The signal comes once 6 measured requests are in flight (~250 ms into the load).
     for (let waitedMs = 0; server.requests.filter(isMeasured).length < 6 && waitedMs < 5000; waitedMs += 5) {
       await new Promise((resolve) => setTimeout(resolve, 5))

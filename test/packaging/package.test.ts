@@ -11,6 +11,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -122,6 +123,8 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
   let work = ''
   let tarball = ''
   let pkg = ''
+  /** The npm package (.tgz) the npm pack case made. */
+  let npmTarball = ''
 
   before(
     () => {
@@ -317,8 +320,16 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
     assertOk(packed, 'npm pack')
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[]
     assert.ok(info !== undefined)
+    npmTarball = join(work, info.filename)
     const paths = info.files.map((f) => f.path)
-    for (const path of ['dist/cli/bin.js', 'configs/targets.yaml', 'prompts/short.jsonl', 'package.json']) {
+    for (const path of [
+      'dist/cli/bin.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'configs/targets.yaml',
+      'prompts/short.jsonl',
+      'package.json',
+    ]) {
       assert.ok(paths.includes(path), `${path} is not in the npm package`)
     }
 
@@ -343,5 +354,52 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
     const help = offline(empty, 'npx', ['--offline', 'run-bench', '--help'])
     assertOk(help, 'npx run-bench --help')
     assert.match(help.stdout, /^Usage: run-bench /)
+  })
+
+  test('the packed package imports as run-bench from a program and runs a benchmark, offline', () => {
+    assert.notEqual(npmTarball, '', 'the npm pack case runs first')
+    // Installed by hand, as npm lays it out (npm itself needs its cache for the dependencies):
+    // the tarball's package/ is node_modules/run-bench, its dependencies those of the
+    // offline package.
+    const consumer = join(work, 'consumer')
+    const installed = join(consumer, 'node_modules', 'run-bench')
+    mkdirSync(installed, { recursive: true })
+    assertOk(
+      spawnSync('tar', ['-xzf', npmTarball, '-C', installed, '--strip-components=1'], { encoding: 'utf8' }),
+      'tar -xzf <tgz>',
+    )
+    symlinkSync(join(pkg, 'node_modules'), join(installed, 'node_modules'))
+    // The public entry as a user's program imports it: 10 requests (constant 10 req/s for
+    // 1 s) against the simulator of the bundled configs, then the raw file summarized again.
+    writeFileSync(
+      join(consumer, 'use.mjs'),
+      `import { renderReport, runBench, summarize } from 'run-bench'
+const events = []
+const result = await runBench({ target: 'sim', workload: 'smoke', durationSec: 1, rps: 10, maxTokens: 8,
+  outputDir: 'out', workers: 1, tokenizer: false, onEvent: (e) => events.push(e.kind) })
+const again = await summarize(result.paths.raw)
+console.log(JSON.stringify({ total: result.summary.requests.total, ok: result.summary.requests.ok,
+  again: again.summary.requests.total, first: events[0], last: events.at(-1),
+  csvSame: renderReport([again.summary], { format: 'csv' }) === renderReport([result.summary], { format: 'csv' }),
+  report: result.reportPath }))
+`,
+    )
+    const used = offline(consumer, process.execPath, ['use.mjs'])
+    assertOk(used, 'node use.mjs (import from run-bench)')
+    const outcome = JSON.parse(used.stdout.trim().split('\n').at(-1) ?? '{}')
+    assert.deepEqual(outcome, {
+      total: 10,
+      ok: 10,
+      again: 10,
+      first: 'started',
+      last: 'loaded',
+      csvSame: true,
+      report: join(consumer, 'out', 'reports', 'benchmark_report.md'),
+    })
+    const types = readFileSync(join(consumer, 'node_modules/run-bench/dist/index.d.ts'), 'utf8')
+    assert.match(
+      types,
+      /export declare function runBench\(options\?: RunBenchOptions\): Promise<RunBenchResult>/,
+    )
   })
 })

@@ -20,8 +20,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { buildPlan, choiceFromFlags } from '../../src/cli/commands/run.js'
-import { executeRun } from '../../src/cli/execute-run.js'
 import { main } from '../../src/cli/main.js'
+import { runAndPrint } from '../../src/cli/run-and-print.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { resolveRun } from '../../src/config/resolve-run.js'
 import type { RequestRecord, RunMeta } from '../../src/types.js'
@@ -306,7 +306,7 @@ ${keepalive === undefined ? '' : `    keepalive: ${keepalive}\n`}`,
     )
     const plan = buildPlan(resolveRun(config, choice, io.env), io.cwd)
     assert.equal(plan.target.keepalive, true)
-    const executed = await executeRun({ plan, lang: 'en', io, countTokens: null, probe: false })
+    const executed = await runAndPrint({ plan, lang: 'en', io, countTokens: null, probe: false })
     assert.equal(executed.exitCode, 0, io.err() + io.out())
     const reused = readRun(p.outputDir)
     assert.equal(reused.meta.capabilities, null)

@@ -5,10 +5,10 @@ import { createCatalogDiscovery } from '../../discovery/model-catalog.js'
 import { createTokenCounter } from '../../workload/tokenizer.js'
 import type { DiscoverModels, PromptFns } from '../dialog/dialog.js'
 import { needsTerminalError, runInteractive } from '../dialog/run-interactive.js'
-import { executeRun } from '../execute-run.js'
 import type { ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang } from '../lang.js'
+import { runAndPrint } from '../run-and-print.js'
 import { buildPlan, resolveConfigDir } from './run.js'
 
 export interface InteractiveFlags {
@@ -47,7 +47,7 @@ export async function interactiveCommand(
           ? { kind: 'default' }
           : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) },
       )
-      const { exitCode } = await executeRun({ plan: buildPlan(resolved, io.cwd), lang, io, countTokens })
+      const { exitCode } = await runAndPrint({ plan: buildPlan(resolved, io.cwd), lang, io, countTokens })
       return exitCode
     },
   })

@@ -3,15 +3,15 @@ import { join, relative, resolve } from 'node:path'
 import { keyedTarget, requireKeyedTarget } from '../../config/api-key.js'
 import { didYouMean } from '../../config/did-you-mean.js'
 import { type LoadedConfig, loadConfig } from '../../config/load-config.js'
-import { findPackageRoot, readToolVersion } from '../../config/package-root.js'
-import { type ResolvedRun, type RunChoice, resolveRun } from '../../config/resolve-run.js'
+import { findPackageRoot } from '../../config/package-root.js'
+import { type RunChoice, resolveRun } from '../../config/resolve-run.js'
 import { mergeOverrides } from '../../config/run-overrides.js'
 import { gatherModelCatalog, runnableEntries, withCatalogModels } from '../../discovery/model-catalog.js'
 import { BenchError, TargetError, UsageError } from '../../errors.js'
-import type { RunPlan, Target } from '../../types.js'
-import { defaultPromptsDir, loadPrompts } from '../../workload/prompts.js'
+import { runFromRawPath } from '../../results/run-summaries.js'
+import { buildPlan } from '../../run/build-plan.js'
+import type { Target } from '../../types.js'
 import { createTokenCounter, type TokenCounterSpec } from '../../workload/tokenizer.js'
-import { executeRun } from '../execute-run.js'
 import {
   EXIT_INTERRUPTED,
   EXIT_OK,
@@ -21,7 +21,7 @@ import {
 } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang, type Lang } from '../lang.js'
-import { runFromRawPath } from '../run-summaries.js'
+import { runAndPrint } from '../run-and-print.js'
 import { writeReports } from '../write-reports.js'
 
 /** `--model all`: every model of the target, one run each, then one comparison report. */
@@ -83,20 +83,7 @@ export function choiceFromFlags(flags: RunFlags, io: Io): RunChoice {
   return choice
 }
 
-/** Turns a resolved choice into the readonly plan the engine runs (paths made absolute). */
-export function buildPlan(resolved: ResolvedRun, cwd: string): RunPlan {
-  return {
-    target: resolved.target,
-    model: resolved.model,
-    workload: resolved.workload,
-    prompts: loadPrompts(resolved.workload, defaultPromptsDir()),
-    seed: resolved.seed,
-    timeouts: resolved.timeouts,
-    outputDir: resolve(cwd, resolved.outputDir),
-    graceMs: resolved.graceMs,
-    toolVersion: readToolVersion(),
-  }
-}
+export { buildPlan } from '../../run/build-plan.js'
 
 export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
   const lang: Lang = detectLang(io.env, flags.lang)
@@ -130,7 +117,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
   const withModel = await withDiscoveredModel(config, settled.target, settled.model, io.env)
   const resolved = resolveRun(withModel, choice, io.env)
   const plan = buildPlan(resolved, io.cwd)
-  const { exitCode } = await executeRun({
+  const { exitCode } = await runAndPrint({
     plan,
     lang,
     io,
@@ -234,7 +221,7 @@ async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
     out(`[${index + 1}/${plans.length}] ${plan.model.name}`)
     let exitCode: ExitCode
     try {
-      const executed = await executeRun({ plan, lang, io, countTokens, probe: args.probe })
+      const executed = await runAndPrint({ plan, lang, io, countTokens, probe: args.probe })
       raws.push(executed.paths.raw)
       exitCode = executed.exitCode
     } catch (error) {

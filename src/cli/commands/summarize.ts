@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { UsageError } from '../../errors.js'
 import { renderSummaryCsv } from '../../report/csv.js'
 import { renderRunSummaryTable } from '../../report/markdown.js'
+import { pathsForRaw } from '../../results/result-paths.js'
+import { writeSummaryFiles } from '../../results/run-files.js'
+import { runFromRawPath, summarizeRun } from '../../results/run-summaries.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang } from '../lang.js'
-import { runFromRawPath, summarizeRun } from '../run-summaries.js'
 
 /**
  * Redoes the summary step from raw files alone: results/summary/<run>.csv (+ .json) next
@@ -29,13 +31,10 @@ export async function summarizeCommand(
     for (const skip of skipped) {
       io.stderr.write(`Warning: ${raw}:${skip.line}: skipped, ${skip.reason}\n`)
     }
-    const summaryDir = join(dirname(dirname(rawPath)), 'summary')
-    mkdirSync(summaryDir, { recursive: true })
-    const csvPath = join(summaryDir, `${run.runId}.csv`)
-    writeFileSync(csvPath, renderSummaryCsv(summary))
-    writeFileSync(join(summaryDir, `${run.runId}.json`), `${JSON.stringify(summary, null, 2)}\n`)
+    const paths = pathsForRaw(rawPath)
+    writeSummaryFiles(paths, summary, renderSummaryCsv(summary))
     io.stdout.write(`\n${run.runId}\n${renderRunSummaryTable(summary, lang)}\n`)
-    io.stdout.write(`Summary written to ${csvPath}\n`)
+    io.stdout.write(`Summary written to ${paths.summaryCsv}\n`)
   }
   return EXIT_OK
 }

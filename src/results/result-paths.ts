@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { OutputError } from '../errors.js'
 
 export interface ResultPaths {
@@ -7,7 +7,19 @@ export interface ResultPaths {
   raw: string
   meta: string
   summaryCsv: string
+  summaryJson: string
   reportsDir: string
+}
+
+/** The files a report writes under <outputDir>/reports. */
+export interface ReportPaths {
+  dir: string
+  markdown: string
+  html: string
+  pdf: string
+  chartsDir: string
+  /** A chart's PNG, and the link to it relative to the reports folder (for the Markdown). */
+  chart(id: string): { file: string; link: string }
 }
 
 /** A file-name-safe piece: the served model name "Qwen/Qwen3-4B" becomes "Qwen-Qwen3-4B". */
@@ -47,7 +59,33 @@ export function pathsFor(outputDir: string, runId: string): ResultPaths {
     raw: join(outputDir, 'raw', `${runId}.jsonl`),
     meta: join(outputDir, 'raw', `${runId}.meta.json`),
     summaryCsv: join(outputDir, 'summary', `${runId}.csv`),
+    summaryJson: join(outputDir, 'summary', `${runId}.json`),
     reportsDir: join(outputDir, 'reports'),
+  }
+}
+
+/**
+ * The paths of the run whose raw file is given (summarize, report): the meta is its sibling
+ * wherever it lies; summaries go to ../summary beside the raw file's folder.
+ */
+export function pathsForRaw(rawPath: string): ResultPaths {
+  const paths = pathsFor(dirname(dirname(rawPath)), runIdOfRaw(rawPath))
+  return { ...paths, raw: rawPath, meta: rawPath.replace(/\.jsonl$/, '.meta.json') }
+}
+
+export function runIdOfRaw(rawPath: string): string {
+  return basename(rawPath).replace(/\.jsonl$/, '')
+}
+
+export function reportPaths(outputDir: string): ReportPaths {
+  const dir = join(outputDir, 'reports')
+  return {
+    dir,
+    markdown: join(dir, 'benchmark_report.md'),
+    html: join(dir, 'benchmark_report.html'),
+    pdf: join(dir, 'benchmark_report.pdf'),
+    chartsDir: join(dir, 'charts'),
+    chart: (id) => ({ file: join(dir, 'charts', `${id}.png`), link: `charts/${id}.png` }),
   }
 }
 

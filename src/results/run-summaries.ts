@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { basename, join } from 'node:path'
-import { readRawRecords } from '../run/read-raw-records.js'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { readRawRecords } from './read-raw-records.js'
+import { pathsForRaw } from './result-paths.js'
 import { createSummaryAccumulator, type SummaryInfo } from '../stats/summarize.js'
 import type { RunMeta, Summary } from '../types.js'
 
@@ -20,9 +21,22 @@ export function listRuns(outputDir: string): RunOnDisk[] {
     .map((name) => runFromRawPath(join(rawDir, name)))
 }
 
+/**
+ * The runs at a path a user gave: a results folder (holding raw/), the raw folder itself, or
+ * one raw file; null when nothing is there.
+ */
+export function runsAt(path: string): RunOnDisk[] | null {
+  if (!existsSync(path)) return null
+  if (statSync(path).isDirectory()) {
+    return existsSync(join(path, 'raw'))
+      ? listRuns(path)
+      : listRuns(resolve(path, '..')).filter((run) => run.rawPath.startsWith(path))
+  }
+  return [runFromRawPath(path)]
+}
+
 export function runFromRawPath(rawPath: string): RunOnDisk {
-  const runId = basename(rawPath).replace(/\.jsonl$/, '')
-  const metaPath = rawPath.replace(/\.jsonl$/, '.meta.json')
+  const { runId, meta: metaPath } = pathsForRaw(rawPath)
   let meta: RunMeta | null = null
   if (existsSync(metaPath)) {
     try {

@@ -6,7 +6,6 @@ import { checkLiveness } from '../discovery/liveness.js'
 import { TargetError } from '../errors.js'
 import { targetHeaders } from '../http/credentials.js'
 import type { RunPlan, ServerCapabilities } from '../types.js'
-import type { Lang } from './lang.js'
 
 /** Each probe request's budget: a healthy server answers 8 tokens well within it. */
 const PROBE_TIMEOUT_MS = 30_000
@@ -16,8 +15,8 @@ export interface ProbedRun {
   plan: RunPlan
   /** What the probe established; null when it could not (the run then keeps its settings). */
   capabilities: ServerCapabilities | null
-  /** Terminal lines: the capabilities, the probe's notes, what the run changed. */
-  lines: string[]
+  /** In order: the capabilities, the probe's notes, what the run changed. */
+  notes: ProbeNote[]
 }
 
 /** One line per capability, the same in the terminal and in the reports. */
@@ -33,34 +32,17 @@ export function describeCapabilities(capabilities: ServerCapabilities): string {
   ].join(' · ')
 }
 
-interface ProbeMessages {
-  capabilities: (line: string) => string
-  failed: string
-  noUsage: (byTokenizer: boolean) => string
-  ignoreEosDropped: string
-  connectionClose: string
-}
-
-const en: ProbeMessages = {
-  capabilities: (line) => `Server capabilities: ${line}`,
-  failed: 'Server capabilities: unknown (the probe failed); the run keeps its settings',
-  noUsage: (byTokenizer) =>
-    `ℹ️  The server sends no usage: output token counts will be estimated ${byTokenizer ? 'with a tokenizer' : 'from the chunk count'}`,
-  ignoreEosDropped:
-    'ℹ️  The server does not honour ignore_eos: it is not sent, so answers may end before max_tokens',
-  connectionClose:
-    'ℹ️  The server closes its connection after each streamed response: every request is sent with connection: close',
-}
-
-const ko: ProbeMessages = {
-  capabilities: (line) => `서버 기능: ${line}`,
-  failed: '서버 기능: 알 수 없음 (확인 요청 실패), 설정 그대로 실행합니다',
-  noUsage: (byTokenizer) =>
-    `ℹ️  서버가 usage를 보내지 않습니다: 출력 토큰 수는 ${byTokenizer ? '토크나이저로' : '청크 수로'} 추정합니다`,
-  ignoreEosDropped:
-    'ℹ️  서버가 ignore_eos를 따르지 않아 보내지 않습니다: 응답이 max_tokens 전에 끝날 수 있습니다',
-  connectionClose: 'ℹ️  서버가 스트리밍 응답마다 연결을 닫습니다: 모든 요청을 connection: close로 보냅니다',
-}
+/**
+ * What the probe and the adaptation have to tell the user, as data: cli/ words it (en/ko).
+ * `probe_note` is a note of the probe itself, in its own (English) words.
+ */
+export type ProbeNote =
+  | { kind: 'capabilities'; line: string }
+  | { kind: 'probe_failed' }
+  | { kind: 'probe_note'; text: string }
+  | { kind: 'no_usage'; byTokenizer: boolean }
+  | { kind: 'ignore_eos_dropped' }
+  | { kind: 'connection_close' }
 
 /** Probe notes that the adaptation lines already say in full. */
 const COVERED_NOTES = [/^No usage chunk/, /keepAlive false/]
@@ -70,7 +52,7 @@ const COVERED_NOTES = [/^No usage chunk/, /keepAlive false/]
  * the plan. A failed probe is not fatal: its notes are printed and the run keeps its
  * settings; but when nothing answers at the target's address at all, throws TargetError.
  */
-export async function probeTarget(plan: RunPlan, lang: Lang, hasTokenizer: boolean): Promise<ProbedRun> {
+export async function probeTarget(plan: RunPlan, hasTokenizer: boolean): Promise<ProbedRun> {
   const { target } = plan
   const result = await probeCapabilities({
     baseUrl: target.baseUrl,
@@ -79,7 +61,7 @@ export async function probeTarget(plan: RunPlan, lang: Lang, hasTokenizer: boole
     api: plan.workload.api,
     timeoutMs: Math.min(plan.timeouts.totalMs, PROBE_TIMEOUT_MS),
   })
-  const notes = result.notes.map((note) => `   - ${note}`)
+  const notes = result.notes.map((text): ProbeNote => ({ kind: 'probe_note', text }))
   // The probe reports a failure only in its notes; "Probe skipped" is a base URL it could not parse.
   if (result.notes.some((note) => /^Probe (failed|skipped)/.test(note))) {
     const liveness = await checkLiveness(target, { timeoutMs: plan.timeouts.connectMs })
@@ -91,14 +73,14 @@ export async function probeTarget(plan: RunPlan, lang: Lang, hasTokenizer: boole
         },
       )
     }
-    return { plan, capabilities: null, lines: [messagesFor(lang).failed, ...notes] }
+    return { plan, capabilities: null, notes: [{ kind: 'probe_failed' }, ...notes] }
   }
-  const adapted = adaptToCapabilities(plan, result.capabilities, lang, hasTokenizer)
-  const kept = result.notes.filter((note) => !COVERED_NOTES.some((covered) => covered.test(note)))
-  return {
-    ...adapted,
-    lines: [adapted.lines[0] ?? '', ...kept.map((note) => `   - ${note}`), ...adapted.lines.slice(1)],
-  }
+  const adapted = adaptToCapabilities(plan, result.capabilities, hasTokenizer)
+  const kept = result.notes
+    .filter((note) => !COVERED_NOTES.some((covered) => covered.test(note)))
+    .map((text): ProbeNote => ({ kind: 'probe_note', text }))
+  const [capabilities, ...changes] = adapted.notes
+  return { ...adapted, notes: [...(capabilities === undefined ? [] : [capabilities]), ...kept, ...changes] }
 }
 
 /**
@@ -109,24 +91,18 @@ export async function probeTarget(plan: RunPlan, lang: Lang, hasTokenizer: boole
 export function adaptToCapabilities(
   plan: RunPlan,
   capabilities: ServerCapabilities,
-  lang: Lang,
   hasTokenizer: boolean,
 ): ProbedRun {
-  const msg = messagesFor(lang)
-  const lines = [msg.capabilities(describeCapabilities(capabilities))]
+  const notes: ProbeNote[] = [{ kind: 'capabilities', line: describeCapabilities(capabilities) }]
   let adapted = plan
-  if (!capabilities.includeUsage) lines.push(msg.noUsage(hasTokenizer))
+  if (!capabilities.includeUsage) notes.push({ kind: 'no_usage', byTokenizer: hasTokenizer })
   if (plan.workload.ignoreEos && !capabilities.ignoreEos) {
     adapted = { ...adapted, workload: { ...adapted.workload, ignoreEos: false } }
-    lines.push(msg.ignoreEosDropped)
+    notes.push({ kind: 'ignore_eos_dropped' })
   }
   if (plan.target.keepalive && !capabilities.keepAlive) {
     adapted = { ...adapted, target: { ...adapted.target, keepalive: false } }
-    lines.push(msg.connectionClose)
+    notes.push({ kind: 'connection_close' })
   }
-  return { plan: adapted, capabilities, lines }
-}
-
-function messagesFor(lang: Lang): ProbeMessages {
-  return lang === 'ko' ? ko : en
+  return { plan: adapted, capabilities, notes }
 }

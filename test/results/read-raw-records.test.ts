@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { readRawRecords } from '../../src/run/read-raw-records.js'
+import { readRawRecords } from '../../src/results/read-raw-records.js'
 import type { RequestRecord } from '../../src/types.js'
 
 test('skips and reports a torn last line; fills new fields of original-format records', async (t) => {

@@ -1,0 +1,155 @@
+// The terminal side of a run: forwards Ctrl-C / SIGTERM to the run (a second one exits at
+// once), prints the run's events and its end, writes its report and picks the exit code.
+// The run itself (run/execute-run.ts) prints nothing.
+import { relative } from 'node:path'
+import { maskUrl } from '../http/mask.js'
+import { renderSummaryCsv } from '../report/csv.js'
+import { renderRunSummaryTable } from '../report/markdown.js'
+import { notSentLine } from '../report/not-sent.js'
+import type { ResultPaths } from '../results/result-paths.js'
+import { type ExecuteRunOptions, executeRun, type RunEvent } from '../run/execute-run.js'
+import type { RunPlan, Summary } from '../types.js'
+import { EXIT_CHECKS_FAILED, EXIT_INTERRUPTED, EXIT_OK, type ExitCode } from './exit-codes.js'
+import type { Io } from './io.js'
+import { formatCount, type Lang } from './lang.js'
+import { runMessages } from './messages.js'
+import { formatProbeNote } from './probe-messages.js'
+import { createProgressPrinter } from './progress-line.js'
+import { writeRunReport } from './write-reports.js'
+
+export interface RunAndPrintOptions
+  extends Omit<ExecuteRunOptions, 'renderSummaryCsv' | 'signal' | 'onEvent' | 'interruptGraceMs'> {
+  lang: Lang
+  io: Io
+  /** Grace for in-flight requests after Ctrl-C (shorter than the end-of-run grace). */
+  interruptGraceMs?: number
+}
+
+export interface PrintedRun {
+  exitCode: ExitCode
+  paths: ResultPaths
+  summary: Summary
+}
+
+/**
+ * One benchmark run with its terminal output: exit 130 when interrupted, 1 when no request
+ * succeeded, else 0. Meta, summary and report are written even when interrupted.
+ */
+export async function runAndPrint(options: RunAndPrintOptions): Promise<PrintedRun> {
+  const { io, lang, ...runOptions } = options
+  const msg = runMessages(lang)
+  const out = (line: string) => io.stdout.write(`${line}\n`)
+  const progress = createProgressPrinter(io.stdout, lang)
+  const interrupt = new AbortController()
+  const unsubscribe = io.onSignal((signal) => {
+    if (interrupt.signal.aborted) {
+      // Every completed record is already in the kernel (writeSync per record), so
+      // exiting now loses nothing that completed.
+      io.stderr.write(`\n${msg.secondInterrupt}\n`)
+      io.killNow(signal)
+      return
+    }
+    interrupt.abort(`interrupted by ${signal}`)
+  })
+  const onEvent = (event: RunEvent) => {
+    if (event.kind === 'started') printStart(event, lang, out)
+    else if (event.kind === 'progress') progress.update(event.snapshot)
+    else progress.done(event.snapshot)
+  }
+  let executed: Awaited<ReturnType<typeof executeRun>>
+  try {
+    executed = await executeRun({
+      ...runOptions,
+      renderSummaryCsv,
+      signal: interrupt.signal,
+      interruptGraceMs: options.interruptGraceMs ?? 3000,
+      onEvent,
+    })
+  } finally {
+    unsubscribe()
+  }
+  const { plan, paths, summary, result, meta } = executed
+  const report = writeRunReport({
+    outputDir: plan.outputDir,
+    summary,
+    run: { runId: paths.runId, rawPath: paths.raw, meta },
+  })
+
+  out('')
+  if (result.interruptedBy !== null) out(msg.interrupted(result.interruptedBy))
+  const percent = (summary.successRate * 100).toFixed(1)
+  const notSent = notSentLine(summary, lang)
+  out(
+    msg.done(formatCount(summary.requests.total, lang), formatCount(summary.requests.ok, lang), percent) +
+      (notSent === null ? '' : `; ${notSent}`),
+  )
+  out('')
+  out(renderRunSummaryTable(summary, lang))
+  if (result.clientHealth.limited) {
+    out(msg.clientLimited)
+    for (const reason of result.clientHealth.reasons) out(`  - ${reason}`)
+  }
+  const estimated = Object.keys(summary.tokensSources).filter((source) => source !== 'usage')
+  if (estimated.length > 0 && summary.requests.ok > 0) out(msg.tokensEstimated(estimated.join(', ')))
+  out('')
+  out(msg.files)
+  for (const file of [paths.raw, paths.meta, paths.summaryCsv, report]) {
+    out(`  ${displayPath(io.cwd, file)}`)
+  }
+  out('')
+  out(msg.nextStep)
+  out(`  run-bench summarize ${displayPath(io.cwd, paths.raw)}`)
+  out(`  run-bench report --output-dir ${displayPath(io.cwd, plan.outputDir)}`)
+  if (summary.requests.ok === 0 && summary.requests.total > 0) out(msg.noSuccess)
+
+  const exitCode: ExitCode =
+    result.interruptedBy !== null
+      ? EXIT_INTERRUPTED
+      : summary.requests.ok === 0
+        ? EXIT_CHECKS_FAILED
+        : EXIT_OK
+  return { exitCode, paths, summary }
+}
+
+function printStart(
+  event: Extract<RunEvent, { kind: 'started' }>,
+  lang: Lang,
+  out: (line: string) => void,
+): void {
+  const msg = runMessages(lang)
+  const { plan, workerCount } = event
+  const { workload } = plan
+  out('')
+  out(msg.startingWorkload(workload.name))
+  out(msg.targetModel(plan.target.name, plan.model.fullName))
+  out(
+    msg.shape(
+      workload.durationSec === undefined ? '-' : `${workload.durationSec}s`,
+      workload.rps === undefined ? 'closed loop' : String(workload.rps),
+      workload.concurrency,
+    ),
+  )
+  if (event.expectedRequests !== null) out(msg.expectedTotal(formatCount(event.expectedRequests, lang)))
+  out(msg.plan(`${describePlan(plan)}${workerCount > 1 ? `, ${workerCount} worker threads` : ''}`))
+  for (const note of event.notes) out(formatProbeNote(note, lang))
+  out('='.repeat(70))
+}
+
+/** The one-line plan printed before firing, e.g. "constant @ 5.00 req/s for 10 s, max 4 in flight → URL". */
+export function describePlan(plan: RunPlan): string {
+  const w = plan.workload
+  const load =
+    w.rps === undefined ? `closed loop, ${w.concurrency} workers` : `${w.arrival} @ ${w.rps.toFixed(2)} req/s`
+  const bounds = [
+    ...(w.durationSec === undefined ? [] : [`for ${w.durationSec} s`]),
+    ...(w.requests === undefined ? [] : [`at most ${w.requests} requests`]),
+  ].join(', ')
+  const cap = w.rps === undefined ? '' : `, max ${w.concurrency} in flight`
+  const url = plan.target.kind === 'sim' ? `built-in simulator (${plan.target.baseUrl})` : maskUrl(plan.target.baseUrl)
+  return `${load} ${bounds}${cap}, max_tokens ${w.maxTokens}, ${w.api} API → ${url}`
+}
+
+function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path)
+  return rel.startsWith('..') ? path : rel
+}

@@ -1,0 +1,17 @@
+// The closed-loop executor: `concurrency` workers, each sending its next request when its
+// last one has ended, until the run stops or the request count is reached.
+import type { RunState } from './run-state.js'
+
+export async function runClosedLoop(state: RunState): Promise<void> {
+  const maxRequests = state.plan.workload.requests ?? Number.POSITIVE_INFINITY
+  let requestId = 0
+  const worker = async () => {
+    while (!state.isStopped() && requestId < maxRequests) {
+      const spec = state.specFor(requestId++, null)
+      state.counts.sent++
+      state.finish(await state.send(spec, state.ctx))
+    }
+  }
+  // Workers are awaited here and also tracked, so the end-of-run grace waits for them.
+  await Promise.all(Array.from({ length: state.plan.workload.concurrency }, () => state.track(worker())))
+}

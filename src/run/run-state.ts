@@ -1,0 +1,152 @@
+// The state one run's executors share (k6's model: the executor decides when to send, the
+// state counts, stops and hands each record on). Times are ms since runStartMs.
+import { performance } from 'node:perf_hooks'
+import type { ClientContext, RequestSpec } from '../client/send-request.js'
+import type { RequestRecord, RunPlan } from '../types.js'
+import { seededRandom } from '../workload/seeded-random.js'
+import { createLagHistogram } from './lag-histogram.js'
+import { createSlotQueue } from './slot-queue.js'
+
+export interface ProgressSnapshot {
+  elapsedMs: number
+  durationMs: number | null
+  sent: number
+  expected: number | null
+  completed: number
+  ok: number
+  inFlight: number
+  waiting: number
+  /** Median TTFT of the last successful requests (a window, for the live line only). */
+  ttftP50Ms: number | null
+}
+
+export type SendRequest = (spec: RequestSpec, ctx: ClientContext) => Promise<RequestRecord>
+
+/** The live line's TTFT median covers this many recent successful requests. */
+const RECENT_TTFT_WINDOW = 256
+
+/**
+ * Prompts are drawn from their own random stream, so the arrival times (drawn from `seed`)
+ * stay the same whatever the prompt set. The salt only has to differ from 0 and mix the
+ * bits; it is MurmurHash2's multiplier, a well-spread odd constant.
+ */
+const PROMPT_STREAM_SALT = 0x5bd1e995
+
+export interface RunStateOptions {
+  plan: RunPlan
+  ctx: ClientContext
+  send: SendRequest
+  runStartMs: number
+  expected: number | null
+  includeUsage: boolean
+  ignoreEos: boolean
+  onRecord: (record: RequestRecord) => void
+}
+
+export type RunState = ReturnType<typeof createRunState>
+
+export function createRunState(options: RunStateOptions) {
+  const { plan, runStartMs } = options
+  const { workload } = plan
+  const durationMs = workload.durationSec === undefined ? null : workload.durationSec * 1000
+  const slots = createSlotQueue(workload.concurrency)
+  const promptRandom = seededRandom(plan.seed ^ PROMPT_STREAM_SALT)
+  const recentTtftMs: number[] = []
+  const running = new Set<Promise<void>>()
+  const counts = { sent: 0, completed: 0, ok: 0 }
+
+  let stopped = false
+  let resolveStopped: () => void = () => {}
+  const whenStopped = new Promise<void>((resolve) => {
+    resolveStopped = resolve
+  })
+  // Sleepers woken early by stop(). Not Promise.race with whenStopped: every race leaves a
+  // reaction on that long-lived promise until the run ends, which grew the heap by a few
+  // hundred bytes per arrival (seen in the 10-minute soak, issue 7).
+  const sleepers = new Set<() => void>()
+
+  return {
+    plan,
+    ctx: options.ctx,
+    send: options.send,
+    runStartMs,
+    durationMs,
+    slots,
+    scheduleLag: createLagHistogram(),
+    running,
+    counts,
+    /** Settles when sending stops (bounds reached, interrupt, or a bug). */
+    whenStopped,
+    isStopped: () => stopped,
+    stop(): void {
+      if (stopped) return
+      stopped = true
+      slots.close()
+      resolveStopped()
+      for (const wake of [...sleepers]) wake()
+    },
+    /** Waits ms, or less when the run stops first; leaves no timer or listener behind. */
+    sleepUnlessStopped(ms: number): Promise<void> {
+      return new Promise<void>((resolve) => {
+        if (stopped) {
+          resolve()
+          return
+        }
+        const wake = () => {
+          clearTimeout(timer)
+          sleepers.delete(wake)
+          resolve()
+        }
+        const timer = setTimeout(wake, Math.max(0, ms))
+        sleepers.add(wake)
+      })
+    },
+    /** Counts a finished request and hands its record on; every request ends here once. */
+    finish(record: RequestRecord): void {
+      counts.completed++
+      if (record.success) {
+        counts.ok++
+        if (record.ttft_ms !== null) {
+          recentTtftMs.push(record.ttft_ms)
+          if (recentTtftMs.length > RECENT_TTFT_WINDOW) recentTtftMs.shift()
+        }
+      }
+      options.onRecord(record)
+    },
+    specFor(requestId: number, scheduledAtMs: number | null): RequestSpec {
+      const prompt = plan.prompts[Math.floor(promptRandom() * plan.prompts.length)] ?? plan.prompts[0]
+      if (prompt === undefined) throw new Error('RunPlan has no prompts')
+      return {
+        requestId,
+        model: plan.model.fullName,
+        prompt,
+        api: workload.api,
+        maxTokens: workload.maxTokens,
+        temperature: workload.temperature,
+        ignoreEos: options.ignoreEos,
+        includeUsage: options.includeUsage,
+        scheduledAtMs,
+      }
+    },
+    /** Joins a request (or a closed-loop worker) to those the end-of-run grace waits for. */
+    track(promise: Promise<void>): Promise<void> {
+      running.add(promise)
+      void promise.finally(() => running.delete(promise))
+      return promise
+    },
+    snapshot(): ProgressSnapshot {
+      const sorted = [...recentTtftMs].sort((a, b) => a - b)
+      return {
+        elapsedMs: performance.now() - runStartMs,
+        durationMs,
+        sent: counts.sent,
+        expected: options.expected,
+        completed: counts.completed,
+        ok: counts.ok,
+        inFlight: slots.inUse(),
+        waiting: slots.waiting(),
+        ttftP50Ms: sorted.length === 0 ? null : (sorted[Math.floor((sorted.length - 1) / 2)] ?? null),
+      }
+    },
+  }
+}
