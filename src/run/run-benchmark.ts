@@ -1,11 +1,11 @@
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
 import { createTargetPool } from '../client/pool.js'
 import { type ClientContext, type RequestSpec, sendRequest } from '../client/send-request.js'
 import type { ClientHealth, RequestRecord, RunPlan } from '../types.js'
 import { planArrivals } from '../workload/arrivals.js'
 import { seededRandom } from '../workload/seeded-random.js'
-import { createLagHistogram } from './lag-histogram.js'
+import { createLagHistogram, startLoopLagSampler } from './lag-histogram.js'
 import { createSlotQueue } from './slot-queue.js'
 import { unsentRecord } from './unsent-record.js'
 
@@ -67,8 +67,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   const send = options.send ?? sendRequest
   const pool = createTargetPool(plan.target, workload.concurrency, plan.timeouts)
   const inFlightAbort = new AbortController()
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 })
-  loopDelay.enable()
+  const loopLag = startLoopLagSampler()
   const scheduleLag = createLagHistogram()
   const slots = createSlotQueue(workload.concurrency)
   const promptRandom = seededRandom(plan.seed ^ 0x5bd1e995)
@@ -295,7 +294,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     if (durationTimer !== null) clearTimeout(durationTimer)
     if (progressTimer !== null) clearInterval(progressTimer)
     options.signal.removeEventListener('abort', onInterrupt)
-    loopDelay.disable()
+    loopLag.stop()
     inFlightAbort.abort('run ended')
     await pool.close()
   }
@@ -307,7 +306,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     sent,
     completed,
     interruptedBy,
-    clientHealth: judgeClientHealth(loopDelay.percentile(99) / 1e6, scheduleLag.percentileMs(99)),
+    clientHealth: judgeClientHealth(loopLag.histogram.percentileMs(99), scheduleLag.percentileMs(99)),
   }
 }
 
