@@ -85,6 +85,8 @@ cp "$ROOT/README.md" "$STAGE/"
 # unpacking a new version never overwrites a server list someone has edited.
 cp -R "$ROOT/configs" "$STAGE/configs.template"
 cp -R "$ROOT/prompts" "$STAGE/prompts"
+# The Hangul font for PNG charts and PDFs (OFL 1.1; assets/fonts/README.md).
+cp -R "$ROOT/assets" "$STAGE/assets"
 [ -d "$ROOT/docs" ] && cp -R "$ROOT/docs" "$STAGE/docs"
 cp "$ROOT/install.sh" "$ROOT/run_bench.sh" "$STAGE/"
 cp "$ROOT/scripts/run_bench.sh" "$STAGE/scripts/"

@@ -197,6 +197,13 @@ export interface RequestRecord {
 }
 
 /** Exact distribution of one metric (numpy linear percentiles). */
+/**
+ * How a distribution's percentiles were computed: 'exact' sorts every value; 'hdr' reads an
+ * HdrHistogram (3 significant digits: within 0.1 %) once a metric had more values than the
+ * exact bound. count, mean, min and max are exact either way.
+ */
+export type StatisticMethod = 'exact' | 'hdr'
+
 export interface Distribution {
   count: number
   mean: number
@@ -206,6 +213,8 @@ export interface Distribution {
   p90: number
   p95: number
   p99: number
+  /** Absent: exact (summaries written before the field existed). */
+  method?: StatisticMethod
 }
 
 /** For throughput-type metrics the bad tail is the low one: p5/p1 stand in for p95/p99. */
@@ -218,6 +227,8 @@ export interface LowTailDistribution {
   p10: number
   p5: number
   p1: number
+  /** Absent: exact. */
+  method?: StatisticMethod
 }
 
 export interface ErrorGroup {

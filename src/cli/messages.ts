@@ -3,23 +3,34 @@ import type { Lang } from './lang.js'
 // Every user-facing line of the run, progress and summary, in both languages. The dialog's
 // own texts live in dialog-messages.ts. A function entry takes the values it shows.
 
+export interface ProgressParts {
+  elapsed: number
+  total: number | null
+  percent: string | null
+  /** The run ends at a request count before its duration: progress counts requests. */
+  countBound: boolean
+  sent: string
+  expected: string | null
+  remaining: string | null
+  ok: string
+  ttftP50: string
+  inFlight: number
+}
+
+/** `head` always shows; `tail` parts are dropped from the last one when the line is too wide. */
+export interface ProgressSegments {
+  head: string
+  tail: string[]
+}
+
 export interface RunMessages {
   startingWorkload: (workload: string) => string
   targetModel: (target: string, model: string) => string
   shape: (duration: string, rps: string, concurrency: number) => string
   expectedTotal: (count: string) => string
   plan: (line: string) => string
-  progress: (p: {
-    elapsed: number
-    total: number | null
-    percent: string | null
-    sent: string
-    expected: string | null
-    remaining: string | null
-    ok: string
-    ttftP50: string
-    inFlight: number
-  }) => string
+  /** The live line's parts, most important first; the printer drops from the end to fit. */
+  progress: (p: ProgressParts) => ProgressSegments
   done: (completed: string, ok: string, percent: string) => string
   interrupted: (reason: string) => string
   nextStep: string
@@ -37,16 +48,29 @@ const en: RunMessages = {
   expectedTotal: (n) => `Expected total requests: ${n}`,
   plan: (line) => `Plan: ${line}`,
   progress: (p) =>
-    [
-      p.total === null
-        ? `⏱️  Progress: ${p.elapsed}s`
-        : `⏱️  Progress: ${p.elapsed}s / ${p.total}s (${p.percent}%)`,
-      `requests: ${p.sent}${p.expected === null ? '' : ` / ${p.expected}`}`,
-      ...(p.remaining === null ? [] : [`remaining: ${p.remaining}`]),
-      `ok: ${p.ok}`,
-      `in flight: ${p.inFlight}`,
-      `TTFT p50: ${p.ttftP50}`,
-    ].join(' | '),
+    p.countBound
+      ? {
+          head: `⏱️  Progress: ${p.sent} / ${p.expected} requests (${p.percent}%)`,
+          tail: [
+            `ok: ${p.ok}`,
+            `in flight: ${p.inFlight}`,
+            `TTFT p50: ${p.ttftP50}`,
+            `elapsed: ${p.elapsed}s`,
+          ],
+        }
+      : {
+          head:
+            p.total === null
+              ? `⏱️  Progress: ${p.elapsed}s`
+              : `⏱️  Progress: ${p.elapsed}s / ${p.total}s (${p.percent}%)`,
+          tail: [
+            `requests: ${p.sent}${p.expected === null ? '' : ` / ${p.expected}`}`,
+            `ok: ${p.ok}`,
+            `in flight: ${p.inFlight}`,
+            `TTFT p50: ${p.ttftP50}`,
+            ...(p.remaining === null ? [] : [`remaining: ${p.remaining}`]),
+          ],
+        },
   done: (c, o, pct) => `✅ Done: ${c} requests, ${o} succeeded (${pct}%)`,
   interrupted: (r) => `⚠️  Interrupted (${r}): results so far are saved and marked incomplete`,
   nextStep: '📊 Analyse the results with:',
@@ -64,14 +88,29 @@ const ko: RunMessages = {
   expectedTotal: (n) => `예상 총 요청: ${n}개`,
   plan: (line) => `계획: ${line}`,
   progress: (p) =>
-    [
-      p.total === null ? `⏱️  진행: ${p.elapsed}s` : `⏱️  진행: ${p.elapsed}s / ${p.total}s (${p.percent}%)`,
-      `요청: ${p.sent}${p.expected === null ? '' : ` / ${p.expected}`}`,
-      ...(p.remaining === null ? [] : [`남은 시간: ${p.remaining}`]),
-      `성공: ${p.ok}`,
-      `처리 중: ${p.inFlight}`,
-      `TTFT 중앙값: ${p.ttftP50}`,
-    ].join(' | '),
+    p.countBound
+      ? {
+          head: `⏱️  진행: 요청 ${p.sent} / ${p.expected}개 (${p.percent}%)`,
+          tail: [
+            `성공: ${p.ok}`,
+            `처리 중: ${p.inFlight}`,
+            `TTFT 중앙값: ${p.ttftP50}`,
+            `경과: ${p.elapsed}s`,
+          ],
+        }
+      : {
+          head:
+            p.total === null
+              ? `⏱️  진행: ${p.elapsed}s`
+              : `⏱️  진행: ${p.elapsed}s / ${p.total}s (${p.percent}%)`,
+          tail: [
+            `요청: ${p.sent}${p.expected === null ? '' : ` / ${p.expected}`}`,
+            `성공: ${p.ok}`,
+            `처리 중: ${p.inFlight}`,
+            `TTFT 중앙값: ${p.ttftP50}`,
+            ...(p.remaining === null ? [] : [`남은 시간: ${p.remaining}`]),
+          ],
+        },
   done: (c, o, pct) => `✅ 완료: ${c}개, 성공: ${o}개 (${pct}%)`,
   interrupted: (r) => `⚠️  중단됨 (${r}): 지금까지의 결과는 저장되었고 미완료로 표시됩니다`,
   nextStep: '📊 다음 명령으로 결과를 분석하세요:',

@@ -6,7 +6,7 @@ import { interactiveCommand } from './commands/interactive.js'
 import { modelsCommand } from './commands/models.js'
 import { reportCommand } from './commands/report.js'
 import { runCommand } from './commands/run.js'
-import { simCommand } from './commands/sim.js'
+import { SIM_HELP_AFTER, simCommand } from './commands/sim.js'
 import { summarizeCommand } from './commands/summarize.js'
 import type { ExitCode } from './exit-codes.js'
 import type { Io } from './io.js'
@@ -189,10 +189,7 @@ Examples:
     .option('--faults <list>', 'comma list: http_429,http_500,error_event,stall,drop')
     .option('--seed <n>', 'seed of the simulator choices', integer, SIM.seed)
     .exitOverride()
-    .addHelpText(
-      'after',
-      '\nExample:\n  run-bench sim --port 8000 --max-batch-size 8\n  (then point a target at http://127.0.0.1:8000/v1)',
-    )
+    .addHelpText('after', SIM_HELP_AFTER)
     .action(async (options) => setExitCode(await simCommand(options, io)))
 
   program

@@ -2,18 +2,37 @@ import type { ProgressSnapshot } from '../run/run-benchmark.js'
 import type { OutputStream } from './io.js'
 import { formatCount, formatDuration, type Lang } from './lang.js'
 import { runMessages } from './messages.js'
+import { displayWidth, truncateToWidth } from './terminal-width.js'
 
 /** How often a non-terminal gets a plain progress line (a terminal is redrawn each second). */
 export const PLAIN_PROGRESS_EVERY_MS = 5000
 
-export function formatProgress(p: ProgressSnapshot, lang: Lang): string {
-  const elapsedSec = Math.floor(p.elapsedMs / 1000)
+/** Without a known terminal width, lines are cut to this (the classic terminal). */
+export const FALLBACK_COLUMNS = 80
+
+/**
+ * The live line, at most `columns` wide (one column is kept free: a line filling the last
+ * column makes some terminals wrap, and then \r no longer redraws it in place). Parts are
+ * dropped from the least important end; the head is cut with … only on very narrow screens.
+ * A run bounded by a request count before its duration shows requests, not seconds.
+ */
+export function formatProgress(p: ProgressSnapshot, lang: Lang, columns = FALLBACK_COLUMNS): string {
   const totalSec = p.durationMs === null ? null : Math.round(p.durationMs / 1000)
+  // Timers end a run a little after its duration: the line never says "22s / 20s".
+  const elapsedMs = p.durationMs === null ? p.elapsedMs : Math.min(p.elapsedMs, p.durationMs)
+  const elapsedSec = Math.floor(elapsedMs / 1000)
+  const byTime = p.durationMs === null || p.durationMs === 0 ? null : elapsedMs / p.durationMs
+  const byCount = p.expected === null || p.expected === 0 ? null : Math.min(1, p.sent / p.expected)
+  // An open loop's expected count is rps x duration, so both fractions move together; only a
+  // run whose count bound is ahead of its clock (or that has no clock) is count-bound.
+  const countBound = byCount !== null && (byTime === null || byCount > byTime + 0.05)
   const remainingSec = totalSec === null ? null : Math.max(0, totalSec - elapsedSec)
-  return runMessages(lang).progress({
+  const fraction = countBound ? byCount : byTime
+  const segments = runMessages(lang).progress({
     elapsed: elapsedSec,
     total: totalSec,
-    percent: totalSec === null ? null : Math.min(100, (100 * p.elapsedMs) / (totalSec * 1000)).toFixed(1),
+    percent: fraction === null ? null : (100 * fraction).toFixed(1),
+    countBound,
     sent: formatCount(p.sent, lang),
     expected: p.expected === null ? null : formatCount(p.expected, lang),
     remaining:
@@ -26,19 +45,30 @@ export function formatProgress(p: ProgressSnapshot, lang: Lang): string {
     ttftP50: p.ttftP50Ms === null ? '-' : `${Math.round(p.ttftP50Ms)} ms`,
     inFlight: p.inFlight,
   })
+  const limit = Math.max(10, columns - 1)
+  const tail = [...segments.tail]
+  for (;;) {
+    const line = [segments.head, ...tail].join(' | ')
+    if (displayWidth(line) <= limit || tail.length === 0) return truncateToWidth(line, limit)
+    tail.pop()
+  }
 }
 
 /**
- * On a terminal the line is redrawn in place (\r + erase line); elsewhere (CI logs, pipes)
+ * On a terminal the line is redrawn in place (\r + erase line), cut to the terminal's width so
+ * it never wraps; elsewhere (CI logs, pipes)
  * a plain line is printed every few seconds so logs stay readable.
  */
 export function createProgressPrinter(stream: OutputStream, lang: Lang) {
   const tty = stream.isTTY === true
+  // Read at each draw: the user may resize the window during a run.
+  const columns = () =>
+    tty && stream.columns !== undefined && stream.columns > 0 ? stream.columns : FALLBACK_COLUMNS
   let lastPlainMs = Number.NEGATIVE_INFINITY
   let drawn = false
   return {
     update(p: ProgressSnapshot): void {
-      const line = formatProgress(p, lang)
+      const line = formatProgress(p, lang, tty ? columns() : Number.POSITIVE_INFINITY)
       if (tty) {
         stream.write(`\r\x1b[2K${line}`)
         drawn = true
@@ -50,7 +80,7 @@ export function createProgressPrinter(stream: OutputStream, lang: Lang) {
     /** Ends the in-place line so the next output starts on a fresh line. */
     done(p: ProgressSnapshot | null): void {
       if (p !== null) {
-        const line = formatProgress(p, lang)
+        const line = formatProgress(p, lang, tty ? columns() : Number.POSITIVE_INFINITY)
         stream.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`)
       } else if (tty && drawn) stream.write('\n')
     },

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { Resvg } from '@resvg/resvg-js'
 import * as echarts from 'echarts'
+import { bundledHangulFontPath, isHangul } from './bundled-font.js'
 import type { ChartDefinition } from './charts.js'
 import { type FontMetrics, readFontMetrics } from './font-metrics.js'
 
@@ -58,10 +59,20 @@ function measureTextWith(font: FontCandidate): void {
     metricsByPath.set(font.path, metrics)
   }
   const measured = metrics
+  // Hangul is drawn with the bundled font (resvg falls back to it per character), so it is
+  // measured with that font's widths, not the chart font's .notdef box.
+  const hangulPath = bundledHangulFontPath()
+  const hangul = hangulPath === null ? null : readFontMetrics(hangulPath)
   echarts.setPlatformAPI({
     measureText: (text: string, cssFont?: string) => {
       const sizePx = Number(/(\d+(?:\.\d+)?)px/.exec(cssFont ?? '')?.[1] ?? 12)
-      return { width: measured.textWidth(text, sizePx) }
+      if (hangul === null) return { width: measured.textWidth(text, sizePx) }
+      let width = 0
+      for (const char of text) {
+        const metricsOfChar = isHangul(char.codePointAt(0) as number) ? hangul : measured
+        width += metricsOfChar.textWidth(char, sizePx)
+      }
+      return { width }
     },
   })
   measuringWith = font.path
@@ -89,14 +100,20 @@ export function renderChartPng(chart: ChartDefinition, size: PngSize = {}, font 
     font:
       font === null
         ? // No fixed font: resvg takes the first system font as the default.
-          { loadSystemFonts: true }
+          { loadSystemFonts: true, fontFiles: bundledFontFiles() }
         : {
             loadSystemFonts: false,
-            fontFiles: [font.path],
+            // The bundled Hangul font is the fallback for characters the chart font lacks.
+            fontFiles: [font.path, ...bundledFontFiles()],
             // Every family the SVG names falls back to this one, so no text goes missing.
             defaultFontFamily: font.family,
             sansSerifFamily: font.family,
           },
   })
   return resvg.render().asPng()
+}
+
+function bundledFontFiles(): string[] {
+  const path = bundledHangulFontPath()
+  return path === null ? [] : [path]
 }

@@ -24,7 +24,12 @@ export interface ReportPaths {
 
 /** A file-name-safe piece: the served model name "Qwen/Qwen3-4B" becomes "Qwen-Qwen3-4B". */
 export function safeNamePart(value: string): string {
-  return value.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'unnamed'
+  // Only what a path or a shell cannot take is replaced (separators, NUL and control
+  // characters, Windows' reserved :*?"<>|, whitespace); letters of any script stay, so a
+  // workload named 짧은테스트 keeps its name. Leading dots would hide the file.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  const unsafe = /[/\\\u0000-\u001f\u007f:*?"<>|\s]+/g
+  return value.replace(unsafe, '-').replace(/^[-.]+|-+$/g, '') || 'unnamed'
 }
 
 /** YYYYMMDD_HHMMSS in local time, as the original tool names its files. */

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { performance } from 'node:perf_hooks'
 import { createTargetPool } from '../client/pool.js'
 import { sendRequest } from '../client/send-request.js'
 import type { ClientHealth, RequestRecord, RunPlan } from '../types.js'
@@ -8,6 +8,7 @@ import { runClosedLoop } from './closed-loop.js'
 import { type OpenLoopEnd, runOpenLoop } from './open-loop.js'
 import { createRunState, type ProgressSnapshot, type SendRequest } from './run-state.js'
 import { warmUp } from './warm-up.js'
+import { startLoopLagSampler } from './lag-histogram.js'
 
 export { CLIENT_LIMITS, judgeClientHealth } from './client-health.js'
 export type { ProgressSnapshot } from './run-state.js'
@@ -49,8 +50,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   const send = options.send ?? sendRequest
   const pool = createTargetPool(plan.target, workload.concurrency, plan.timeouts)
   const inFlightAbort = new AbortController()
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 })
-  loopDelay.enable()
+  const loopLag = startLoopLagSampler()
 
   if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {
     await warmUp(plan, { ...options, send, dispatcher: pool })
@@ -118,7 +118,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     if (durationTimer !== null) clearTimeout(durationTimer)
     if (progressTimer !== null) clearInterval(progressTimer)
     options.signal.removeEventListener('abort', onInterrupt)
-    loopDelay.disable()
+    loopLag.stop()
     inFlightAbort.abort('run ended')
     await pool.close()
   }
@@ -130,7 +130,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     sent: state.counts.sent,
     completed: state.counts.completed,
     interruptedBy,
-    clientHealth: judgeClientHealth(loopDelay.percentile(99) / 1e6, state.scheduleLag.percentileMs(99)),
+    clientHealth: judgeClientHealth(loopLag.histogram.percentileMs(99), state.scheduleLag.percentileMs(99)),
   }
 }
 

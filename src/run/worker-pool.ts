@@ -77,13 +77,16 @@ export interface WorkerSend {
 /** Below these the main thread alone is far from its limits and threads only add startup. */
 const BUSY_CONCURRENCY = 64
 const BUSY_RPS = 1000
-/** An open loop gets workers only with a core left for the main thread's schedule. */
-const MIN_CPUS_OPEN_LOOP = 4
+/**
+ * Workers only from 4 cores, as `--workers` help promises: on 2 cores they bought a closed loop
+ * nothing at c=64 for more CPU, and an open loop needs a core left for the main thread.
+ */
+const MIN_CPUS_FOR_WORKERS = 4
 const MAX_DEFAULT_WORKERS = 8
 
 /**
  * Workers for a run when the user gives no --workers; 1 means the main thread sends.
- * Closed loop with concurrency >= 64: one worker per core (up to 8). Measured on 2 cores
+ * Closed loop with concurrency >= 64 on 4+ cores: one worker per core (up to 8). Measured on 2 cores
  * with the server on the same cores (npm run bench): 2 workers completed 1.0x the requests
  * of the main thread alone at c=64 and 1.2-1.7x at c=256, for 0.03-0.08 ms more CPU per
  * request (messaging). Open loop at >= 1000 req/s: workers only from 4 cores, one per core
@@ -92,11 +95,11 @@ const MAX_DEFAULT_WORKERS = 8
  * 2 workers (each send waits for a busy worker's event loop).
  */
 export function defaultWorkerCount(workload: Pick<Workload, 'concurrency' | 'rps'>, cpus: number): number {
-  if (cpus <= 1) return 1
+  if (cpus < MIN_CPUS_FOR_WORKERS) return 1
   if (workload.rps === undefined) {
     return workload.concurrency >= BUSY_CONCURRENCY ? Math.min(cpus, MAX_DEFAULT_WORKERS) : 1
   }
-  if (workload.rps < BUSY_RPS || cpus < MIN_CPUS_OPEN_LOOP) return 1
+  if (workload.rps < BUSY_RPS) return 1
   return Math.min(cpus - 1, MAX_DEFAULT_WORKERS)
 }
 

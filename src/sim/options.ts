@@ -1,32 +1,31 @@
 import { DEFAULT_SIM_MODELS, type SimFault, type SimOptions } from '../types.js'
+import type { EngineTiming } from './engine.js'
 
 /**
- * Defaults model a small GPU server for an 8B model, sized so the four stock workloads
- * (low-load 1 rps/c1, medium-load 5 rps/c10, high-load 20 rps/c50, stress-test 50 rps/c100,
- * max_tokens 128) fall on both sides of its capacity:
+ * Defaults model one modern GPU server: an 8B model in FP8 on one H100 SXM under vLLM
+ * (continuous batching, CUDA graphs, max_num_seqs 256). Assumed figures for the 8B:
  *
- * - One sequence alone: a decode step is 5 + 0.5×1 = 5.5 ms, so 128 tokens take ~0.70 s plus
- *   a ~15-25 ms prefill. low-load (one request a second, one at a time) never queues.
- * - Full batch of 16: a step is 5 + 0.5×16 = 13 ms and yields 16 tokens → ~1230 tok/s of
- *   decode. One 128-token request costs 128 × 13 / 16 = 104 ms of engine time, plus its
- *   prefill (10 + 0.05 × ~300 prompt tokens = 25 ms) which stalls the whole batch: ~129 ms,
- *   so capacity is ~7.7 req/s (~1000 output tok/s).
- * - medium-load (5 rps) sits at ~65 % of that: ~5 sequences in flight, e2e ~1 s, no queue.
- * - high-load (20 rps) and stress-test (50 rps) exceed it: the batch fills at 16, the rest
- *   wait in the FIFO, TTFT grows with the queue and throughput flattens near ~7.7 req/s.
- *   That is the knee between medium and high.
+ * - Decode step = 3.0 + 0.035 × batch ms: 3.0 ms alone (8 GB of weights read at ~3.35 TB/s
+ *   plus launch overhead: ~330 tok/s for one stream), 4.75 ms at 50, 12 ms at 256.
+ * - Prefill = 4 + 0.03 × prompt tokens ms, charged to the step that admits the request, so a
+ *   ~60-token medium prompt sees a TTFT of ~9 ms at low load.
+ * - Max batch 256; at full batch ~21,000 output tok/s of decode. With the shipped workloads'
+ *   mix (medium prompts, every answer 512 tokens: the simulator honours max_tokens) the
+ *   server sustains ~32 req/s; past that its own queue grows and TTFT climbs to seconds.
  *
- * Checked by driving the engine on a virtual clock for 60 s of each workload with
- * 300-token prompts: low 1.0 req/s, TTFT p50 31 ms; medium 4.9 req/s, TTFT p50 37 ms;
- * high and stress both flat at 7.7 req/s / ~990 output tok/s with TTFT p50 4.3 s and 10.5 s.
+ * On the virtual clock (test/sim/capacity.test.ts, 120 s each) the shipped workloads give:
+ * low-load (1 rps, c 2) 1.0 req/s, TTFT p50 10 ms, e2e 1.6 s; medium-load (5 rps, c 10)
+ * 4.9 req/s, e2e 1.7 s, no slot waits; high-load (20 rps, c 50) the knee: e2e 2.7 s needs
+ * ~54 in flight, the cap of 50 holds ~190 requests back; stress-test (50 rps, c 100)
+ * saturated: 25 req/s, ~half never sent. The 4B model (SIM_MODEL_SIZES) is ~1.7× faster.
  */
 export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = Object.freeze({
   models: [...DEFAULT_SIM_MODELS],
-  maxBatchSize: 16,
-  prefillBaseMs: 10,
-  prefillPerTokenMs: 0.05,
-  decodeBaseMs: 5,
-  decodePerSeqMs: 0.5,
+  maxBatchSize: 256,
+  prefillBaseMs: 4,
+  prefillPerTokenMs: 0.03,
+  decodeBaseMs: 3,
+  decodePerSeqMs: 0.035,
   defaultOutputTokens: 128,
   errorRate: 0,
   faults: [],
@@ -34,6 +33,32 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = Object.freeze({
   seed: 42,
   maxQueue: 0,
 })
+
+/**
+ * Cost of each built-in model relative to the configured timing (which describes the 8B).
+ * Decode is memory-bound, so it scales with the weight bytes read per step plus a fixed
+ * launch overhead: a 4B in FP8 reads 4 GB instead of 8 → 1.2 + 0.6 ms ≈ 0.6 × 3.0 ms.
+ * Prefill is compute-bound and scales with the parameter count (0.5×). A model not listed
+ * is served with the configured timing unchanged. Each model runs its own engine, as two
+ * models behind one endpoint run on their own GPUs.
+ */
+export const SIM_MODEL_SIZES: Readonly<Record<string, { decodeScale: number; prefillScale: number }>> =
+  Object.freeze({
+    'sim-llama-8b': { decodeScale: 1, prefillScale: 1 },
+    'sim-qwen3-4b': { decodeScale: 0.6, prefillScale: 0.5 },
+  })
+
+/** The engine timing for one model: the configured timing scaled by the model's size. */
+export function simModelTiming(options: SimOptions, model: string): EngineTiming {
+  const size = SIM_MODEL_SIZES[model] ?? { decodeScale: 1, prefillScale: 1 }
+  return {
+    maxBatchSize: options.maxBatchSize,
+    prefillBaseMs: options.prefillBaseMs * size.prefillScale,
+    prefillPerTokenMs: options.prefillPerTokenMs * size.prefillScale,
+    decodeBaseMs: options.decodeBaseMs * size.decodeScale,
+    decodePerSeqMs: options.decodePerSeqMs * size.decodeScale,
+  }
+}
 
 /** Partial options; an explicit undefined (as a parsed config may hold) means "default". */
 export type SimOptionsInput = { [K in keyof SimOptions]?: SimOptions[K] | undefined }

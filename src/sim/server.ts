@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { ApiKind, SimOptions } from '../types.js'
 import { parseCompletionRequest } from './completion-request.js'
-import { createEngine } from './engine.js'
 import { sendError, sendJson } from './json-reply.js'
+import { createModelEngines } from './model-engines.js'
 import { resolveSimOptions, type SimOptionsInput } from './options.js'
 import { serveCompletion } from './serve-completion.js'
 
@@ -32,13 +32,13 @@ const COMPLETION_PATHS: Record<string, ApiKind> = {
   '/v1/completions': 'completions',
 }
 
-/** Starts the simulated OpenAI-compatible server (one engine per server). */
+/** Starts the simulated OpenAI-compatible server (one engine per served model). */
 export async function startSimServer(
   partialOptions: SimOptionsInput = {},
   listen: { host?: string; port?: number } = {},
 ): Promise<SimServer> {
   const options = resolveSimOptions(partialOptions)
-  const engine = createEngine(options)
+  const engine = createModelEngines(options)
   let received = 0
 
   function handleCompletion(api: ApiKind, req: IncomingMessage, res: ServerResponse): void {
@@ -62,7 +62,11 @@ export async function startSimServer(
         sendError(res, 400, parsed.message, 'invalid_request_error')
         return
       }
-      serveCompletion({ options, engine, arrivalIndex }, parsed.request, res)
+      serveCompletion(
+        { options, engine: engine.forModel(parsed.request.model), arrivalIndex },
+        parsed.request,
+        res,
+      )
     })
     // A request body cut off by the client: its 'close' ends the exchange, nothing to answer.
     req.on('error', () => {})

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { main } from '../../src/cli/main.js'
+import { CLIENT_LIMITS } from '../../src/run/run-benchmark.js'
 import type { RequestRecord, RunMeta } from '../../src/types.js'
 import { createTempProject } from '../support/config-dir.js'
 import { createFakeIo } from '../support/fake-io.js'
@@ -131,30 +132,40 @@ describe('run-bench run against the simulator', () => {
     assert.ok(rate > 0.2 && rate < 0.8, `success rate ${rate}`)
   })
 
-  test('a 200 req/s open-loop run sends within a few ms of its deadlines', async (t) => {
-    // Other load on the machine can only make sends later, never earlier, so the best of
-    // up to three runs is the client's own precision.
-    let best = { p50: Number.POSITIVE_INFINITY, p95: Number.POSITIVE_INFINITY }
-    for (let attempt = 1; attempt <= 3 && !(best.p50 < 1 && best.p95 < 10); attempt++) {
-      const lateness = await runAt200PerSec(t)
-      const p50 = lateness[Math.floor(lateness.length / 2)] ?? Number.NaN
-      const p95 = lateness[Math.floor(lateness.length * 0.95)] ?? Number.NaN
-      const p99 = lateness[Math.floor(lateness.length * 0.99)] ?? Number.NaN
-      t.diagnostic(
-        `attempt ${attempt}: send lateness p50 ${p50.toFixed(3)} ms, p95 ${p95.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`,
-      )
-      if (p95 < best.p95) best = { p50, p95 }
+  test('a 200 req/s open-loop run follows its schedule: never early, lateness recorded as queue_ms', async (t) => {
+    const { records, meta } = await runAt200PerSec(t)
+    // The plan is exact: arrivals at 0, 5, …, 1995 ms whatever the machine's load.
+    const scheduled = records.map((r) => r.scheduled_at_ms ?? Number.NaN).sort((a, b) => a - b)
+    assert.deepEqual(
+      scheduled,
+      Array.from({ length: 400 }, (_, i) => i * 5),
+    )
+    for (const record of records) {
+      const scheduledAt = record.scheduled_at_ms as number
+      assert.ok(record.sent_at_ms >= scheduledAt, `request ${record.request_id} sent before its time`)
+      assert.equal(record.queue_ms, record.sent_at_ms - scheduledAt)
     }
-    // The simulator shares this process, and the first requests run cold (not yet
-    // JIT-compiled: ~20 ms of CPU over the first five, seen in a CPU profile), so a few
-    // early sends are late; over 400 requests p50 and p95 show the steady state.
-    assert.ok(best.p50 < 1, `p50 lateness ${best.p50}`)
-    assert.ok(best.p95 < 10, `p95 lateness ${best.p95}`)
+    // A busy machine only makes sends later; how much later is the client's precision, which
+    // `npm run bench` measures. What must hold on any machine: the run's own schedule-lag
+    // figure agrees with its records (each send's queue_ms includes its dispatch lateness,
+    // so the records' p99 is at least the run's p99, which is a 0.1 ms bucket's upper edge),
+    // and a run whose sends were late says so in its client-health verdict.
+    const lateness = records.map((r) => r.queue_ms as number).sort((a, b) => a - b)
+    const p99 = lateness[Math.ceil(0.99 * 400) - 1] as number
+    const health = meta.clientHealth
+    assert.ok(health !== null && health.scheduleLagP99Ms !== null, 'the run recorded its schedule lag')
+    t.diagnostic(
+      `send lateness p50 ${(lateness[199] as number).toFixed(3)} ms, p99 ${p99.toFixed(3)} ms; run's schedule lag p99 ${health.scheduleLagP99Ms} ms, limited: ${health.limited}`,
+    )
+    assert.ok(health.scheduleLagP99Ms <= p99 + 0.1, `run p99 ${health.scheduleLagP99Ms} > records' ${p99}`)
+    if (health.scheduleLagP99Ms > CLIENT_LIMITS.scheduleLagP99Ms) assert.equal(health.limited, true)
   })
 })
 
-/** One 2-s, 200 req/s open-loop run against a fast simulator; returns sorted send lateness (ms). */
-async function runAt200PerSec(t: { after: (fn: () => void) => void }): Promise<number[]> {
+/** One 2-s, 200 req/s open-loop run against a fast simulator; returns its records and meta. */
+async function runAt200PerSec(t: {
+  after: (fn: () => void) => void
+}): Promise<{ records: RequestRecord[]; meta: RunMeta }> {
   const project = createTempProject({
     targets: `targets:
   - name: sim
@@ -180,10 +191,8 @@ async function runAt200PerSec(t: { after: (fn: () => void) => void }): Promise<n
     0,
     io.err(),
   )
-  const { records } = readRecords(project.outputDir)
-  // 2 s × 200 req/s: arrivals at 0, 5, …, 1995 ms
+  const { records, meta } = readRecords(project.outputDir)
+  // 2 s × 200 req/s
   assert.equal(records.length, 400)
-  const scheduled = records.map((r) => r.scheduled_at_ms ?? Number.NaN).sort((a, b) => a - b)
-  assert.equal(scheduled[399], 1995)
-  return records.map((r) => r.sent_at_ms - (r.scheduled_at_ms ?? 0)).sort((a, b) => a - b)
+  return { records, meta }
 }

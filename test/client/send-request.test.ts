@@ -19,8 +19,12 @@ import {
   usageChunk,
 } from './raw-server.js'
 
-// Timer jitter on a shared 2-core machine: a few ms either way.
-const TOLERANCE_MS = 8
+// How long after the server's write the client may observe it: loopback delivery plus a turn
+// of this process's event loop. Every timing check compares with when the server really wrote
+// (never with its nominal schedule, whose timers fire late on a busy machine: a TTFT of 92.9
+// for a nominal 50 was the server, not the client). 20 ms holds on a shared 2-core machine;
+// the client's precision is measured by `npm run bench`, not here.
+const TOLERANCE_MS = 20
 
 let server: RawServer | null = null
 let ctx: TestContext | null = null
@@ -102,18 +106,17 @@ describe('sendRequest measures a streamed chat response', () => {
     seenJustAfter(context, record.sent_at_ms, record.ttfb_ms, written[0])
     seenJustAfter(context, record.sent_at_ms, record.ttft_ms, written[2])
     seenJustAfter(context, record.sent_at_ms, record.e2e_ms, written[9])
-    // The exact checks are the three above (against when the server really wrote); these
-    // against the nominal schedule allow for the server's own timers firing late on a busy machine.
-    near(record.ttft_ms, 50, 25)
+    // The server never writes early, only late: the first token is at least 50 ms after the head.
+    assert.ok((written[2] as number) - (written[0] as number) >= 49.5, 'server schedule')
     assert.equal(record.ttfo_ms, record.ttft_ms)
-    near(record.e2e_ms, 90, 30)
     assert.equal(record.output_tokens, 5)
     assert.equal(record.input_tokens, 12)
     assert.equal(record.tokens_source, 'usage')
     assert.equal(record.finish_reason, 'stop')
     // (e2e − ttft) / (5 − 1) with e2e − ttft ≈ 40 ms
     assert.equal(record.tpot_ms, ((record.e2e_ms as number) - (record.ttft_ms as number)) / 4)
-    near(record.tpot_ms, 10, 4)
+    // e2e − ttft is the server's first-to-last-token span, each end observed within the bound.
+    near((record.tpot_ms as number) * 4, (written[9] as number) - (written[2] as number))
     assert.equal(record.itl_ms.length, 4)
     record.itl_ms.forEach((gap, i) => {
       near(gap, (written[i + 3] as number) - (written[i + 2] as number), TOLERANCE_MS)
@@ -258,7 +261,11 @@ describe('sendRequest measures a streamed chat response', () => {
     assert.equal(record.request_id, 42)
     assert.equal(record.scheduled_at_ms, scheduledAtMs)
     assert.equal(record.queue_ms, record.sent_at_ms - scheduledAtMs)
-    near(record.queue_ms, 5, 4)
+    // Scheduled 5 ms before the call: queue_ms is that plus however late the call ran.
+    assert.ok(
+      (record.queue_ms as number) >= 5 && (record.queue_ms as number) <= 5 + TOLERANCE_MS,
+      `${record.queue_ms}`,
+    )
     assert.equal(record.ended_at_ms - record.sent_at_ms, record.e2e_ms)
     assert.equal(record.latency_from_schedule_ms, record.ended_at_ms - scheduledAtMs)
     assert.equal(record.timestamp, (context.runStartEpochMs + record.sent_at_ms) / 1000)

@@ -82,7 +82,7 @@ describe('shipped configs', () => {
     ])
     assert.deepEqual(table, [
       ['high-load-5min', 300, 20, 50, 1024, 'medium'],
-      ['low-load', 300, 1, 1, 512, 'medium'],
+      ['low-load', 300, 1, 2, 512, 'medium'],
       ['medium-load', 300, 5, 10, 512, 'medium'],
       ['high-load', 300, 20, 50, 512, 'medium'],
       ['stress-test', 600, 50, 100, 512, 'medium'],

@@ -308,7 +308,7 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
     // Packs the repository's manifest with the build from the package (so no second compile).
     const source = join(work, 'pack-source')
     mkdirSync(source)
-    for (const entry of ['package.json', 'README.md', 'configs', 'prompts', 'docs']) {
+    for (const entry of ['package.json', 'README.md', 'configs', 'prompts', 'assets', 'docs']) {
       if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(source, entry), { recursive: true })
     }
     cpSync(join(pkg, 'dist'), join(source, 'dist'), { recursive: true })
@@ -328,6 +328,7 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
       'dist/index.d.ts',
       'configs/targets.yaml',
       'prompts/short.jsonl',
+      'assets/fonts/NanumBarunGothic.ttf',
       'package.json',
     ]) {
       assert.ok(paths.includes(path), `${path} is not in the npm package`)

@@ -22,6 +22,20 @@ test('names files as the original does and never reuses an existing name', (t) =
   assert.equal(safeNamePart('a b/c'), 'a-b-c')
 })
 
+test('file names keep Hangul and other letters; only path-unsafe characters are replaced', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'paths-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const when = new Date(2025, 10, 7, 14, 30, 22)
+  const paths = planResultPaths(dir, { target: 'sim', model: 'sim-llama-8b', workload: '짧은테스트' }, when)
+  assert.equal(paths.runId, 'bench_sim_sim-llama-8b_짧은테스트_20251107_143022')
+  assert.equal(safeNamePart('모델:v2*?"<>|'), '모델-v2')
+  assert.equal(safeNamePart('..\\..\\etc/passwd'), 'etc-passwd')
+  assert.equal(safeNamePart('a\u0000b\tc\u001bd'), 'a-b-c-d')
+  assert.equal(safeNamePart('.hidden'), 'hidden')
+  assert.equal(safeNamePart('Café-ünïcode.v1'), 'Café-ünïcode.v1')
+  assert.equal(safeNamePart('///'), 'unnamed')
+})
+
 test('an output folder that cannot be created is an OutputError naming it', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'paths-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))

@@ -156,18 +156,27 @@ describe('createWorkerSend', () => {
 })
 
 describe('defaultWorkerCount', () => {
-  test('closed loop: the main thread alone under c=64 or on one core, else one worker per core up to 8', () => {
-    assert.equal(defaultWorkerCount({ concurrency: 256 }, 1), 1)
-    assert.equal(defaultWorkerCount({ concurrency: 63 }, 16), 1)
-    assert.equal(defaultWorkerCount({ concurrency: 64 }, 2), 2)
-    assert.equal(defaultWorkerCount({ concurrency: 512 }, 32), 8)
-  })
-
-  test('open loop: the rate decides, and workers leave a core to the main thread from 4 cores', () => {
-    assert.equal(defaultWorkerCount({ concurrency: 256, rps: 999 }, 16), 1)
-    assert.equal(defaultWorkerCount({ concurrency: 8, rps: 5000 }, 2), 1)
-    assert.equal(defaultWorkerCount({ concurrency: 8, rps: 5000 }, 3), 1)
-    assert.equal(defaultWorkerCount({ concurrency: 8, rps: 1000 }, 4), 3)
-    assert.equal(defaultWorkerCount({ concurrency: 8, rps: 1000 }, 32), 8)
-  })
+  // [concurrency, rps, cpus, workers]: under 4 cores always the main thread alone (as
+  // `--workers` help says); from 4 cores a closed loop at c >= 64 gets one worker per core
+  // (up to 8), an open loop at >= 1000 req/s one per core less the main thread's (up to 8).
+  const table: Array<[number, number | undefined, number, number]> = [
+    [256, undefined, 1, 1],
+    [64, undefined, 2, 1],
+    [1024, undefined, 2, 1],
+    [64, undefined, 3, 1],
+    [63, undefined, 16, 1],
+    [64, undefined, 4, 4],
+    [512, undefined, 32, 8],
+    [256, 999, 16, 1],
+    [8, 5000, 2, 1],
+    [8, 5000, 3, 1],
+    [8, 1000, 4, 3],
+    [8, 1000, 32, 8],
+  ]
+  for (const [concurrency, rps, cpus, workers] of table) {
+    test(`c=${concurrency} rps=${rps ?? 'closed'} on ${cpus} cores: ${workers}`, () => {
+      const workload = rps === undefined ? { concurrency } : { concurrency, rps }
+      assert.equal(defaultWorkerCount(workload, cpus), workers)
+    })
+  }
 })

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { DEFAULT_SIM_OPTIONS, simModelTiming } from '../../src/sim/options.js'
 import { startSimServer } from '../../src/sim/server.js'
 import { chunksOf, post, tokenText } from './sim-client.js'
+import { runVirtualLoad } from './virtual-load.js'
 
 const MESSAGES = [{ role: 'user', content: 'Say something.' }]
 
@@ -90,5 +92,75 @@ describe('simulated server timing and capacity', () => {
     } finally {
       await sim.close()
     }
+  })
+})
+
+// The shipped workloads (configs/workloads.yaml) against the default capacity, on a virtual
+// clock: medium prompts are ~60 tokens, every answer is max_tokens (512) long.
+describe('default capacity against the shipped workloads (virtual clock)', () => {
+  const timing8b = simModelTiming(DEFAULT_SIM_OPTIONS, 'sim-llama-8b')
+  const shipped = (rps: number, concurrency: number, durationSec = 120) =>
+    runVirtualLoad(timing8b, { rps, concurrency, durationSec, promptTokens: 60, outputTokens: 512 })
+
+  test('the 8B alone: TTFT = prefill 4 + 0.03 x 60 plus one decode step; TPOT 3.035 ms', () => {
+    const lone = runVirtualLoad(timing8b, {
+      rps: 0.1,
+      concurrency: 1,
+      durationSec: 20,
+      promptTokens: 60,
+      outputTokens: 512,
+    })
+    // 4 + 1.8 + (3 + 0.035) = 8.835 ms; e2e adds 511 steps of 3.035 ms = 1559.72 ms.
+    assert.ok(Math.abs(lone.ttftP50Ms - 8.835) < 1e-9, `ttft ${lone.ttftP50Ms}`)
+    assert.ok(Math.abs(lone.e2eP50Ms - (8.835 + 511 * 3.035)) < 1e-6, `e2e ${lone.e2eP50Ms}`)
+  })
+
+  test('the 4B is faster than the 8B: decode 0.6x, prefill 0.5x', () => {
+    const timing4b = simModelTiming(DEFAULT_SIM_OPTIONS, 'sim-qwen3-4b')
+    assert.deepEqual(timing4b, {
+      maxBatchSize: 256,
+      prefillBaseMs: 2,
+      prefillPerTokenMs: 0.015,
+      decodeBaseMs: 1.7999999999999998,
+      decodePerSeqMs: 0.021,
+    })
+    const load = { rps: 20, concurrency: 50, durationSec: 60, promptTokens: 60, outputTokens: 512 }
+    const fast = runVirtualLoad(timing4b, load)
+    const slow = runVirtualLoad(timing8b, load)
+    assert.ok(fast.e2eP50Ms < 0.65 * slow.e2eP50Ms, `4B ${fast.e2eP50Ms} vs 8B ${slow.e2eP50Ms}`)
+    assert.equal(fast.notSent, 0)
+  })
+
+  test('low-load and medium-load are healthy: every request sent on time, TTFT ~10 ms', () => {
+    for (const [rps, concurrency] of [
+      [1, 2],
+      [5, 10],
+    ] as const) {
+      const result = shipped(rps, concurrency)
+      assert.equal(result.sent, rps * 120, `${rps} rps: all sent`)
+      assert.equal(result.notSent, 0)
+      assert.equal(result.slotWaitP50Ms, 0)
+      assert.ok(result.ttftP50Ms < 15, `${rps} rps: TTFT p50 ${result.ttftP50Ms}`)
+      assert.ok(result.completedPerSec >= rps * 0.98, `${rps} rps: ${result.completedPerSec} req/s`)
+    }
+  })
+
+  test('high-load is the knee: e2e makes 20 rps need just over the 50 in-flight cap', () => {
+    const result = shipped(20, 50)
+    // 20 req/s x e2e 2.72 s = ~54 in flight > 50: a few percent wait for a slot.
+    assert.ok(result.e2eP50Ms > 2500 && result.e2eP50Ms < 3000, `e2e ${result.e2eP50Ms}`)
+    assert.ok(result.notSent > 0 && result.notSent < 0.15 * 2400, `not sent ${result.notSent}`)
+    assert.ok(result.completedPerSec > 17 && result.completedPerSec < 20, `${result.completedPerSec}`)
+    assert.ok(result.ttftP50Ms < 15, `the server itself does not queue: TTFT ${result.ttftP50Ms}`)
+  })
+
+  test('stress-test saturates, and beyond the client cap the server saturates at ~32 req/s', () => {
+    const capped = shipped(50, 100)
+    assert.ok(capped.notSent > 0.4 * 6000, `not sent ${capped.notSent}`)
+    assert.ok(capped.completedPerSec < 27, `${capped.completedPerSec} req/s`)
+    // With no client cap, the server's own queue grows: TTFT in seconds, throughput flat.
+    const uncapped = shipped(50, 100_000)
+    assert.ok(uncapped.completedPerSec > 29 && uncapped.completedPerSec < 35, `${uncapped.completedPerSec}`)
+    assert.ok(uncapped.ttftP50Ms > 5000, `TTFT ${uncapped.ttftP50Ms}`)
   })
 })

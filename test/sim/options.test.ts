@@ -7,11 +7,11 @@ describe('resolveSimOptions', () => {
   test('fills the documented defaults', () => {
     assert.deepEqual(resolveSimOptions(), {
       models: ['sim-llama-8b', 'sim-qwen3-4b'],
-      maxBatchSize: 16,
-      prefillBaseMs: 10,
-      prefillPerTokenMs: 0.05,
-      decodeBaseMs: 5,
-      decodePerSeqMs: 0.5,
+      maxBatchSize: 256,
+      prefillBaseMs: 4,
+      prefillPerTokenMs: 0.03,
+      decodeBaseMs: 3,
+      decodePerSeqMs: 0.035,
       defaultOutputTokens: 128,
       errorRate: 0,
       faults: [],

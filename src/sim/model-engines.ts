@@ -1,0 +1,41 @@
+import type { SimOptions } from '../types.js'
+import { createEngine, type Engine, type EngineClock, type EngineStats, realClock } from './engine.js'
+import { simModelTiming } from './options.js'
+
+// One engine per served model, created on first use: two models behind one endpoint run on
+// their own GPUs, so a 4B's batch never slows an 8B's. The server's stats sum them.
+
+export interface ModelEngines {
+  forModel(model: string): Engine
+  stats(): EngineStats
+  stop(): void
+}
+
+export function createModelEngines(options: SimOptions, clock: EngineClock = realClock): ModelEngines {
+  const engines = new Map<string, Engine>()
+  return {
+    forModel(model) {
+      let engine = engines.get(model)
+      if (engine === undefined) {
+        engine = createEngine(simModelTiming(options, model), clock)
+        engines.set(model, engine)
+      }
+      return engine
+    },
+    stats() {
+      const total: EngineStats = { running: 0, waiting: 0, completed: 0, maxRunningSeen: 0, steps: 0 }
+      for (const engine of engines.values()) {
+        const one = engine.stats()
+        total.running += one.running
+        total.waiting += one.waiting
+        total.completed += one.completed
+        total.maxRunningSeen = Math.max(total.maxRunningSeen, one.maxRunningSeen)
+        total.steps += one.steps
+      }
+      return total
+    },
+    stop() {
+      for (const engine of engines.values()) engine.stop()
+    },
+  }
+}

@@ -1,0 +1,136 @@
+import * as hdr from 'hdr-histogram-js'
+import type { Distribution, LowTailDistribution, StatisticMethod } from '../types.js'
+import { distribution, lowTailDistribution } from './distribution.js'
+import { FloatColumn } from './float-column.js'
+
+/** Values kept exactly per metric before the column switches to a histogram (8 MB each). */
+export const EXACT_SAMPLE_LIMIT = 1_000_000
+
+/**
+ * Values are recorded in units of 1/1000 (µs for a metric in ms): HdrHistogram counts
+ * integers. With 3 significant digits every value above 1 unit (1 µs) is within 0.1 % of
+ * itself, so a percentile from the histogram is within 0.1 % of the exact one (plus 1 µs).
+ */
+const UNITS_PER_VALUE = 1000
+export const HDR_RELATIVE_ERROR = 0.001
+
+/**
+ * One metric's values: exact (every value, sorted for percentiles) up to `limit`, then an
+ * HdrHistogram with 3 significant digits, whose memory does not grow with the count (a few
+ * tens of KB for ms latencies). count, mean, min and max stay exact over every value. Two
+ * columns merge (shards of one run): exact while the sum fits the limit, else histogram.
+ * The distribution says which way its percentiles were computed (`method`).
+ */
+export class BoundedColumn {
+  readonly limit: number
+  #exact: FloatColumn | null = new FloatColumn()
+  #histogram: hdr.Histogram | null = null
+  #count = 0
+  #sum = 0
+  #min = Number.POSITIVE_INFINITY
+  #max = Number.NEGATIVE_INFINITY
+
+  constructor(limit = EXACT_SAMPLE_LIMIT) {
+    if (!(Number.isInteger(limit) && limit > 0))
+      throw new RangeError(`limit must be a positive integer (got ${limit})`)
+    this.limit = limit
+  }
+
+  get count(): number {
+    return this.#count
+  }
+
+  get method(): StatisticMethod {
+    return this.#histogram === null ? 'exact' : 'hdr'
+  }
+
+  push(value: number): void {
+    this.#count++
+    this.#sum += value
+    if (value < this.#min) this.#min = value
+    if (value > this.#max) this.#max = value
+    if (this.#exact !== null) {
+      this.#exact.push(value)
+      if (this.#exact.length > this.limit) this.#toHistogram()
+    } else {
+      this.#record(value, 1)
+    }
+  }
+
+  /** Adds another column's values (a shard of the same metric); `other` is left unchanged. */
+  merge(other: BoundedColumn): void {
+    if (other.#count === 0) return
+    this.#count += other.#count
+    this.#sum += other.#sum
+    this.#min = Math.min(this.#min, other.#min)
+    this.#max = Math.max(this.#max, other.#max)
+    if (
+      this.#exact !== null &&
+      other.#exact !== null &&
+      this.#exact.length + other.#exact.length <= this.limit
+    ) {
+      for (const value of other.#exact.view()) this.#exact.push(value)
+      return
+    }
+    if (this.#exact !== null) this.#toHistogram()
+    if (other.#exact !== null) for (const value of other.#exact.view()) this.#record(value, 1)
+    else (this.#histogram as hdr.Histogram).add(other.#histogram as hdr.Histogram)
+  }
+
+  /** Latency-type statistics (the high tail is bad); null without values. */
+  distribution(): Distribution | null {
+    if (this.#count === 0) return null
+    if (this.#exact !== null)
+      return { ...(distribution(this.#exact.view()) as Distribution), method: 'exact' }
+    return {
+      count: this.#count,
+      mean: this.#sum / this.#count,
+      min: this.#min,
+      max: this.#max,
+      p50: this.#percentile(50),
+      p90: this.#percentile(90),
+      p95: this.#percentile(95),
+      p99: this.#percentile(99),
+      method: 'hdr',
+    }
+  }
+
+  /** Throughput-type statistics (the low tail is bad); null without values. */
+  lowTailDistribution(): LowTailDistribution | null {
+    if (this.#count === 0) return null
+    if (this.#exact !== null)
+      return { ...(lowTailDistribution(this.#exact.view()) as LowTailDistribution), method: 'exact' }
+    return {
+      count: this.#count,
+      mean: this.#sum / this.#count,
+      min: this.#min,
+      max: this.#max,
+      p50: this.#percentile(50),
+      p10: this.#percentile(10),
+      p5: this.#percentile(5),
+      p1: this.#percentile(1),
+      method: 'hdr',
+    }
+  }
+
+  #toHistogram(): void {
+    this.#histogram = hdr.build({ numberOfSignificantValueDigits: 3, bitBucketSize: 64, autoResize: true })
+    const values = (this.#exact as FloatColumn).view()
+    this.#exact = null
+    for (const value of values) this.#record(value, 1)
+  }
+
+  // Negative values (clock noise on a near-zero metric) count as 0 in the histogram; the
+  // exact min, max and mean still carry them.
+  #record(value: number, times: number): void {
+    const units = Math.max(0, Math.round(value * UNITS_PER_VALUE))
+    ;(this.#histogram as hdr.Histogram).recordValueWithCount(units, times)
+  }
+
+  // The histogram's value is the highest in its bucket; clamp into the exact [min, max] so a
+  // percentile never lies outside the values seen.
+  #percentile(p: number): number {
+    const value = (this.#histogram as hdr.Histogram).getValueAtPercentile(p) / UNITS_PER_VALUE
+    return Math.min(this.#max, Math.max(this.#min, value))
+  }
+}
