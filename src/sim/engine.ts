@@ -12,6 +12,12 @@
 // Steps are timed toward absolute deadlines: step n+1 starts at step n's PLANNED end, not at
 // the moment its timer happened to fire, so timer lateness does not accumulate into drift.
 // With nothing to do the engine sleeps (no timer) and the next arrival starts a step at now.
+//
+// With a prefix cache (prefixCacheTokens > 0), a newcomer's prefill is charged only for the
+// prompt tokens after its cached leading blocks (looked up when it is admitted); its blocks
+// become cached when the step that prefilled it ends, as KV blocks exist only once computed.
+
+import { createPrefixCache, type PrefixCacheStats } from './prefix-cache.js'
 
 export interface EngineTiming {
   maxBatchSize: number
@@ -19,6 +25,10 @@ export interface EngineTiming {
   prefillPerTokenMs: number
   decodeBaseMs: number
   decodePerSeqMs: number
+  /** Token budget of the prefix cache; 0 or absent = no prefix caching. */
+  prefixCacheTokens?: number
+  /** Tokens per cache block (vLLM's default block size is 16). */
+  prefixCacheBlockTokens?: number
 }
 
 /** Time source and timers, injectable so tests can run the engine on a virtual clock. */
@@ -36,6 +46,8 @@ export const realClock: EngineClock = {
 
 export interface SequenceSpec {
   promptTokens: number
+  /** The prompt's text, for the prefix cache; absent → never cached. */
+  promptText?: string
   /** Tokens to generate; the sequence leaves the batch after the last one. */
   outputTokens: number
   /** Called once per generated token, index 0 first. The callback may cancel the sequence. */
@@ -51,12 +63,17 @@ export interface EngineStats {
   completed: number
   maxRunningSeen: number
   steps: number
+  /** Prefix-cache counters in tokens (zero without a cache). */
+  prefixCacheQueriedTokens: number
+  prefixCacheHitTokens: number
 }
 
 export interface Engine {
   /** Queues a sequence; returns its cancel function (idempotent, safe inside callbacks). */
   submit(spec: SequenceSpec): () => void
   stats(): EngineStats
+  /** The prefix cache's counters, or null when the engine has no prefix cache. */
+  prefixCacheStats(): PrefixCacheStats | null
   /** Drops every sequence and the pending timer; the engine accepts nothing afterwards. */
   stop(): void
 }
@@ -77,13 +94,23 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
   let completed = 0
   let maxRunningSeen = 0
   let steps = 0
+  const blockTokens = timing.prefixCacheBlockTokens ?? 16
+  const cache =
+    (timing.prefixCacheTokens ?? 0) > 0
+      ? createPrefixCache({ capacityTokens: timing.prefixCacheTokens ?? 0, blockTokens })
+      : null
+  // Prompts prefilled in the running step; cached when it ends.
+  let prefilled: string[] = []
 
   function startStep(startMs: number): void {
     let prefillMs = 0
     while (running.size < timing.maxBatchSize && waiting.length > 0) {
       const sequence = waiting.shift() as Sequence
       running.add(sequence)
-      prefillMs += timing.prefillBaseMs + timing.prefillPerTokenMs * sequence.spec.promptTokens
+      const { promptText, promptTokens } = sequence.spec
+      const cachedTokens = cache !== null && promptText ? cache.lookup(promptText, promptTokens) : 0
+      if (cache !== null && promptText) prefilled.push(promptText)
+      prefillMs += timing.prefillBaseMs + timing.prefillPerTokenMs * (promptTokens - cachedTokens)
     }
     if (running.size === 0) {
       plannedEndMs = null
@@ -98,6 +125,8 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
   function endStep(endMs: number): void {
     timer = null
     steps += 1
+    for (const text of prefilled) cache?.insert(text)
+    prefilled = []
     for (const sequence of running) {
       const index = sequence.generated
       sequence.generated += 1
@@ -124,7 +153,16 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
         if (at >= 0) waiting.splice(at, 1)
       }
     },
-    stats: () => ({ running: running.size, waiting: waiting.length, completed, maxRunningSeen, steps }),
+    stats: () => ({
+      running: running.size,
+      waiting: waiting.length,
+      completed,
+      maxRunningSeen,
+      steps,
+      prefixCacheQueriedTokens: cache?.stats().queriedTokens ?? 0,
+      prefixCacheHitTokens: cache?.stats().hitTokens ?? 0,
+    }),
+    prefixCacheStats: () => cache?.stats() ?? null,
     stop() {
       stopped = true
       if (timer !== null) clock.clearTimer(timer)
@@ -132,6 +170,7 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
       plannedEndMs = null
       running.clear()
       waiting.length = 0
+      prefilled = []
     },
   }
 }

@@ -78,6 +78,7 @@ export function serveCompletion(
 
   const cancel = engine.submit({
     promptTokens: request.promptTokens,
+    promptText: request.promptText,
     outputTokens: plan.outputTokens,
     onToken(index) {
       const word = plan.nextWord()
