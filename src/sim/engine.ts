@@ -63,9 +63,6 @@ export interface EngineStats {
   completed: number
   maxRunningSeen: number
   steps: number
-  /** Prefix-cache counters in tokens (zero without a cache). */
-  prefixCacheQueriedTokens: number
-  prefixCacheHitTokens: number
 }
 
 export interface Engine {
@@ -153,15 +150,7 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
         if (at >= 0) waiting.splice(at, 1)
       }
     },
-    stats: () => ({
-      running: running.size,
-      waiting: waiting.length,
-      completed,
-      maxRunningSeen,
-      steps,
-      prefixCacheQueriedTokens: cache?.stats().queriedTokens ?? 0,
-      prefixCacheHitTokens: cache?.stats().hitTokens ?? 0,
-    }),
+    stats: () => ({ running: running.size, waiting: waiting.length, completed, maxRunningSeen, steps }),
     prefixCacheStats: () => cache?.stats() ?? null,
     stop() {
       stopped = true
