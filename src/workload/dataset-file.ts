@@ -61,9 +61,14 @@ export function loadDataset(path: string, onBadPrompt: OnBadPrompt): LoadedDatas
   if (problems.length > 0 && onBadPrompt === 'stop') {
     const more = problems.length - maxListedProblems
     const message = formatProblems(problems.slice(0, maxListedProblems), display)
-    throw new ConfigError(more > 0 ? `${message}\n  … and ${more} more` : message, {
-      hint: 'fix the entries, or set on_bad_prompt: skip (--on-bad-prompt skip) to leave them out and count them',
-    })
+    throw new ConfigError(
+      more > 0
+        ? `${message.replace(/^\d+ problems/, `${problems.length} problems`)}\n  … and ${more} more`
+        : message,
+      {
+        hint: 'fix the entries, or set on_bad_prompt: skip (--on-bad-prompt skip) to leave them out and count them',
+      },
+    )
   }
   if (entries.length === 0) {
     throw new ConfigError(`${display}: no usable conversations (${problems.length} bad entries)`, {

@@ -77,9 +77,14 @@ export function loadTrace(path: string): TraceRow[] {
   if (problems.length > 0) {
     const more = problems.length - maxListedProblems
     const message = formatProblems(problems.slice(0, maxListedProblems), display)
-    throw new ConfigError(more > 0 ? `${message}\n  … and ${more} more` : message, {
-      hint: 'a trace lists requests in time order: TIMESTAMP,ContextTokens,GeneratedTokens (CSV) or {"timestamp": ms, "input_length": n, "output_length": n} (JSONL); sort it by time first',
-    })
+    throw new ConfigError(
+      more > 0
+        ? `${message.replace(/^\d+ problems/, `${problems.length} problems`)}\n  … and ${more} more`
+        : message,
+      {
+        hint: 'a trace lists requests in time order: TIMESTAMP,ContextTokens,GeneratedTokens (CSV) or {"timestamp": ms, "input_length": n, "output_length": n} (JSONL); sort it by time first',
+      },
+    )
   }
   if (rows.length === 0) throw new ConfigError(`${display}: the trace has no requests`)
   return rows
