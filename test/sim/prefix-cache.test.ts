@@ -152,11 +152,11 @@ describe('engine with a prefix cache', () => {
     assert.ok(blocksPerRequest >= 20, `system prompt of ${systemChars} characters`)
     assert.equal(sharedRun.stats?.hitTokens, 4 * 16 * blocksPerRequest)
     assert.equal(randomRun.stats?.hitTokens, 0)
-    for (let i = 1; i < 5; i++) {
-      assert.ok(
-        (sharedRun.ttfts[i] as number) < (randomRun.ttfts[i] as number),
-        `${sharedRun.ttfts} vs ${randomRun.ttfts}`,
-      )
+    // Random mode has nothing to prime: its 4 requests line up with shared's measured 4.
+    const measured = sharedRun.ttfts.slice(1)
+    assert.equal(randomRun.ttfts.length, 4)
+    for (let i = 0; i < 4; i++) {
+      assert.ok((measured[i] as number) < (randomRun.ttfts[i] as number), `${measured} vs ${randomRun.ttfts}`)
     }
   })
 })
