@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { estimatePromptTokens, promptTextOf } from '../../src/sim/completion-request.js'
+import {
+  estimatePromptTokens,
+  parseCompletionRequest,
+  promptTextOf,
+} from '../../src/sim/completion-request.js'
 import { createEngine, type EngineTiming } from '../../src/sim/engine.js'
 import { createPrefixCache } from '../../src/sim/prefix-cache.js'
 import { createExactPromptGenerator } from '../../src/workload/exact-token-prompt.js'
@@ -13,6 +17,27 @@ import { createVirtualClock } from '../support/virtual-clock.js'
 const block = (letter: string) => letter.repeat(64)
 
 describe('prefix cache (blocks, LRU, counters)', () => {
+  test('a request body keys the cache on the same characters that count its prompt tokens', () => {
+    const body = {
+      messages: [
+        { role: 'system', content: 'abcd' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'efgh' },
+            { type: 'text', text: 'ij' },
+          ],
+        },
+      ],
+    }
+    const parsed = parseCompletionRequest('chat', body, 'sim')
+    assert.ok(parsed.ok)
+    assert.deepEqual([parsed.request.promptText, parsed.request.promptTokens], ['abcdefghij', 3])
+    assert.equal(promptTextOf('completions', { prompt: ['ab', 'cd'] }), 'abcd')
+    // Token ids have no text: such prompts are never cached.
+    assert.equal(promptTextOf('completions', { prompt: [1, 2, 3] }), '')
+  })
+
   test('hits the leading cached blocks only, never the whole prompt', () => {
     const cache = createPrefixCache({ capacityTokens: 1000, blockTokens: 16 })
     const prefix = block('a') + block('b') // 2 blocks, 32 tokens
