@@ -48,6 +48,12 @@ export interface SequenceSpec {
   promptTokens: number
   /** The prompt's text, for the prefix cache; absent → never cached. */
   promptText?: string
+  /**
+   * The answer generated so far, read once when the sequence finishes: prompt + answer
+   * blocks are then cached, as vLLM keeps decoded tokens' KV blocks, so a chat's next turn
+   * (history + this answer + a new question) hits its whole history.
+   */
+  answerText?: () => string
   /** Tokens to generate; the sequence leaves the batch after the last one. */
   outputTokens: number
   /** Called once per generated token, index 0 first. The callback may cancel the sequence. */
@@ -132,6 +138,8 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
       if (sequence.generated >= sequence.spec.outputTokens) {
         running.delete(sequence)
         completed += 1
+        const { promptText, answerText } = sequence.spec
+        if (cache !== null && promptText && answerText) cache.insert(promptText + answerText())
         sequence.spec.onFinish()
       }
     }

@@ -116,6 +116,31 @@ describe('engine with a prefix cache', () => {
     assert.deepEqual(randomRun.stats, { queriedTokens: 850, hitTokens: 0, cachedTokens: 800 })
   })
 
+  test("a finished answer is cached after its prompt, so a chat's next turn hits its whole history", () => {
+    const { clock, advanceTo } = createVirtualClock()
+    const engine = createEngine(TIMING, clock)
+    const turn1 = shared + question(0) // 680 characters, 170 tokens
+    const answer = 'A'.repeat(600) // with turn 1: 1280 characters = 20 full blocks
+    const turn2 = `${turn1}${answer}${question(1)}` // 1320 characters, 330 tokens
+    const firstTokenAt: number[] = []
+    for (const promptText of [turn1, turn2]) {
+      const sentMs = clock.nowMs()
+      engine.submit({
+        promptText,
+        answerText: () => answer,
+        promptTokens: Math.ceil(promptText.length / 4),
+        outputTokens: 1,
+        onToken: () => firstTokenAt.push(clock.nowMs() - sentMs),
+        onFinish: () => {},
+      })
+      advanceTo(clock.nowMs() + 10_000)
+    }
+    // Turn 2 hits 20 blocks = 320 tokens: 10 + (330 − 320) + 5 = 25 ms.
+    assert.deepEqual(firstTokenAt, [185, 25])
+    // Cached at the end: turn 2 + its answer = 1920 characters = 30 blocks = 480 tokens.
+    assert.deepEqual(engine.prefixCacheStats(), { queriedTokens: 500, hitTokens: 320, cachedTokens: 480 })
+  })
+
   test('without a cache budget nothing is cached and no counters exist', () => {
     const run = ttftsOf([shared + question(0), shared + question(1)], { ...TIMING, prefixCacheTokens: 0 })
     assert.deepEqual(run.ttfts, [185, 185])
