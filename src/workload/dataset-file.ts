@@ -139,8 +139,8 @@ function fromTurns(items: unknown[], roleKey: string, textKey: string, location:
         problem: `${where}.${roleKey} ${JSON.stringify(role)} is not human/user, gpt/assistant or a leading system`,
       }
   }
-  if (entry.turns.length === 0 || entry.turns.every((turn) => turn.user.trim() === '')) {
-    return { problem: 'has no human/user turn with text' }
+  if (entry.turns.length === 0 || (entry.turns[0] as DatasetTurn).user.trim() === '') {
+    return { problem: 'has no first human/user turn with text' }
   }
   return { entry }
 }

@@ -26,11 +26,6 @@ export function sampleLength(distribution: LengthDistribution, random: Random): 
   return Math.min(distribution.max, Math.max(distribution.min, drawn))
 }
 
-/** The largest length a distribution can yield (for checks against a model's context). */
-export function maxLength(distribution: LengthDistribution): number {
-  return distribution.kind === 'fixed' ? distribution.tokens : distribution.max
-}
-
 /** "1024", "512-2048", "normal(1024, 128) in [512, 2048]": for plan lines and errors. */
 export function describeLength(distribution: LengthDistribution): string {
   if (distribution.kind === 'fixed') return String(distribution.tokens)
