@@ -65,6 +65,10 @@ export interface SimOptions {
   seed: number
   /** Capacity of the waiting queue; beyond it requests get 503 (0 = unbounded). */
   maxQueue: number
+  /** Token budget of the simulated prefix cache (LRU of blocks); 0 = no prefix caching. */
+  prefixCacheTokens: number
+  /** Tokens per prefix-cache block (4 characters = 1 token in the simulator). */
+  prefixCacheBlockTokens: number
 }
 
 export type SimFault = 'http_429' | 'http_500' | 'error_event' | 'stall' | 'drop'

@@ -11,6 +11,8 @@ export interface CompletionRequest {
   minTokens: number
   ignoreEos: boolean
   promptTokens: number
+  /** Message contents (or the prompt) joined without separators, for the prefix cache. */
+  promptText: string
 }
 
 export type ParsedRequest = { ok: true; request: CompletionRequest } | { ok: false; message: string }
@@ -37,14 +39,33 @@ export function estimatePromptTokens(api: ApiKind, body: Record<string, unknown>
 }
 
 function contentChars(content: unknown): number {
-  if (typeof content === 'string') return content.length
-  if (!Array.isArray(content)) return 0
-  let chars = 0
+  return contentText(content).length
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content
+  if (!Array.isArray(content)) return ''
+  let text = ''
   for (const part of content) {
-    const text = (part as { text?: unknown })?.text
-    if (typeof text === 'string') chars += text.length
+    const partText = (part as { text?: unknown })?.text
+    if (typeof partText === 'string') text += partText
   }
-  return chars
+  return text
+}
+
+/**
+ * The text the prefix cache keys on: the same characters estimatePromptTokens counts, in
+ * order. A completions prompt of token ids has no text and is never cached.
+ */
+export function promptTextOf(api: ApiKind, body: Record<string, unknown>): string {
+  if (api === 'chat') {
+    if (!Array.isArray(body.messages)) return ''
+    return body.messages.map((message) => contentText((message as { content?: unknown })?.content)).join('')
+  }
+  const prompt = body.prompt
+  if (typeof prompt === 'string') return prompt
+  if (Array.isArray(prompt) && prompt.every((item) => typeof item === 'string')) return prompt.join('')
+  return ''
 }
 
 function optionalInteger(value: unknown, min: number): number | null | 'invalid' {
@@ -99,6 +120,7 @@ export function parseCompletionRequest(api: ApiKind, body: unknown, defaultModel
       minTokens,
       ignoreEos: fields.ignore_eos === true,
       promptTokens,
+      promptText: promptTextOf(api, fields),
     },
   }
 }

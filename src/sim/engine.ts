@@ -12,6 +12,12 @@
 // Steps are timed toward absolute deadlines: step n+1 starts at step n's PLANNED end, not at
 // the moment its timer happened to fire, so timer lateness does not accumulate into drift.
 // With nothing to do the engine sleeps (no timer) and the next arrival starts a step at now.
+//
+// With a prefix cache (prefixCacheTokens > 0), a newcomer's prefill is charged only for the
+// prompt tokens after its cached leading blocks (looked up when it is admitted); its blocks
+// become cached when the step that prefilled it ends, as KV blocks exist only once computed.
+
+import { createPrefixCache, type PrefixCacheStats } from './prefix-cache.js'
 
 export interface EngineTiming {
   maxBatchSize: number
@@ -19,6 +25,10 @@ export interface EngineTiming {
   prefillPerTokenMs: number
   decodeBaseMs: number
   decodePerSeqMs: number
+  /** Token budget of the prefix cache; 0 or absent = no prefix caching. */
+  prefixCacheTokens?: number
+  /** Tokens per cache block (vLLM's default block size is 16). */
+  prefixCacheBlockTokens?: number
 }
 
 /** Time source and timers, injectable so tests can run the engine on a virtual clock. */
@@ -36,6 +46,14 @@ export const realClock: EngineClock = {
 
 export interface SequenceSpec {
   promptTokens: number
+  /** The prompt's text, for the prefix cache; absent → never cached. */
+  promptText?: string
+  /**
+   * The answer generated so far, read once when the sequence finishes: prompt + answer
+   * blocks are then cached, as vLLM keeps decoded tokens' KV blocks, so a chat's next turn
+   * (history + this answer + a new question) hits its whole history.
+   */
+  answerText?: () => string
   /** Tokens to generate; the sequence leaves the batch after the last one. */
   outputTokens: number
   /** Called once per generated token, index 0 first. The callback may cancel the sequence. */
@@ -57,6 +75,8 @@ export interface Engine {
   /** Queues a sequence; returns its cancel function (idempotent, safe inside callbacks). */
   submit(spec: SequenceSpec): () => void
   stats(): EngineStats
+  /** The prefix cache's counters, or null when the engine has no prefix cache. */
+  prefixCacheStats(): PrefixCacheStats | null
   /** Drops every sequence and the pending timer; the engine accepts nothing afterwards. */
   stop(): void
 }
@@ -77,13 +97,23 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
   let completed = 0
   let maxRunningSeen = 0
   let steps = 0
+  const blockTokens = timing.prefixCacheBlockTokens ?? 16
+  const cache =
+    (timing.prefixCacheTokens ?? 0) > 0
+      ? createPrefixCache({ capacityTokens: timing.prefixCacheTokens ?? 0, blockTokens })
+      : null
+  // Prompts prefilled in the running step; cached when it ends.
+  let prefilled: string[] = []
 
   function startStep(startMs: number): void {
     let prefillMs = 0
     while (running.size < timing.maxBatchSize && waiting.length > 0) {
       const sequence = waiting.shift() as Sequence
       running.add(sequence)
-      prefillMs += timing.prefillBaseMs + timing.prefillPerTokenMs * sequence.spec.promptTokens
+      const { promptText, promptTokens } = sequence.spec
+      const cachedTokens = cache !== null && promptText ? cache.lookup(promptText, promptTokens) : 0
+      if (cache !== null && promptText) prefilled.push(promptText)
+      prefillMs += timing.prefillBaseMs + timing.prefillPerTokenMs * (promptTokens - cachedTokens)
     }
     if (running.size === 0) {
       plannedEndMs = null
@@ -98,6 +128,8 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
   function endStep(endMs: number): void {
     timer = null
     steps += 1
+    for (const text of prefilled) cache?.insert(text)
+    prefilled = []
     for (const sequence of running) {
       const index = sequence.generated
       sequence.generated += 1
@@ -106,6 +138,8 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
       if (sequence.generated >= sequence.spec.outputTokens) {
         running.delete(sequence)
         completed += 1
+        const { promptText, answerText } = sequence.spec
+        if (cache !== null && promptText && answerText) cache.insert(promptText + answerText())
         sequence.spec.onFinish()
       }
     }
@@ -125,6 +159,7 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
       }
     },
     stats: () => ({ running: running.size, waiting: waiting.length, completed, maxRunningSeen, steps }),
+    prefixCacheStats: () => cache?.stats() ?? null,
     stop() {
       stopped = true
       if (timer !== null) clock.clearTimer(timer)
@@ -132,6 +167,7 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
       plannedEndMs = null
       running.clear()
       waiting.length = 0
+      prefilled = []
     },
   }
 }

@@ -32,6 +32,10 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = Object.freeze({
   stallMs: 30_000,
   seed: 42,
   maxQueue: 0,
+  // Off by default so the capacity figures above stay as measured; turn it on to model
+  // vLLM's automatic prefix caching (shared-prefix and multi-turn workloads).
+  prefixCacheTokens: 0,
+  prefixCacheBlockTokens: 16,
 })
 
 /**
@@ -117,6 +121,14 @@ export function resolveSimOptions(partial: SimOptionsInput = {}): SimOptions {
   }
   check(Number.isInteger(options.maxQueue) && options.maxQueue >= 0, 'maxQueue must be an integer >= 0')
   check(Number.isInteger(options.seed), 'seed must be an integer')
+  check(
+    Number.isInteger(options.prefixCacheTokens) && options.prefixCacheTokens >= 0,
+    'prefixCacheTokens must be an integer >= 0',
+  )
+  check(
+    Number.isInteger(options.prefixCacheBlockTokens) && options.prefixCacheBlockTokens >= 1,
+    'prefixCacheBlockTokens must be an integer >= 1',
+  )
   if (problems.length > 0) throw new RangeError(`Invalid simulator options: ${problems.join('; ')}`)
   return options
 }

@@ -78,16 +78,18 @@ export function serveCompletion(
 
   const cancel = engine.submit({
     promptTokens: request.promptTokens,
+    promptText: request.promptText,
+    answerText: () => text,
     outputTokens: plan.outputTokens,
     onToken(index) {
       const word = plan.nextWord()
+      // Kept for streams too: the prefix cache stores prompt + answer when the answer ends.
+      text += word
       const finishReason = index + 1 === plan.outputTokens ? plan.finishReason : null
       if (request.stream) {
         const role = index === 0 && request.api === 'chat' ? sseEvent(roleChunk(identity)) : ''
         const chunk = sseEvent(tokenChunk(identity, word, finishReason))
         gate.run(() => res.write(role + chunk))
-      } else {
-        text += word
       }
       if (plan.fault === 'stall' && index === 0) gate.stall(options.stallMs)
       if ((plan.fault === 'error_event' || plan.fault === 'drop') && index + 1 === failAfterTokens) {

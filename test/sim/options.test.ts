@@ -18,6 +18,8 @@ describe('resolveSimOptions', () => {
       stallMs: 30_000,
       seed: 42,
       maxQueue: 0,
+      prefixCacheTokens: 0,
+      prefixCacheBlockTokens: 16,
     })
   })
 
