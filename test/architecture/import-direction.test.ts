@@ -11,6 +11,7 @@ const ORDER = [
   'discovery',
   'workload',
   'client',
+  'telemetry',
   'run',
   'stats',
   'report',
