@@ -46,6 +46,9 @@ export interface SimOptions {
   seed: number
   /** Capacity of the waiting queue; beyond it requests get 503 (0 = unbounded). */
   maxQueue: number
+  /** Simulated GPU power (served as DCGM series on /metrics): idle, plus this per running sequence. */
+  idleWatts: number
+  wattsPerSequence: number
 }
 
 export type SimFault = 'http_429' | 'http_500' | 'error_event' | 'stall' | 'drop'

@@ -51,6 +51,8 @@ export interface EngineStats {
   completed: number
   maxRunningSeen: number
   steps: number
+  /** Σ over finished steps of (sequences in the batch × step time), on planned step times. */
+  sequenceMs: number
 }
 
 export interface Engine {
@@ -77,6 +79,8 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
   let completed = 0
   let maxRunningSeen = 0
   let steps = 0
+  let sequenceMs = 0
+  let stepStartMs = 0
 
   function startStep(startMs: number): void {
     let prefillMs = 0
@@ -92,12 +96,14 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
     maxRunningSeen = Math.max(maxRunningSeen, running.size)
     const endMs = startMs + prefillMs + timing.decodeBaseMs + timing.decodePerSeqMs * running.size
     plannedEndMs = endMs
+    stepStartMs = startMs
     timer = clock.setTimer(() => endStep(endMs), Math.max(0, endMs - clock.nowMs()))
   }
 
   function endStep(endMs: number): void {
     timer = null
     steps += 1
+    sequenceMs += running.size * (endMs - stepStartMs)
     for (const sequence of running) {
       const index = sequence.generated
       sequence.generated += 1
@@ -124,7 +130,14 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
         if (at >= 0) waiting.splice(at, 1)
       }
     },
-    stats: () => ({ running: running.size, waiting: waiting.length, completed, maxRunningSeen, steps }),
+    stats: () => ({
+      running: running.size,
+      waiting: waiting.length,
+      completed,
+      maxRunningSeen,
+      steps,
+      sequenceMs,
+    }),
     stop() {
       stopped = true
       if (timer !== null) clock.clearTimer(timer)

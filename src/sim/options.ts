@@ -33,6 +33,9 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = Object.freeze({
   stallMs: 30_000,
   seed: 42,
   maxQueue: 0,
+  // An H100-class board: ~90 W idle, ~490 W with a full batch of 16.
+  idleWatts: 90,
+  wattsPerSequence: 25,
 })
 
 /** Partial options; an explicit undefined (as a parsed config may hold) means "default". */
@@ -66,6 +69,8 @@ export function resolveSimOptions(partial: SimOptionsInput = {}): SimOptions {
     'decodeBaseMs',
     'decodePerSeqMs',
     'stallMs',
+    'idleWatts',
+    'wattsPerSequence',
   ] as const) {
     check(Number.isFinite(options[key]) && options[key] >= 0, `${key} must be a number >= 0`)
   }
