@@ -54,8 +54,12 @@ test('the simulator /metrics counts tokens exactly and integrates its power mode
   assert.ok(before?.ok && after?.ok, `${before?.error} ${after?.error}`)
   assert.equal(completion, 21)
 
-  const value = (sample: typeof before, name: string) => sample?.series.find((s) => s.name === name)?.value ?? Number.NaN
-  assert.equal(value(after, 'vllm:generation_tokens_total') - value(before, 'vllm:generation_tokens_total'), 21)
+  const value = (sample: typeof before, name: string) =>
+    sample?.series.find((s) => s.name === name)?.value ?? Number.NaN
+  assert.equal(
+    value(after, 'vllm:generation_tokens_total') - value(before, 'vllm:generation_tokens_total'),
+    21,
+  )
   assert.equal(value(after, 'vllm:prompt_tokens_total') - value(before, 'vllm:prompt_tokens_total'), prompt)
   assert.equal(value(after, 'vllm:num_requests_running'), 0)
   assert.equal(after?.series.find((s) => s.name === 'DCGM_FI_DEV_POWER_USAGE')?.labels.simulated, 'true')
@@ -66,12 +70,16 @@ test('the simulator /metrics counts tokens exactly and integrates its power mode
   // the time between the two renders, which lies between the scrapes' starts and ends.
   const sequenceMj = 200 * (27 + 37 + 47)
   const energyDelta =
-    value(after, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION') - value(before, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')
+    value(after, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION') -
+    value(before, 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')
   const a = before as NonNullable<typeof before>
   const b = after as NonNullable<typeof after>
   const shortest = sequenceMj + 10 * (b.atMs - (a.atMs + a.durationMs))
   const longest = sequenceMj + 10 * (b.atMs + b.durationMs - a.atMs)
-  assert.ok(energyDelta >= shortest - 1 && energyDelta <= longest + 1, `${energyDelta} not in [${shortest}, ${longest}]`)
+  assert.ok(
+    energyDelta >= shortest - 1 && energyDelta <= longest + 1,
+    `${energyDelta} not in [${shortest}, ${longest}]`,
+  )
 
   const summary = summarizeTelemetry({
     samples: [a, b],
