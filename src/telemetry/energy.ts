@@ -79,8 +79,20 @@ export function estimateEnergy(
     const energyReadings = samples.filter(
       (s) => s.ok && s.series.some((x) => x.name.endsWith('TOTAL_ENERGY_CONSUMPTION')),
     )
+    // The counter is used only when every GPU that reports power also has one; a mix of
+    // counted and integrated GPUs would hide which figure is exact.
+    const gpusWith = (suffix: string) =>
+      new Set(
+        samples.flatMap((s) =>
+          s.series.filter((x) => x.name.endsWith(suffix)).map((x) => x.labels.gpu ?? ''),
+        ),
+      )
+    const energyGpus = gpusWith('TOTAL_ENERGY_CONSUMPTION')
+    const everyGpuCounted = [...gpusWith('POWER_USAGE')].every((gpu) => energyGpus.has(gpu))
     const increaseMj =
-      energyReadings.length >= 2 ? counterConceptIncrease(energyReadings, 'gpu_energy_mj') : null
+      energyReadings.length >= 2 && everyGpuCounted
+        ? counterConceptIncrease(energyReadings, 'gpu_energy_mj')
+        : null
     if (power.length === 0 && increaseMj === null) continue
     anyPower = true
     const times = (increaseMj === null ? power : energyReadings).map((p) => p.atMs)
