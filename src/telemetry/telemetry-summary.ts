@@ -10,6 +10,9 @@ import {
   type Point,
 } from './concept-readings.js'
 import { type EnergyFigure, estimateEnergy } from './energy.js'
+
+export type { Point } from './concept-readings.js'
+
 import type { Concept } from './metric-catalogue.js'
 import { bracketWindow, type TelemetrySample } from './sample.js'
 import { bucketQuantile, gaugeStats } from './series-math.js'
