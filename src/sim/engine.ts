@@ -51,14 +51,14 @@ export interface EngineStats {
   completed: number
   maxRunningSeen: number
   steps: number
-  /** Σ over finished steps of (sequences in the batch × step time), on planned step times. */
-  sequenceMs: number
 }
 
 export interface Engine {
   /** Queues a sequence; returns its cancel function (idempotent, safe inside callbacks). */
   submit(spec: SequenceSpec): () => void
   stats(): EngineStats
+  /** Σ over finished steps of (sequences in the batch × step time), on planned step times. */
+  sequenceMs(): number
   /** Drops every sequence and the pending timer; the engine accepts nothing afterwards. */
   stop(): void
 }
@@ -130,14 +130,8 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
         if (at >= 0) waiting.splice(at, 1)
       }
     },
-    stats: () => ({
-      running: running.size,
-      waiting: waiting.length,
-      completed,
-      maxRunningSeen,
-      steps,
-      sequenceMs,
-    }),
+    stats: () => ({ running: running.size, waiting: waiting.length, completed, maxRunningSeen, steps }),
+    sequenceMs: () => sequenceMs,
     stop() {
       stopped = true
       if (timer !== null) clock.clearTimer(timer)

@@ -80,7 +80,7 @@ export function meterEngine(
     const gpu =
       'gpu="0",UUID="GPU-00000000-sim",device="nvidia0",modelName="Run Bench simulated GPU",simulated="true"'
     const elapsedMs = nowMs() - startedMs
-    const energyMj = options.idleWatts * elapsedMs + options.wattsPerSequence * stats.sequenceMs
+    const energyMj = options.idleWatts * elapsedMs + options.wattsPerSequence * engine.sequenceMs()
     const watts = options.idleWatts + options.wattsPerSequence * stats.running
     const lines: string[] = []
     const scalar = (name: string, type: 'gauge' | 'counter', help: string, labels: string, value: number) => {

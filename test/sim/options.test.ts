@@ -18,6 +18,8 @@ describe('resolveSimOptions', () => {
       stallMs: 30_000,
       seed: 42,
       maxQueue: 0,
+      idleWatts: 90,
+      wattsPerSequence: 25,
     })
   })
 
