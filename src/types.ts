@@ -69,6 +69,9 @@ export interface SimOptions {
   prefixCacheTokens: number
   /** Tokens per prefix-cache block (4 characters = 1 token in the simulator). */
   prefixCacheBlockTokens: number
+  /** Simulated GPU power (served as DCGM series on /metrics): idle, plus this per running sequence. */
+  idleWatts: number
+  wattsPerSequence: number
 }
 
 export type SimFault = 'http_429' | 'http_500' | 'error_event' | 'stall' | 'drop'

@@ -77,6 +77,8 @@ export interface Engine {
   stats(): EngineStats
   /** The prefix cache's counters, or null when the engine has no prefix cache. */
   prefixCacheStats(): PrefixCacheStats | null
+  /** Σ over finished steps of (sequences in the batch × step time), on planned step times. */
+  sequenceMs(): number
   /** Drops every sequence and the pending timer; the engine accepts nothing afterwards. */
   stop(): void
 }
@@ -104,6 +106,8 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
       : null
   // Prompts prefilled in the running step; cached when it ends.
   let prefilled: string[] = []
+  let sequenceMs = 0
+  let stepStartMs = 0
 
   function startStep(startMs: number): void {
     let prefillMs = 0
@@ -122,6 +126,7 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
     maxRunningSeen = Math.max(maxRunningSeen, running.size)
     const endMs = startMs + prefillMs + timing.decodeBaseMs + timing.decodePerSeqMs * running.size
     plannedEndMs = endMs
+    stepStartMs = startMs
     timer = clock.setTimer(() => endStep(endMs), Math.max(0, endMs - clock.nowMs()))
   }
 
@@ -130,6 +135,7 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
     steps += 1
     for (const text of prefilled) cache?.insert(text)
     prefilled = []
+    sequenceMs += running.size * (endMs - stepStartMs)
     for (const sequence of running) {
       const index = sequence.generated
       sequence.generated += 1
@@ -160,6 +166,7 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
     },
     stats: () => ({ running: running.size, waiting: waiting.length, completed, maxRunningSeen, steps }),
     prefixCacheStats: () => cache?.stats() ?? null,
+    sequenceMs: () => sequenceMs,
     stop() {
       stopped = true
       if (timer !== null) clock.clearTimer(timer)

@@ -36,6 +36,9 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = Object.freeze({
   // vLLM's automatic prefix caching (shared-prefix and multi-turn workloads).
   prefixCacheTokens: 0,
   prefixCacheBlockTokens: 16,
+  // An H100-class board: ~90 W idle, ~700 W with a full batch of 256 sequences.
+  idleWatts: 90,
+  wattsPerSequence: 2.4,
 })
 
 /**
@@ -95,6 +98,8 @@ export function resolveSimOptions(partial: SimOptionsInput = {}): SimOptions {
     'decodeBaseMs',
     'decodePerSeqMs',
     'stallMs',
+    'idleWatts',
+    'wattsPerSequence',
   ] as const) {
     check(Number.isFinite(options[key]) && options[key] >= 0, `${key} must be a number >= 0`)
   }

@@ -4,6 +4,7 @@ import type { ApiKind, SimOptions } from '../types.js'
 import { parseCompletionRequest } from './completion-request.js'
 import { sendError, sendJson } from './json-reply.js'
 import { createModelEngines } from './model-engines.js'
+import { meterEngine } from './metrics.js'
 import { resolveSimOptions, type SimOptionsInput } from './options.js'
 import { serveCompletion } from './serve-completion.js'
 
@@ -38,7 +39,7 @@ export async function startSimServer(
   listen: { host?: string; port?: number } = {},
 ): Promise<SimServer> {
   const options = resolveSimOptions(partialOptions)
-  const engine = createModelEngines(options)
+  const engine = meterEngine(createModelEngines(options), options)
   let received = 0
 
   function handleCompletion(api: ApiKind, req: IncomingMessage, res: ServerResponse): void {
@@ -78,6 +79,11 @@ export async function startSimServer(
     const api = COMPLETION_PATHS[path]
     if (api !== undefined && method === 'POST') {
       handleCompletion(api, req, res)
+      return
+    }
+    if (path === '/metrics' && method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+      res.end(engine.metricsText())
       return
     }
     if (path === '/health' && method === 'GET') {

@@ -15,6 +15,7 @@ const ORDER = [
   'discovery',
   'workload',
   'client',
+  'telemetry',
   'stats',
   'results',
   'run',

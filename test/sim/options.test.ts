@@ -20,6 +20,8 @@ describe('resolveSimOptions', () => {
       maxQueue: 0,
       prefixCacheTokens: 0,
       prefixCacheBlockTokens: 16,
+      idleWatts: 90,
+      wattsPerSequence: 2.4,
     })
   })
 
