@@ -9,6 +9,7 @@
 // vLLM would start to queue.
 import type { SimOptions } from '../types.js'
 import type { Engine, SequenceSpec } from './engine.js'
+import type { ModelEngines } from './model-engines.js'
 
 // vLLM's own TTFT / e2e bucket bounds (seconds).
 const TTFT_BUCKETS_S = [
@@ -38,14 +39,14 @@ function observe(histogram: LatencyHistogram, seconds: number): void {
   histogram.sum += seconds
 }
 
-export interface MeteredEngine extends Engine {
+export interface MeteredEngine extends ModelEngines {
   /** The Prometheus text exposition of the current state. */
   metricsText(): string
 }
 
 /** Wraps the engine to count tokens and latencies as vLLM does, and serves them as text. */
 export function meterEngine(
-  engine: Engine,
+  engines: ModelEngines,
   options: SimOptions,
   nowMs: () => number = () => performance.now(),
 ): MeteredEngine {
@@ -56,7 +57,7 @@ export function meterEngine(
   const ttft = newHistogram(TTFT_BUCKETS_S)
   const e2e = newHistogram(E2E_BUCKETS_S)
 
-  function submit(spec: SequenceSpec): () => void {
+  function submit(engine: Engine, spec: SequenceSpec): () => void {
     const submittedMs = nowMs()
     promptTokens += spec.promptTokens
     return engine.submit({
@@ -75,12 +76,12 @@ export function meterEngine(
   }
 
   function metricsText(): string {
-    const stats = engine.stats()
+    const stats = engines.stats()
     const model = `model_name="${options.models[0] ?? 'sim'}"`
     const gpu =
       'gpu="0",UUID="GPU-00000000-sim",device="nvidia0",modelName="Run Bench simulated GPU",simulated="true"'
     const elapsedMs = nowMs() - startedMs
-    const energyMj = options.idleWatts * elapsedMs + options.wattsPerSequence * engine.sequenceMs()
+    const energyMj = options.idleWatts * elapsedMs + options.wattsPerSequence * engines.sequenceMs()
     const watts = options.idleWatts + options.wattsPerSequence * stats.running
     const lines: string[] = []
     const scalar = (name: string, type: 'gauge' | 'counter', help: string, labels: string, value: number) => {
@@ -150,5 +151,15 @@ export function meterEngine(
     return `${lines.join('\n')}\n`
   }
 
-  return { ...engine, submit, metricsText }
+  const metered = new Map<Engine, Engine>()
+  function forModel(model: string): Engine {
+    const engine = engines.forModel(model)
+    let wrapped = metered.get(engine)
+    if (wrapped === undefined) {
+      wrapped = { ...engine, submit: (spec) => submit(engine, spec) }
+      metered.set(engine, wrapped)
+    }
+    return wrapped
+  }
+  return { ...engines, forModel, metricsText }
 }

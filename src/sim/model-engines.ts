@@ -8,6 +8,8 @@ import { simModelTiming } from './options.js'
 export interface ModelEngines {
   forModel(model: string): Engine
   stats(): EngineStats
+  /** Σ over the engines of (sequences in the batch × step time), for the power model. */
+  sequenceMs(): number
   stop(): void
 }
 
@@ -32,6 +34,11 @@ export function createModelEngines(options: SimOptions, clock: EngineClock = rea
         total.maxRunningSeen = Math.max(total.maxRunningSeen, one.maxRunningSeen)
         total.steps += one.steps
       }
+      return total
+    },
+    sequenceMs() {
+      let total = 0
+      for (const engine of engines.values()) total += engine.sequenceMs()
       return total
     },
     stop() {

@@ -38,6 +38,7 @@ function record(id: number, outcome: Outcome | 'not_sent', outputTokens: number)
     outcome: outcome as Outcome,
     http_status: ok ? 200 : outcome === 'http_error' ? 500 : null,
     error: ok ? null : outcome,
+    error_code: ok ? null : outcome === 'not_sent' ? 'NOT_SENT' : 'HTTP_500',
     timeout_kind: null,
     scheduled_at_ms: id * 100,
     sent_at_ms: id * 100 + 2,
