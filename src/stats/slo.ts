@@ -92,7 +92,8 @@ export function measureGoodput(
 
 /** Evaluates an SLO set over a run's records and its summary. */
 export function evaluateSlos(set: SloSet, records: Iterable<RequestRecord>, summary: Summary): SloReport {
-  const goodput = set.requestBounds.length > 0 ? measureGoodput(set.requestBounds, records, summary.windowSec) : null
+  const goodput =
+    set.requestBounds.length > 0 ? measureGoodput(set.requestBounds, records, summary.windowSec) : null
   const verdicts: SloVerdict[] = set.thresholds.map((threshold) => {
     const found = runMetricValue(threshold.metric, summary, goodput)
     return judge(threshold.text, threshold.metric, threshold.op, threshold.limit, threshold.unit, found)
@@ -128,7 +129,13 @@ export function judge(
 ): SloVerdict {
   const base = { text, metric, op, limit, unit }
   if (found.value === null || !Number.isFinite(found.value)) {
-    return { ...base, actual: null, status: 'cannot_evaluate', margin: null, reason: found.reason ?? 'no data' }
+    return {
+      ...base,
+      actual: null,
+      status: 'cannot_evaluate',
+      margin: null,
+      reason: found.reason ?? 'no data',
+    }
   }
   const actual = found.value
   const below = op === '<=' || op === '<'
@@ -162,7 +169,8 @@ export function runMetricValue(metric: string, summary: Summary, goodput: Goodpu
     case 'goodput':
     case 'goodput_tokens':
     case 'attainment': {
-      if (goodput === null) return missing(`${metric} needs per-request bounds, e.g. --slo 'ttft<=500ms,tpot<=50ms'`)
+      if (goodput === null)
+        return missing(`${metric} needs per-request bounds, e.g. --slo 'ttft<=500ms,tpot<=50ms'`)
       const value =
         metric === 'goodput'
           ? goodput.goodputReqPerSec
@@ -183,6 +191,7 @@ export function runMetricValue(metric: string, summary: Summary, goodput: Goodpu
   const key = DISTRIBUTION_KEYS[name as keyof typeof DISTRIBUTION_KEYS]
   if (key === undefined) return missing(`unknown metric ${metric}`)
   const dist = summary[key]
-  if (dist === null) return missing(`no successful request has ${name} (e.g. TPOT needs at least 2 output tokens)`)
+  if (dist === null)
+    return missing(`no successful request has ${name} (e.g. TPOT needs at least 2 output tokens)`)
   return { value: dist[stat as keyof typeof dist] ?? null, reason: null }
 }

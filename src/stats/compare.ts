@@ -1,0 +1,245 @@
+// A/B comparison of two runs (or two groups of runs, records concatenated): for each metric
+// the difference B − A with a 95% block-bootstrap confidence interval, and a verdict. A
+// difference is "detectable" only when the interval excludes 0 AND the relative change is at
+// least MIN_EFFECT (2%): with 100k requests a 0.3% shift is statistically real but nobody
+// should fail a build over it.
+import type { RequestRecord, Summary } from '../types.js'
+import { seededRandom } from '../workload/seeded-random.js'
+import { bootstrapReplicates, computeStatistic, type Statistic } from './block-bootstrap.js'
+import { percentile } from './percentile.js'
+
+/** Smallest relative change (|B − A| / A) reported as better or worse. */
+export const MIN_EFFECT = 0.02
+export const DEFAULT_RESAMPLES = 1000
+const CONFIDENCE = 0.95
+
+export type CompareVerdict = 'better' | 'worse' | 'no_difference' | 'cannot_compare'
+
+export interface RunSample {
+  summary: Summary
+  records: readonly RequestRecord[]
+}
+
+interface MetricDef {
+  id: string
+  label: string
+  unit: 'ms' | '%' | 'req/s' | 'tok/s'
+  higherIsBetter: boolean
+  series: (records: readonly RequestRecord[]) => Float64Array
+  statistic: Statistic
+}
+
+export interface MetricComparison {
+  id: string
+  label: string
+  unit: MetricDef['unit']
+  a: number | null
+  b: number | null
+  /** B − A and its confidence interval, in the metric's unit. */
+  diff: number | null
+  ciLow: number | null
+  ciHigh: number | null
+  /** (B − A) / A. */
+  relative: number | null
+  verdict: CompareVerdict
+}
+
+export interface Comparison {
+  /** Set when the runs were refused (different workloads) and not forced. */
+  refused: string | null
+  /** Set when they differ but --force compared them anyway. */
+  warning: string | null
+  resamples: number
+  blockNote: string
+  metrics: MetricComparison[]
+}
+
+function okField(field: 'ttft_ms' | 'tpot_ms' | 'e2e_ms' | 'tokens_per_sec') {
+  return (records: readonly RequestRecord[]) => {
+    const values: number[] = []
+    for (const record of records) {
+      const value = record[field]
+      if (record.outcome === 'ok' && value !== null && Number.isFinite(value)) values.push(value)
+    }
+    return Float64Array.from(values)
+  }
+}
+
+/** 1 per successful request, 0 per failed one (aborted ones are the client's cut, excluded). */
+function successSeries(records: readonly RequestRecord[]): Float64Array {
+  return Float64Array.from(
+    records
+      .filter((record) => record.outcome !== 'aborted')
+      .map((record) => (record.outcome === 'ok' ? 100 : 0)),
+  )
+}
+
+/** Completed requests per 1-second bin of the window: its mean is the request throughput. */
+function throughputSeries(records: readonly RequestRecord[]): Float64Array {
+  if (records.length === 0) return new Float64Array(0)
+  let start = Number.POSITIVE_INFINITY
+  let end = Number.NEGATIVE_INFINITY
+  for (const record of records) {
+    start = Math.min(start, record.sent_at_ms)
+    end = Math.max(end, record.ended_at_ms)
+  }
+  const bins = new Float64Array(Math.max(1, Math.ceil((end - start) / 1000)))
+  for (const record of records) {
+    if (record.outcome !== 'ok') continue
+    const bin = Math.min(bins.length - 1, Math.floor((record.ended_at_ms - start) / 1000))
+    bins[bin] = (bins[bin] as number) + 1
+  }
+  return bins
+}
+
+const METRICS: readonly MetricDef[] = [
+  ...(['p50', 'p95', 'p99'] as const).map(
+    (stat): MetricDef => ({
+      id: `ttft_${stat}`,
+      label: `TTFT ${stat}`,
+      unit: 'ms',
+      higherIsBetter: false,
+      series: okField('ttft_ms'),
+      statistic: { kind: 'percentile', p: Number(stat.slice(1)) },
+    }),
+  ),
+  {
+    id: 'ttft_mean',
+    label: 'TTFT mean',
+    unit: 'ms',
+    higherIsBetter: false,
+    series: okField('ttft_ms'),
+    statistic: { kind: 'mean' },
+  },
+  {
+    id: 'tpot_p50',
+    label: 'TPOT p50',
+    unit: 'ms',
+    higherIsBetter: false,
+    series: okField('tpot_ms'),
+    statistic: { kind: 'percentile', p: 50 },
+  },
+  {
+    id: 'tpot_mean',
+    label: 'TPOT mean',
+    unit: 'ms',
+    higherIsBetter: false,
+    series: okField('tpot_ms'),
+    statistic: { kind: 'mean' },
+  },
+  {
+    id: 'e2e_p50',
+    label: 'E2E p50',
+    unit: 'ms',
+    higherIsBetter: false,
+    series: okField('e2e_ms'),
+    statistic: { kind: 'percentile', p: 50 },
+  },
+  {
+    id: 'e2e_p99',
+    label: 'E2E p99',
+    unit: 'ms',
+    higherIsBetter: false,
+    series: okField('e2e_ms'),
+    statistic: { kind: 'percentile', p: 99 },
+  },
+  {
+    id: 'tokens_per_sec_mean',
+    label: 'Tokens/sec mean',
+    unit: 'tok/s',
+    higherIsBetter: true,
+    series: okField('tokens_per_sec'),
+    statistic: { kind: 'mean' },
+  },
+  {
+    id: 'success_rate',
+    label: 'Success rate',
+    unit: '%',
+    higherIsBetter: true,
+    series: successSeries,
+    statistic: { kind: 'mean' },
+  },
+  {
+    id: 'throughput',
+    label: 'Throughput',
+    unit: 'req/s',
+    higherIsBetter: true,
+    series: throughputSeries,
+    statistic: { kind: 'mean' },
+  },
+]
+
+/** Records in send order: the block bootstrap's blocks are neighbours in time. */
+export function bySendTime(records: readonly RequestRecord[]): RequestRecord[] {
+  return [...records].sort((left, right) => left.sent_at_ms - right.sent_at_ms)
+}
+
+/** Why two runs should not be compared, or null. Same workload name and model. */
+export function incomparability(a: Summary, b: Summary): string | null {
+  const reasons: string[] = []
+  if (a.workload !== b.workload) reasons.push(`workload ${a.workload} vs ${b.workload}`)
+  if (a.model !== b.model) reasons.push(`model ${a.model} vs ${b.model}`)
+  return reasons.length === 0 ? null : `The runs differ: ${reasons.join(', ')}`
+}
+
+export function compareRuns(
+  a: RunSample,
+  b: RunSample,
+  options: { force?: boolean; resamples?: number; seed?: number } = {},
+): Comparison {
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES
+  const reason = incomparability(a.summary, b.summary)
+  const base = {
+    resamples,
+    blockNote: `circular block bootstrap over send order, block length round(n^(1/3)), ${resamples} resamples, ${CONFIDENCE * 100}% interval, minimal effect ${MIN_EFFECT * 100}%`,
+  }
+  if (reason !== null && options.force !== true)
+    return { ...base, refused: reason, warning: null, metrics: [] }
+  const random = seededRandom(options.seed ?? 1)
+  const recordsA = bySendTime(a.records)
+  const recordsB = bySendTime(b.records)
+  const metrics = METRICS.map((def) =>
+    compareMetric(def, def.series(recordsA), def.series(recordsB), resamples, random),
+  )
+  return { ...base, refused: null, warning: reason, metrics }
+}
+
+function compareMetric(
+  def: MetricDef,
+  seriesA: Float64Array,
+  seriesB: Float64Array,
+  resamples: number,
+  random: () => number,
+): MetricComparison {
+  const head = { id: def.id, label: def.label, unit: def.unit }
+  if (seriesA.length < 2 || seriesB.length < 2) {
+    const a = seriesA.length > 0 ? computeStatistic(seriesA, def.statistic) : null
+    const b = seriesB.length > 0 ? computeStatistic(seriesB, def.statistic) : null
+    return { ...head, a, b, diff: null, ciLow: null, ciHigh: null, relative: null, verdict: 'cannot_compare' }
+  }
+  const a = computeStatistic(seriesA, def.statistic)
+  const b = computeStatistic(seriesB, def.statistic)
+  const repA = bootstrapReplicates(seriesA, def.statistic, resamples, random)
+  const repB = bootstrapReplicates(seriesB, def.statistic, resamples, random)
+  const diffs = new Float64Array(resamples)
+  for (let i = 0; i < resamples; i++) diffs[i] = (repB[i] as number) - (repA[i] as number)
+  diffs.sort()
+  const tail = ((1 - CONFIDENCE) / 2) * 100
+  const ciLow = percentile(diffs, tail)
+  const ciHigh = percentile(diffs, 100 - tail)
+  const diff = b - a
+  const relative = a === 0 ? null : diff / Math.abs(a)
+  return { ...head, a, b, diff, ciLow, ciHigh, relative, verdict: verdictOf(def, ciLow, ciHigh, relative) }
+}
+
+export function verdictOf(
+  def: { higherIsBetter: boolean },
+  ciLow: number,
+  ciHigh: number,
+  relative: number | null,
+): CompareVerdict {
+  const excludesZero = ciLow > 0 || ciHigh < 0
+  if (!excludesZero || relative === null || Math.abs(relative) < MIN_EFFECT) return 'no_difference'
+  const increased = ciLow > 0
+  return increased === def.higherIsBetter ? 'better' : 'worse'
+}
