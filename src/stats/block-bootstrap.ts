@@ -45,7 +45,12 @@ export function bootstrapReplicates(
     let filled = 0
     while (filled < n) {
       const start = Math.floor(random() * n)
-      for (let k = 0; k < length && filled < n; k++) buffer[filled++] = series[(start + k) % n] as number
+      const take = Math.min(length, n - filled)
+      // Copy the block without a modulo per element; only a block that wraps needs two parts.
+      const head = Math.min(take, n - start)
+      buffer.set(series.subarray(start, start + head), filled)
+      if (head < take) buffer.set(series.subarray(0, take - head), filled + head)
+      filled += take
     }
     out[r] =
       statistic.kind === 'mean'
