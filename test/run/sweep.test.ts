@@ -26,7 +26,7 @@ describe('sweep', () => {
     // 5, 10, 20 pass; 40 fails saturated having served 36.63/s → estimate 36.63.
     // lo 20 is farther (36.63/20 = 1.83 vs 40/36.63 = 1.09): probe 36.63 × 0.955 = 35.0 → pass.
     // Now hi is farther (40/36.63 = 1.092 vs 36.63/35 = 1.047): probe 36.63 × 1.045 = 38.3 → fail,
-    // margin −0.035 is inside the 5% noise band, so 38.3 runs twice. [35, 38.3]: ±4.5%.
+    // margin −0.035 is inside the 5% noise band, so 38.3 runs twice. [35, 38.3]: ±4.5%, capacity (35 + 38.3)/2 = 36.65 → 36.7.
     assert.deepEqual(
       result.steps.map((step) => [step.rate, step.judgement.pass, step.repeated]),
       [
@@ -41,7 +41,7 @@ describe('sweep', () => {
     )
     assert.deepEqual(result.outcome, {
       kind: 'capacity',
-      capacity: 36.6,
+      capacity: 36.7,
       low: 35,
       high: 38.3,
       converged: true,
