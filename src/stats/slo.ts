@@ -23,7 +23,10 @@ export interface SloVerdict {
   unit: SloCanonicalUnit
   actual: number | null
   status: VerdictStatus
-  /** Headroom relative to the limit: (limit − actual)/limit for ≤, (actual − limit)/limit for ≥; negative when failing. */
+  /**
+   * Headroom relative to the limit: (limit − actual)/limit for ≤, (actual − limit)/limit for ≥,
+   * (actual − limit)/(100 − limit) for a percentage floor; negative when failing.
+   */
   margin: number | null
   /** Why a verdict cannot be evaluated. */
   reason: string | null
@@ -140,8 +143,11 @@ export function judge(
   const actual = found.value
   const below = op === '<=' || op === '<'
   const headroom = below ? limit - actual : actual - limit
+  // A percentage floor (success_rate>=99%) is scaled by its error budget (100 − 99 = 1 point),
+  // as SRE practice does: 100% success is all of the budget left (margin 1), not 1% headroom.
   // A zero limit has no scale: the margin is the absolute headroom then.
-  const margin = limit === 0 ? headroom : headroom / Math.abs(limit)
+  const scale = unit === '%' && !below && limit < 100 ? 100 - limit : Math.abs(limit)
+  const margin = scale === 0 ? headroom : headroom / scale
   return { ...base, actual, status: meets(actual, op, limit) ? 'pass' : 'fail', margin, reason: null }
 }
 

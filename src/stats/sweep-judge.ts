@@ -48,8 +48,28 @@ export function createStepJudge(
       pass,
       margin: saturated ? Math.min(margin, -0.01) : margin,
       saturated,
-      achievedPerSec: step.summary.requestThroughputPerSec,
+      achievedPerSec: completionRatePerSec(step.records) ?? step.summary.requestThroughputPerSec,
       report,
     }
   }
+}
+
+/**
+ * Successful completions per second between the first and the last completion: (ok − 1) /
+ * (last end − first end). In a saturated step the server is busy throughout that span, so this
+ * is its service rate; the whole window (first send → last end) would dilute it with the
+ * ramp-up before the first answer.
+ */
+export function completionRatePerSec(records: readonly RequestRecord[]): number | null {
+  let ok = 0
+  let firstEndMs = Number.POSITIVE_INFINITY
+  let lastEndMs = Number.NEGATIVE_INFINITY
+  for (const record of records) {
+    if (record.outcome !== 'ok') continue
+    ok++
+    firstEndMs = Math.min(firstEndMs, record.ended_at_ms)
+    lastEndMs = Math.max(lastEndMs, record.ended_at_ms)
+  }
+  if (ok < 2 || lastEndMs <= firstEndMs) return null
+  return ((ok - 1) / (lastEndMs - firstEndMs)) * 1000
 }
