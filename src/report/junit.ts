@@ -27,7 +27,10 @@ export function renderJunit(input: JunitInput): string {
         'slo_failed',
       )
     } else if (verdict.status === 'cannot_evaluate') {
-      testCase.failure(`${verdict.metric} cannot be evaluated: ${verdict.reason ?? 'no data'}`, 'slo_cannot_evaluate')
+      testCase.failure(
+        `${verdict.metric} cannot be evaluated: ${verdict.reason ?? 'no data'}`,
+        'slo_cannot_evaluate',
+      )
     }
   }
   if (input.regressions !== undefined) {

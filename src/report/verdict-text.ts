@@ -22,8 +22,13 @@ export function renderSloMarkdown(report: SloReport): string {
   const lines = ['| SLO | actual | limit | margin | result |', '|---|---:|---:|---:|---|']
   for (const verdict of report.verdicts) {
     const margin = verdict.margin === null ? '—' : `${(verdict.margin * 100).toFixed(1)}%`
-    const result = verdict.status === 'cannot_evaluate' ? `cannot be evaluated: ${verdict.reason}` : STATUS_TEXT[verdict.status]
-    lines.push(`| \`${verdict.text}\` | ${formatActual(verdict)} | ${verdict.op} ${formatLimit(verdict)} | ${margin} | ${result} |`)
+    const result =
+      verdict.status === 'cannot_evaluate'
+        ? `cannot be evaluated: ${verdict.reason}`
+        : STATUS_TEXT[verdict.status]
+    lines.push(
+      `| \`${verdict.text}\` | ${formatActual(verdict)} | ${verdict.op} ${formatLimit(verdict)} | ${margin} | ${result} |`,
+    )
   }
   if (report.goodput !== null) {
     const g = report.goodput
