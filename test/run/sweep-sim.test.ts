@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { renderSweepMarkdown, sweepKneeChart } from '../../src/report/sweep-report.js'
 import { runBenchmark } from '../../src/run/run-benchmark.js'
 import { sweep } from '../../src/run/sweep.js'
 import { startSimServer } from '../../src/sim/server.js'
@@ -88,13 +89,12 @@ async function runStep(rate: number): Promise<StepData> {
 
 test('finds the simulator capacity (40 req/s from its options) within ±5% in at most 8 steps', async () => {
   assert.equal(CAPACITY_PER_SEC, 40)
-  const judge = createStepJudge(parseSlos(['ttft_p99<=200ms', 'success_rate>=99%']), null)
-  const result = await sweep({ runStep, judge, minRate: 12, maxRate: 200 })
-  const lines = result.steps.map(
-    (step) =>
-      `step ${step.index + 1}: ${step.rate} req/s → ${step.judgement.pass ? 'pass' : 'fail'} margin ${step.judgement.margin.toFixed(3)} served ${step.judgement.achievedPerSec.toFixed(1)}/s${step.judgement.saturated ? ' saturated' : ''}${step.repeated ? ' (repeat)' : ''}`,
-  )
-  console.log([...lines, JSON.stringify(result.outcome)].join('\n'))
+  const sloTexts = ['ttft_p99<=200ms', 'success_rate>=99%']
+  const slos = parseSlos(sloTexts)
+  const result = await sweep({ runStep, judge: createStepJudge(slos, null), minRate: 12, maxRate: 200 })
+  console.log(renderSweepMarkdown(result, sloTexts))
+  const chart = sweepKneeChart(result, slos)
+  assert.equal((chart.option.series as unknown[]).length, 4)
   assert.ok(result.steps.length <= 8, `${result.steps.length} steps`)
   assert.equal(result.outcome.kind, 'capacity')
   if (result.outcome.kind !== 'capacity') return
