@@ -212,7 +212,11 @@ function compareMetric(
   random: () => number,
 ): MetricComparison {
   const head = { id: def.id, label: def.label, unit: def.unit }
-  if (seriesA.length < 2 || seriesB.length < 2) {
+  if (
+    seriesA.length < 2 ||
+    seriesB.length < 2 ||
+    !enoughTail(def.statistic, Math.min(seriesA.length, seriesB.length))
+  ) {
     const a = seriesA.length > 0 ? computeStatistic(seriesA, def.statistic) : null
     const b = seriesB.length > 0 ? computeStatistic(seriesB, def.statistic) : null
     return { ...head, a, b, diff: null, ciLow: null, ciHigh: null, relative: null, verdict: 'cannot_compare' }
@@ -230,6 +234,19 @@ function compareMetric(
   const diff = b - a
   const relative = a === 0 ? null : diff / Math.abs(a)
   return { ...head, a, b, diff, ciLow, ciHigh, relative, verdict: verdictOf(def, ciLow, ciHigh, relative) }
+}
+
+/**
+ * The bootstrap of a tail percentile is unreliable when few samples lie beyond it (it resamples
+ * the same handful of extremes; an A/A test on the simulator called p99 of 80 requests "better"):
+ * a percentile is compared only with at least MIN_TAIL_SAMPLES samples above it, so p99 needs
+ * 1,000 requests and p95 200.
+ */
+export const MIN_TAIL_SAMPLES = 10
+
+function enoughTail(statistic: Statistic, n: number): boolean {
+  if (statistic.kind === 'mean') return true
+  return n * (1 - statistic.p / 100) >= MIN_TAIL_SAMPLES - 1e-9
 }
 
 export function verdictOf(

@@ -84,9 +84,12 @@ describe('compareRuns', () => {
     const comparison = compareRuns(syntheticRun(1, 400), syntheticRun(2, 400), { seed: 5 })
     assert.equal(comparison.refused, null)
     assert.deepEqual(
-      comparison.metrics.filter((m) => m.verdict !== 'no_difference').map((m) => [m.id, m.verdict]),
+      comparison.metrics.filter((m) => m.verdict === 'better' || m.verdict === 'worse').map((m) => m.id),
       [],
     )
+    // 400 requests leave 4 beyond p99 (< 10): not compared; 20 beyond p95: compared.
+    assert.equal(comparison.metrics.find((m) => m.id === 'ttft_p99')?.verdict, 'cannot_compare')
+    assert.equal(comparison.metrics.find((m) => m.id === 'ttft_p95')?.verdict, 'no_difference')
   })
 
   test('A/B: a 10% TPOT slowdown is detected as worse, and as a a regression beyond its 5% tolerance', () => {
