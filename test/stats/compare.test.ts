@@ -92,7 +92,7 @@ describe('compareRuns', () => {
     assert.equal(comparison.metrics.find((m) => m.id === 'ttft_p95')?.verdict, 'no_difference')
   })
 
-  test('A/B: a 10% TPOT slowdown is detected as worse, and as a a regression beyond its 5% tolerance', () => {
+  test('A/B: a 10% TPOT slowdown is detected as worse, and as a regression beyond its 5% tolerance', () => {
     const a = syntheticRun(1, 400)
     const b = syntheticRun(2, 400, 1.1)
     const comparison = compareRuns(a, b, { seed: 5 })
