@@ -24,7 +24,7 @@ test('the GitHub Actions example passes GitHub’s own workflow parser with zero
   // The parser does catch mistakes: a misspelt key and a bad expression in the same file.
   const broken = content
     .replace('timeout-minutes: 30', 'timeout-minute: 30')
-    .replace('${{ github.token }}', '${{ github.token ')
+    .replace('GH_TOKEN: $' + '{{ github.token }}', 'GH_TOKEN: $' + '{{ github.token ')
   const brokenErrors = parseWorkflow({ name: 'broken.yml', content: broken }, new NoOperationTraceWriter())
     .context.errors
   assert.ok(brokenErrors.count >= 1, 'a broken workflow must report errors')
