@@ -3,6 +3,7 @@ import { describe, test } from 'node:test'
 import { renderCompareHtml } from '../../src/report/compare-html.js'
 import { renderCompareMarkdown } from '../../src/report/compare-markdown.js'
 import { renderCompareText } from '../../src/report/compare-text.js'
+import { renderGateMarkdown } from '../../src/report/gate-summary.js'
 import { renderJunit } from '../../src/report/junit.js'
 import { describeOutcome } from '../../src/report/sweep-report.js'
 import { renderSloMarkdown } from '../../src/report/verdict-text.js'
@@ -163,5 +164,19 @@ describe('compare renderers', () => {
       describeOutcome({ kind: 'at_least', rate: 50 }, 'concurrency'),
       'Capacity is at least 50 in flight: the highest step of the range passed',
     )
+  })
+})
+
+describe('gate summary', () => {
+  test('SLO table, then the verdict and its exit code', () => {
+    const text = renderGateMarkdown({ runLabel: 'bench_sim_m_w_1', slo: REPORT, regression: null })
+    assert.ok(text.startsWith('## Run Bench: bench_sim_m_w_1\n\n### SLOs\n\n| SLO | actual |'))
+    assert.ok(text.endsWith('SLO check FAILED.\n\n**Result: exit 4: an SLO failed.**'))
+    const passing = renderGateMarkdown({
+      runLabel: 'r',
+      slo: { ...REPORT, verdicts: [], passed: true },
+      regression: null,
+    })
+    assert.ok(passing.endsWith('**Result: exit 0: every gate passed.**'))
   })
 })
