@@ -5,7 +5,12 @@
 // should fail a build over it.
 import type { RequestRecord, Summary } from '../types.js'
 import { seededRandom } from '../workload/seeded-random.js'
-import { bootstrapReplicates, computeStatistic, type Statistic } from './block-bootstrap.js'
+import {
+  bootstrapReplicates,
+  computeStatistic,
+  percentileReplicates,
+  type Statistic,
+} from './block-bootstrap.js'
 import { percentile } from './percentile.js'
 
 /** Smallest relative change (|B − A| / A) reported as better or worse. */
@@ -54,15 +59,24 @@ export interface Comparison {
   metrics: MetricComparison[]
 }
 
-function okField(field: 'ttft_ms' | 'tpot_ms' | 'e2e_ms' | 'tokens_per_sec') {
-  return (records: readonly RequestRecord[]) => {
-    const values: number[] = []
-    for (const record of records) {
-      const value = record[field]
-      if (record.outcome === 'ok' && value !== null && Number.isFinite(value)) values.push(value)
+type OkField = 'ttft_ms' | 'tpot_ms' | 'e2e_ms' | 'tokens_per_sec'
+// One extractor per field, so metrics on the same field share a series and its resamples.
+const okExtractors = new Map<OkField, MetricDef['series']>()
+
+function okField(field: OkField): MetricDef['series'] {
+  let extract = okExtractors.get(field)
+  if (extract === undefined) {
+    extract = (records) => {
+      const values: number[] = []
+      for (const record of records) {
+        const value = record[field]
+        if (record.outcome === 'ok' && value !== null && Number.isFinite(value)) values.push(value)
+      }
+      return Float64Array.from(values)
     }
-    return Float64Array.from(values)
+    okExtractors.set(field, extract)
   }
+  return extract
 }
 
 /** 1 per successful request, 0 per failed one (aborted ones are the client's cut, excluded). */
@@ -198,33 +212,61 @@ export function compareRuns(
   const random = seededRandom(options.seed ?? 1)
   const recordsA = bySendTime(a.records)
   const recordsB = bySendTime(b.records)
+  const replicatesA = replicatesOf(recordsA, resamples, random)
+  const replicatesB = replicatesOf(recordsB, resamples, random)
   const metrics = METRICS.map((def) =>
-    compareMetric(def, def.series(recordsA), def.series(recordsB), resamples, random),
+    compareMetric(def, replicatesA.get(def) as Replicated, replicatesB.get(def) as Replicated, resamples),
   )
   return { ...base, refused: null, warning: reason, metrics }
 }
 
+interface Replicated {
+  series: Float64Array
+  /** Null when the series is too short to compare (see enoughTail). */
+  replicates: Float64Array | null
+}
+
+/**
+ * Every metric's series and bootstrap replicates for one run. Metrics on the same series share
+ * it, and its percentiles share each resample (percentileReplicates).
+ */
+function replicatesOf(records: readonly RequestRecord[], resamples: number, random: () => number) {
+  const result = new Map<MetricDef, Replicated>()
+  const bySeries = new Map<MetricDef['series'], MetricDef[]>()
+  for (const def of METRICS) bySeries.set(def.series, [...(bySeries.get(def.series) ?? []), def])
+  for (const [extract, defs] of bySeries) {
+    const series = extract(records)
+    const usable = defs.filter((def) => series.length >= 2 && enoughTail(def.statistic, series.length))
+    const percentiles = usable.filter((def) => def.statistic.kind === 'percentile')
+    const ps = percentiles.map((def) => (def.statistic.kind === 'percentile' ? def.statistic.p : 0))
+    const shared = ps.length > 0 ? percentileReplicates(series, ps, resamples, random) : []
+    for (const def of defs) {
+      const at = percentiles.indexOf(def)
+      const replicates = !usable.includes(def)
+        ? null
+        : at >= 0
+          ? (shared[at] as Float64Array)
+          : bootstrapReplicates(series, def.statistic, resamples, random)
+      result.set(def, { series, replicates })
+    }
+  }
+  return result
+}
+
 function compareMetric(
   def: MetricDef,
-  seriesA: Float64Array,
-  seriesB: Float64Array,
+  runA: Replicated,
+  runB: Replicated,
   resamples: number,
-  random: () => number,
 ): MetricComparison {
   const head = { id: def.id, label: def.label, unit: def.unit }
-  if (
-    seriesA.length < 2 ||
-    seriesB.length < 2 ||
-    !enoughTail(def.statistic, Math.min(seriesA.length, seriesB.length))
-  ) {
-    const a = seriesA.length > 0 ? computeStatistic(seriesA, def.statistic) : null
-    const b = seriesB.length > 0 ? computeStatistic(seriesB, def.statistic) : null
+  const a = runA.series.length > 0 ? computeStatistic(runA.series, def.statistic) : null
+  const b = runB.series.length > 0 ? computeStatistic(runB.series, def.statistic) : null
+  const repA = runA.replicates
+  const repB = runB.replicates
+  if (a === null || b === null || repA === null || repB === null) {
     return { ...head, a, b, diff: null, ciLow: null, ciHigh: null, relative: null, verdict: 'cannot_compare' }
   }
-  const a = computeStatistic(seriesA, def.statistic)
-  const b = computeStatistic(seriesB, def.statistic)
-  const repA = bootstrapReplicates(seriesA, def.statistic, resamples, random)
-  const repB = bootstrapReplicates(seriesB, def.statistic, resamples, random)
   const diffs = new Float64Array(resamples)
   for (let i = 0; i < resamples; i++) diffs[i] = (repB[i] as number) - (repA[i] as number)
   diffs.sort()
