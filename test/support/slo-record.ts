@@ -1,0 +1,40 @@
+import type { RequestRecord } from '../../src/types.js'
+
+/** A successful record with the given latencies; fields not named are fixed small values. */
+export function sloRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    timestamp: 0,
+    model: 'm',
+    prompt: 'p',
+    ttft: null,
+    total_time: null,
+    input_tokens: 3,
+    output_tokens: 10,
+    tokens_per_sec: 100,
+    success: true,
+    request_id: 0,
+    outcome: 'ok',
+    http_status: 200,
+    error: null,
+    timeout_kind: null,
+    scheduled_at_ms: 0,
+    sent_at_ms: 0,
+    ended_at_ms: 100,
+    queue_ms: 0,
+    ttfb_ms: 5,
+    ttft_ms: 10,
+    ttfo_ms: 10,
+    e2e_ms: 100,
+    tpot_ms: 10,
+    latency_from_schedule_ms: 100,
+    itl_ms: [],
+    tokens_source: 'usage',
+    reasoning_tokens: null,
+    finish_reason: 'stop',
+    retries: 0,
+    retry_after_s: null,
+    litellm_model_id: null,
+    litellm_overhead_ms: null,
+    ...overrides,
+  }
+}
