@@ -13,7 +13,9 @@ const ORDER = [
   'client',
   'run',
   'stats',
+  'results',
   'report',
+  'cluster',
   'sim',
   'cli',
 ]
