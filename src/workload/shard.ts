@@ -135,10 +135,9 @@ export function closedLoopShare(
   shard: ShardSpec,
 ): { workers: number; maxRequests?: number } {
   if (workers < shard.count) {
-    throw new UsageError(
-      `A closed loop of ${workers} workers cannot be split over ${shard.count} shards`,
-      { hint: `use at most ${workers} shards, or raise --concurrency to at least ${shard.count}` },
-    )
+    throw new UsageError(`A closed loop of ${workers} workers cannot be split over ${shard.count} shards`, {
+      hint: `use at most ${workers} shards, or raise --concurrency to at least ${shard.count}`,
+    })
   }
   const share = { workers: shareOf(workers, shard) }
   return maxRequests === undefined ? share : { ...share, maxRequests: shareOf(maxRequests, shard) }
@@ -177,7 +176,7 @@ export function planStartWait(
   if (aheadMs >= 0) return { waitMs: aheadMs, lateByMs: 0 }
   if (-aheadMs <= toleranceMs) return { waitMs: 0, lateByMs: -aheadMs }
   throw new UsageError(
-    `--start-at ${new Date(startAtEpochMs).toISOString()} is ${((-aheadMs) / 1000).toFixed(1)} s in the past`,
+    `--start-at ${new Date(startAtEpochMs).toISOString()} is ${(-aheadMs / 1000).toFixed(1)} s in the past`,
     {
       hint: `a shard may start at most ${toleranceMs / 1000} s late; submit again with a later --start-at (the submit command picks one for you)`,
     },
