@@ -66,7 +66,10 @@ export function jobName(runId: string): string {
 export function renderIndexedJob(options: IndexedJobOptions): IndexedJobManifests {
   const name = jobName(options.run.runId)
   const namespace = options.namespace === undefined ? {} : { namespace: options.namespace }
-  const labels = { 'app.kubernetes.io/name': 'run-bench', 'run-bench/run-id': name.slice('run-bench-'.length) }
+  const labels = {
+    'app.kubernetes.io/name': 'run-bench',
+    'run-bench/run-id': name.slice('run-bench-'.length),
+  }
   for (const file of Object.keys(options.configFiles)) {
     if (basename(file) !== file || !/^[-._a-zA-Z0-9]+$/.test(file)) {
       throw new UsageError(`Config file name "${file}" cannot be a ConfigMap key`, {

@@ -22,10 +22,12 @@ const OWNED_FLAGS = ['--shard', '--shards', '--run-id', '--start-at', '--output-
  * or `--shards N` read with JOB_COMPLETION_INDEX) is added by the renderer.
  */
 export function shardRunArgv(run: ShardRun): string[] {
-  const owned = run.runArgs.filter((arg) => OWNED_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`)))
+  const owned = run.runArgs.filter((arg) =>
+    OWNED_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`)),
+  )
   if (owned.length > 0) {
     throw new UsageError(`${owned.join(', ')} cannot be given to a cluster submission`, {
-      hint: 'the submitter sets each shard\'s --shard, --run-id and --start-at; give the results folder with the submit command\'s --output-dir',
+      hint: "the submitter sets each shard's --shard, --run-id and --start-at; give the results folder with the submit command's --output-dir",
     })
   }
   if (!Number.isInteger(run.shards) || run.shards < 1) {

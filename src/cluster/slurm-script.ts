@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { UsageError } from '../errors.js'
-import { quoteShellCommand } from './shell-quote.js'
 import { type ShardRun, shardRunArgv } from './shard-command.js'
+import { quoteShellCommand } from './shell-quote.js'
 
 export interface SbatchOptions {
   run: ShardRun

@@ -50,7 +50,11 @@ export async function submitSlurmRun(options: SlurmSubmitOptions): Promise<Slurm
  * id, the submission record says the run id and shard count, so shards that left no files
  * (never started, or wrote to a folder this node does not see) are named.
  */
-export async function collectRun(outputDir: string, runId?: string, expectedShards?: number): Promise<MergedRun> {
+export async function collectRun(
+  outputDir: string,
+  runId?: string,
+  expectedShards?: number,
+): Promise<MergedRun> {
   return mergeShards({
     dirs: [outputDir],
     outputDir,
