@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { basename } from 'node:path'
 import { stringify } from 'yaml'
 import { UsageError } from '../errors.js'
@@ -47,15 +48,20 @@ export function podCommand(options: Pick<IndexedJobOptions, 'run' | 'results'>):
   return ['sh', '-c', `${quoted}; status=$?; sleep ${options.results.holdSec}; exit $status`]
 }
 
-/** A Kubernetes object name from a run id: lowercase DNS-1123, at most 52 characters (Job limit for pod labels). */
+/**
+ * A Kubernetes object name from a run id: lowercase DNS-1123, at most 52 characters (the
+ * Job name limit that leaves room for pod-name suffixes). A longer id keeps its start and a
+ * hash of the whole id, so two runs a second apart never share a name.
+ */
 export function jobName(runId: string): string {
   const name = `run-bench-${runId}`
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-+/g, '-')
-    .slice(0, 52)
     .replace(/-+$/, '')
-  return name
+  if (name.length <= 52) return name
+  const hash = createHash('sha256').update(runId).digest('hex').slice(0, 8)
+  return `${name.slice(0, 43).replace(/-+$/, '')}-${hash}`
 }
 
 /**
