@@ -40,7 +40,7 @@ test('the sbatch script is a 4-task array running shard $SLURM_ARRAY_TASK_ID/4 f
       '#SBATCH --time=00:30:00',
       '#SBATCH --account=lab',
       'set -euo pipefail',
-      "exec run-bench run --target sim --workload smoke --prompt 'it'\\''s a test' --run-id bench_sim_m_smoke_20261203_200000 --start-at 2026-12-03T20:00:00.000Z --output-dir /shared/results --shard \"${SLURM_ARRAY_TASK_ID}/4\"",
+      `exec run-bench run --target sim --workload smoke --prompt 'it'\\''s a test' --run-id bench_sim_m_smoke_20261203_200000 --start-at 2026-12-03T20:00:00.000Z --output-dir /shared/results --shard "\${SLURM_ARRAY_TASK_ID}/4"`,
       '',
     ].join('\n'),
   )
@@ -148,9 +148,10 @@ test('each pod runs the same command; JOB_COMPLETION_INDEX=0…3 makes shards 0/
 })
 
 test('job names are DNS-1123 and short enough for pod labels', () => {
-  assert.equal(
-    jobName('bench_sim_Qwen-Qwen3-4B_smoke_20261203_200000'),
-    'run-bench-bench-sim-qwen-qwen3-4b-smoke-20261203-2000',
-  )
+  assert.equal(jobName('smoke_20261203_200000'), 'run-bench-smoke-20261203-200000')
+  // 55 characters: the first 43 and a hash of the whole id (sha256 → 163d7f68).
+  const long = 'bench_sim_Qwen-Qwen3-4B_smoke_20261203_200000'
+  assert.equal(jobName(long), 'run-bench-bench-sim-qwen-qwen3-4b-smoke-202-163d7f68')
+  assert.notEqual(jobName(long), jobName(long.replace(/0$/, '1')))
   assert.ok(jobName('x'.repeat(100)).length <= 52)
 })
