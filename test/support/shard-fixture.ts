@@ -2,7 +2,7 @@
 // a sharded run would leave them (raw/<run>.shard-<i>-of-<N>.jsonl + .meta.json).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { planHash, type ShardMeta, shardPaths } from '../../src/results/shard-meta.js'
+import { createShardInfo, type ShardMeta, shardPaths } from '../../src/results/shard-meta.js'
 import type { RequestRecord, RunPlan } from '../../src/types.js'
 
 export const START_AT_EPOCH_MS = 1_796_328_000_000
@@ -127,17 +127,16 @@ export function writeShard(options: WriteShardOptions): { raw: string; meta: str
     plan,
     capabilities: null,
     clientHealth: null,
-    shard: {
+    shard: createShardInfo({
       runId: options.runId,
       index: options.index,
       count: options.count,
-      planHash: planHash({ ...plan, outputDir: '' }),
+      plan,
       startAtEpochMs: START_AT_EPOCH_MS,
       startedAtEpochMs: START_AT_EPOCH_MS + skewMs,
-      skewMs,
-      clock: { source: 'system', hostname: options.hostname ?? `node${options.index}` },
+      hostname: options.hostname ?? `node${options.index}`,
       concurrencyExceedsCap: false,
-    },
+    }),
   }
   writeFileSync(paths.meta, `${JSON.stringify(meta, null, 2)}\n`)
   return paths
