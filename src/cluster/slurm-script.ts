@@ -41,10 +41,11 @@ export function renderSbatchScript(options: SbatchOptions): string {
     }
     lines.push(`#SBATCH ${arg}`)
   }
+  // exec: the shard is the task's process, so Slurm's signals (time limit, scancel) reach it.
   const command =
     options.command ??
-    `${quoteShellCommand(shardRunArgv(run))} --shard "\${SLURM_ARRAY_TASK_ID}/${run.shards}"`
-  lines.push('set -euo pipefail', `exec ${command}`, '')
+    `exec ${quoteShellCommand(shardRunArgv(run))} --shard "\${SLURM_ARRAY_TASK_ID}/${run.shards}"`
+  lines.push('set -euo pipefail', command, '')
   return lines.join('\n')
 }
 

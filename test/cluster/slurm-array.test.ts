@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { ClusterError } from '../../src/cluster/cluster-error.js'
 import { submitSbatch } from '../../src/cluster/sbatch.js'
 import { renderSbatchScript } from '../../src/cluster/slurm-script.js'
+import { collectSlurmJob, submitSlurmRun } from '../../src/cluster/slurm-submit.js'
 import { UsageError } from '../../src/errors.js'
+import { fixtureRecord, START_AT_EPOCH_MS, writeShards } from '../support/shard-fixture.js'
 import { type SlurmCluster, slurmUnavailable, startSlurmCluster } from '../support/slurm.js'
 
+const RECORDS = Array.from({ length: 40 }, (_, k) => fixtureRecord(k))
 const skip = slurmUnavailable()
 if (skip !== null) process.stdout.write(`# ${skip}\n`)
 
@@ -49,6 +52,53 @@ describe('sbatch against a real one-node Slurm cluster', { skip: skip ?? false }
     for (let i = 0; i < 4; i++) {
       assert.equal(readFileSync(join(dir, `task-${i}.txt`), 'utf8'), `task ${i} of 4\n`)
     }
+  })
+
+  test('submit --wait merges the shards the array wrote; a failed task is named and the rest merged', async () => {
+    // Each task puts its (hand-made) shard files into the shared results folder, as a
+    // shard run would; task 2 fails before writing anything.
+    const staging = join(dir, 'staging')
+    const outputDir = join(dir, 'results')
+    writeShards(staging, 'run-s', 4, RECORDS)
+    const command =
+      `if [ "$SLURM_ARRAY_TASK_ID" = 2 ]; then echo "shard 2 failed" >&2; exit 1; fi; ` +
+      `mkdir -p ${outputDir}/raw && cp ${staging}/raw/run-s.shard-$SLURM_ARRAY_TASK_ID-of-4.* ${outputDir}/raw/`
+    const run = {
+      program: ['run-bench'],
+      runArgs: [],
+      runId: 'run-s',
+      shards: 4,
+      startAtEpochMs: START_AT_EPOCH_MS,
+      outputDir,
+    }
+    const submitted = await submitSlurmRun({
+      run,
+      partition: cluster.partition,
+      command,
+      wait: true,
+      env: cluster.env,
+    })
+    assert.notEqual(submitted.exitCode, 0)
+    assert.ok(existsSync(join(outputDir, 'cluster', 'run-s.sbatch')))
+    assert.match(readFileSync(join(outputDir, 'cluster', 'run-s.shard-2.err'), 'utf8'), /shard 2 failed/)
+    const merged = submitted.merged
+    assert.ok(merged !== null)
+    assert.deepEqual(merged.meta.missingShards, [2])
+    assert.equal(merged.meta.complete, false)
+    assert.equal(merged.meta.records, 30)
+    assert.deepEqual(
+      merged.meta.shards.map((s) => [s.index, s.records]),
+      [
+        [0, 10],
+        [1, 10],
+        [3, 10],
+      ],
+    )
+    // Collect by job id later finds the same run from the submission record.
+    rmSync(join(outputDir, 'raw', 'run-s.jsonl'))
+    rmSync(join(outputDir, 'raw', 'run-s.meta.json'))
+    const collected = await collectSlurmJob(outputDir, submitted.jobId)
+    assert.deepEqual(collected.summary, merged.summary)
   })
 
   test("a job Slurm refuses is an error carrying sbatch's own message", async () => {
