@@ -20,6 +20,7 @@ const ORDER = [
   'results',
   'run',
   'report',
+  'cluster',
   'cli',
   // src/index.ts, the public entry: composes everything above, imported by nothing.
   'index',

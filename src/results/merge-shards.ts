@@ -1,0 +1,133 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { UsageError } from '../errors.js'
+import { readRawRecords } from '../run/read-raw-records.js'
+import { openRawSink } from '../run/raw-sink.js'
+import { createSummaryAccumulator } from '../stats/summarize.js'
+import type { RequestRecord, Summary } from '../types.js'
+import type { MergedMeta, MergedShardEntry } from './shard-meta.js'
+import { findShardSet, type ShardSet } from './shard-set.js'
+
+export interface MergeOptions {
+  /** Folders holding the shards' raw/ files (one shared folder, or one per node). */
+  dirs: readonly string[]
+  /** Where the merged raw/<runId>.jsonl and .meta.json go. */
+  outputDir: string
+  runId?: string
+  /** The shard count the submitter asked for; missing shards are named against it. */
+  expectedShards?: number
+  maxSkewMs?: number
+}
+
+export interface MergedRun {
+  set: ShardSet
+  meta: MergedMeta
+  summary: Summary
+  rawPath: string
+  metaPath: string
+}
+
+/**
+ * One run from its shards' raw files: every record is streamed from its shard file into one
+ * merged raw file and one summary accumulator (never all in memory), so the statistics come
+ * from the union of the records, never from per-shard summaries. Record times are moved onto
+ * one timeline: a shard's offsets count from its own start, which was skewMs after the
+ * shared start, so skewMs is added. The merged raw file holds the moved records, so
+ * `summarize` of it gives this summary exactly.
+ */
+export async function mergeShards(options: MergeOptions): Promise<MergedRun> {
+  const set = findShardSet(options.dirs, {
+    ...(options.runId === undefined ? {} : { runId: options.runId }),
+    ...(options.expectedShards === undefined ? {} : { expectedShards: options.expectedShards }),
+    ...(options.maxSkewMs === undefined ? {} : { maxSkewMs: options.maxSkewMs }),
+  })
+  const first = set.shards[0]
+  if (first === undefined) throw new Error('findShardSet returned no shards')
+  const rawPath = join(options.outputDir, 'raw', `${set.runId}.jsonl`)
+  const metaPath = join(options.outputDir, 'raw', `${set.runId}.meta.json`)
+  if (existsSync(rawPath)) {
+    throw new UsageError(`Run ${set.runId} is already merged: ${rawPath} exists`, {
+      hint: 'merge into another --output-dir, or remove the earlier merged files first',
+    })
+  }
+  mkdirSync(dirname(rawPath), { recursive: true })
+  const originEpochMs =
+    first.meta.shard.startAtEpochMs ?? Math.min(...set.shards.map((s) => s.meta.shard.startedAtEpochMs))
+  const sink = openRawSink(rawPath)
+  const accumulator = createSummaryAccumulator()
+  const entries: MergedShardEntry[] = []
+  const warnings = [...set.warnings]
+  try {
+    for (const { meta, metaPath: shardMeta, rawPath: shardRaw } of set.shards) {
+      const offsetMs = meta.shard.startedAtEpochMs - originEpochMs
+      const entry: MergedShardEntry = {
+        index: meta.shard.index,
+        raw: shardRaw,
+        meta: shardMeta,
+        hostname: meta.shard.clock.hostname,
+        records: 0,
+        skippedLines: 0,
+        skewMs: meta.shard.skewMs,
+        complete: meta.complete,
+      }
+      entries.push(entry)
+      if (!existsSync(shardRaw)) {
+        warnings.push(`shard ${entry.index}: ${shardRaw} is missing (meta without records)`)
+        continue
+      }
+      const report = await readRawRecords(shardRaw, (record) => {
+        const moved = moveRecord(record, offsetMs)
+        sink.write(moved)
+        accumulator.add(moved)
+      })
+      entry.records = report.records
+      entry.skippedLines = report.skipped.length
+      if (report.skipped.length > 0) {
+        warnings.push(`shard ${entry.index}: ${report.skipped.length} torn or invalid lines skipped in ${shardRaw}`)
+      }
+    }
+  } finally {
+    sink.close()
+  }
+  const records = entries.reduce((sum, entry) => sum + entry.records, 0)
+  const { plan } = first.meta
+  const meta: MergedMeta = {
+    runId: set.runId,
+    merged: true,
+    planHash: set.planHash,
+    shardCount: set.count,
+    complete: set.missing.length === 0 && entries.every((entry) => entry.complete),
+    missingShards: set.missing,
+    shards: entries,
+    records,
+    originEpochMs,
+    warnings,
+    plan,
+    toolVersion: first.meta.toolVersion,
+    seed: first.meta.seed,
+    mergedAt: new Date().toISOString(),
+  }
+  writeFileSync(metaPath, `${JSON.stringify(meta, null, 2)}\n`)
+  const summary = accumulator.finish({
+    runId: set.runId,
+    target: plan.target.name,
+    model: plan.model.fullName,
+    workload: plan.workload.name,
+    startedAt: new Date(originEpochMs).toISOString(),
+    offeredRps: plan.workload.rps ?? null,
+    concurrency: plan.workload.concurrency,
+    // Per-shard client health lives in each shard's meta; no one process saw the whole load.
+    clientHealth: null,
+  })
+  return { set, meta, summary, rawPath, metaPath }
+}
+
+function moveRecord(record: RequestRecord, offsetMs: number): RequestRecord {
+  if (offsetMs === 0) return record
+  return {
+    ...record,
+    scheduled_at_ms: record.scheduled_at_ms === null ? null : record.scheduled_at_ms + offsetMs,
+    sent_at_ms: record.sent_at_ms + offsetMs,
+    ended_at_ms: record.ended_at_ms + offsetMs,
+  }
+}

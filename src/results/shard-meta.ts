@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import type { RunMeta } from '../types.js'
+
+/**
+ * What a shard adds to its run's `*.meta.json` (key `shard`). Record times in a shard's raw
+ * file are performance.now() offsets from that shard's own start, so the merge needs when
+ * that start was on the wall clock to put all shards on one timeline.
+ */
+export interface ShardInfo {
+  /** The run id every shard of one plan shares (not the per-file id). */
+  runId: string
+  index: number
+  count: number
+  /** planHash of the global (unsliced) plan: shards of different plans must not merge. */
+  planHash: string
+  /** The shared start (epoch ms), or null when shards started on their own. */
+  startAtEpochMs: number | null
+  /** Date.now() when this shard's clock started (its record offsets count from here). */
+  startedAtEpochMs: number
+  /** startedAt − startAt (ms, + = late); 0 without a shared start. */
+  skewMs: number
+  /** The clock behind startedAtEpochMs: the host's system clock (NTP-disciplined on clusters). */
+  clock: { source: 'system'; hostname: string }
+  /** True when the concurrency cap was smaller than the shard count (each shard kept 1 slot). */
+  concurrencyExceedsCap: boolean
+}
+
+export type ShardMeta = RunMeta & { shard: ShardInfo }
+
+export interface MergedShardEntry {
+  index: number
+  raw: string
+  meta: string
+  hostname: string
+  records: number
+  skippedLines: number
+  skewMs: number
+  complete: boolean
+}
+
+/** The `*.meta.json` of a merged run (its raw file is the union of the shards' records). */
+export interface MergedMeta {
+  runId: string
+  merged: true
+  planHash: string
+  shardCount: number
+  /** False when a shard is missing or one ended early; the reasons are in warnings. */
+  complete: boolean
+  missingShards: number[]
+  shards: MergedShardEntry[]
+  records: number
+  /** Offsets in the merged raw file count from this epoch ms (the shared start). */
+  originEpochMs: number
+  warnings: string[]
+  plan: RunMeta['plan']
+  toolVersion: string
+  seed: number
+  mergedAt: string
+}
+
+/** One shard's raw file and meta: raw/<runId>.shard-<i>-of-<N>.jsonl and .meta.json. */
+export function shardFileStem(runId: string, index: number, count: number): string {
+  return `${runId}.shard-${index}-of-${count}`
+}
+
+export function shardPaths(
+  outputDir: string,
+  runId: string,
+  index: number,
+  count: number,
+): { raw: string; meta: string } {
+  const stem = join(outputDir, 'raw', shardFileStem(runId, index, count))
+  return { raw: `${stem}.jsonl`, meta: `${stem}.meta.json` }
+}
+
+/**
+ * A stable hash of the global plan: JSON with sorted keys, so key order and the machine
+ * that wrote it do not matter. Pass the masked plan without per-process fields (output
+ * folder, resolved sim URL): what the load is, not where it was written.
+ */
+export function planHash(plan: unknown): string {
+  return createHash('sha256').update(canonicalJson(plan)).digest('hex').slice(0, 16)
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+export function isShardMeta(value: unknown): value is ShardMeta {
+  if (typeof value !== 'object' || value === null || !('shard' in value)) return false
+  const shard = (value as { shard: unknown }).shard
+  return (
+    typeof shard === 'object' &&
+    shard !== null &&
+    typeof (shard as ShardInfo).runId === 'string' &&
+    typeof (shard as ShardInfo).index === 'number' &&
+    typeof (shard as ShardInfo).count === 'number'
+  )
+}
+
+/**
+ * The `shard` block of a shard's meta, built when its clock starts. `plan` is the global
+ * plan as masked for the meta; outputDir and the simulator's resolved URL are per process,
+ * so they are left out of the hash.
+ */
+export function createShardInfo(options: {
+  runId: string
+  index: number
+  count: number
+  plan: RunMeta['plan']
+  startAtEpochMs: number | null
+  startedAtEpochMs: number
+  hostname: string
+  concurrencyExceedsCap: boolean
+}): ShardInfo {
+  const { plan } = options
+  const target = plan.target.kind === 'sim' ? { ...plan.target, baseUrl: '' } : plan.target
+  return {
+    runId: options.runId,
+    index: options.index,
+    count: options.count,
+    planHash: planHash({ ...plan, target, outputDir: '' }),
+    startAtEpochMs: options.startAtEpochMs,
+    startedAtEpochMs: options.startedAtEpochMs,
+    skewMs: options.startAtEpochMs === null ? 0 : options.startedAtEpochMs - options.startAtEpochMs,
+    clock: { source: 'system', hostname: options.hostname },
+    concurrencyExceedsCap: options.concurrencyExceedsCap,
+  }
+}
