@@ -6,8 +6,8 @@
 import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { mergeShards } from '../../src/results/merge-shards.js'
+import { readRawRecords } from '../../src/results/read-raw-records.js'
 import { planHash, type ShardMeta, shardPaths } from '../../src/results/shard-meta.js'
-import { readRawRecords } from '../../src/run/read-raw-records.js'
 import { createSummaryAccumulator } from '../../src/stats/summarize.js'
 import type { RequestRecord, Summary } from '../../src/types.js'
 import type { BenchContext, SectionResult } from '../bench-context.js'
@@ -187,6 +187,7 @@ function benchRecord(k: number): RequestRecord {
     outcome: ok ? 'ok' : 'http_error',
     http_status: ok ? 200 : 503,
     error: ok ? null : 'HTTP 503',
+    error_code: ok ? null : 'HTTP_503',
     timeout_kind: null,
     scheduled_at_ms: k,
     sent_at_ms: k + 0.2,

@@ -145,7 +145,8 @@ export function describePlan(plan: RunPlan): string {
     ...(w.requests === undefined ? [] : [`at most ${w.requests} requests`]),
   ].join(', ')
   const cap = w.rps === undefined ? '' : `, max ${w.concurrency} in flight`
-  const url = plan.target.kind === 'sim' ? `built-in simulator (${plan.target.baseUrl})` : maskUrl(plan.target.baseUrl)
+  const url =
+    plan.target.kind === 'sim' ? `built-in simulator (${plan.target.baseUrl})` : maskUrl(plan.target.baseUrl)
   return `${load} ${bounds}${cap}, max_tokens ${w.maxTokens}, ${w.api} API → ${url}`
 }
 

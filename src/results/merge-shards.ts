@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { UsageError } from '../errors.js'
-import { readRawRecords } from '../run/read-raw-records.js'
-import { openRawSink } from '../run/raw-sink.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import type { RequestRecord, Summary } from '../types.js'
+import { openRawSink } from './raw-sink.js'
+import { readRawRecords } from './read-raw-records.js'
 import type { MergedMeta, MergedShardEntry } from './shard-meta.js'
 import { findShardSet, type ShardSet } from './shard-set.js'
 
@@ -83,7 +83,9 @@ export async function mergeShards(options: MergeOptions): Promise<MergedRun> {
       entry.records = report.records
       entry.skippedLines = report.skipped.length
       if (report.skipped.length > 0) {
-        warnings.push(`shard ${entry.index}: ${report.skipped.length} torn or invalid lines skipped in ${shardRaw}`)
+        warnings.push(
+          `shard ${entry.index}: ${report.skipped.length} torn or invalid lines skipped in ${shardRaw}`,
+        )
       }
     }
   } finally {

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { readRawRecords } from './read-raw-records.js'
-import { pathsForRaw } from './result-paths.js'
 import { createSummaryAccumulator, type SummaryInfo } from '../stats/summarize.js'
 import type { RunMeta, Summary } from '../types.js'
+import { readRawRecords } from './read-raw-records.js'
+import { pathsForRaw } from './result-paths.js'
 
 export interface RunOnDisk {
   runId: string

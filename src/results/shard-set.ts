@@ -57,15 +57,19 @@ export function findShardSet(
   const counts = new Set(found.map((entry) => entry.meta.shard.count))
   const hashes = new Set(found.map((entry) => entry.meta.shard.planHash))
   if (counts.size > 1) problems.push(`shard counts differ: ${describeBy(found, (s) => String(s.count))}`)
-  if (hashes.size > 1) problems.push(`shards come from different plans: ${describeBy(found, (s) => s.planHash)}`)
+  if (hashes.size > 1)
+    problems.push(`shards come from different plans: ${describeBy(found, (s) => s.planHash)}`)
   const count = options.expectedShards ?? found[0]?.meta.shard.count ?? 1
   const byIndex = new Map<number, FoundShard>()
   for (const entry of found) {
     const { index } = entry.meta.shard
-    if (index >= count || index < 0) problems.push(`${entry.metaPath}: shard index ${index} is outside 0…${count - 1}`)
+    if (index >= count || index < 0)
+      problems.push(`${entry.metaPath}: shard index ${index} is outside 0…${count - 1}`)
     const earlier = byIndex.get(index)
     if (earlier !== undefined) {
-      problems.push(`shard ${index} appears twice (overlapping shards): ${earlier.metaPath} and ${entry.metaPath}`)
+      problems.push(
+        `shard ${index} appears twice (overlapping shards): ${earlier.metaPath} and ${entry.metaPath}`,
+      )
     } else byIndex.set(index, entry)
   }
   if (problems.length > 0) {

@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { UsageError } from '../errors.js'
+import { readRawRecords } from '../results/read-raw-records.js'
 import type { RequestRecord, RunMeta } from '../types.js'
-import { readRawRecords } from './read-raw-records.js'
 
 export interface LoadedRuns {
   files: string[]

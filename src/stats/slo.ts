@@ -192,12 +192,18 @@ export function runMetricValue(metric: string, summary: Summary, goodput: Goodpu
   if (name === 'tokens_per_sec') {
     const tokens = summary.tokensPerSec
     if (tokens === null) return missing('no successful request has tokens_per_sec')
-    return { value: tokens[stat as keyof typeof tokens] ?? null, reason: null }
+    return { value: numericStat(tokens, stat), reason: null }
   }
   const key = DISTRIBUTION_KEYS[name as keyof typeof DISTRIBUTION_KEYS]
   if (key === undefined) return missing(`unknown metric ${metric}`)
   const dist = summary[key]
   if (dist === null)
     return missing(`no successful request has ${name} (e.g. TPOT needs at least 2 output tokens)`)
-  return { value: dist[stat as keyof typeof dist] ?? null, reason: null }
+  return { value: numericStat(dist, stat), reason: null }
+}
+
+/** A distribution's statistic by name; its `method` tag and unknown names are not numbers. */
+function numericStat(stats: object, stat: string): number | null {
+  const value = (stats as Record<string, unknown>)[stat]
+  return typeof value === 'number' ? value : null
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { UsageError } from '../../src/errors.js'
 import { mergeShards } from '../../src/results/merge-shards.js'
+import { readRawRecords } from '../../src/results/read-raw-records.js'
 import { createShardInfo } from '../../src/results/shard-meta.js'
-import { readRawRecords } from '../../src/run/read-raw-records.js'
 import { createSummaryAccumulator, type SummaryInfo, summarize } from '../../src/stats/summarize.js'
 import type { RequestRecord } from '../../src/types.js'
 import {
@@ -88,7 +88,14 @@ describe('mergeShards', () => {
   test('a shard that failed part-way is merged and the run marked incomplete', async () => {
     const dir = freshDir()
     writeShard({ dir, runId: 'run-f', index: 0, count: 2, records: RECORDS.filter((_, k) => k % 2 === 0) })
-    writeShard({ dir, runId: 'run-f', index: 1, count: 2, records: RECORDS.slice(0, 4).filter((_, k) => k % 2 === 1), complete: false })
+    writeShard({
+      dir,
+      runId: 'run-f',
+      index: 1,
+      count: 2,
+      records: RECORDS.slice(0, 4).filter((_, k) => k % 2 === 1),
+      complete: false,
+    })
     const merged = await mergeShards({ dirs: [dir], outputDir: dir })
     assert.equal(merged.meta.complete, false)
     assert.equal(merged.meta.records, 22)
@@ -100,7 +107,10 @@ describe('mergeShards', () => {
     writeShard({ dir, runId: 'run-c', index: 0, count: 4, records: RECORDS.filter((_, k) => k % 4 === 0) })
     const merged = await mergeShards({ dirs: [dir], outputDir: dir, expectedShards: 4 })
     assert.deepEqual(merged.meta.missingShards, [1, 2, 3])
-    assert.match(merged.meta.warnings[0] ?? '', /3 of 4 shards missing \(1, 2, 3\).*not shared between the nodes/)
+    assert.match(
+      merged.meta.warnings[0] ?? '',
+      /3 of 4 shards missing \(1, 2, 3\).*not shared between the nodes/,
+    )
   })
 
   test('shards in separate folders (one per node) merge like one folder', async () => {
@@ -115,11 +125,20 @@ describe('mergeShards', () => {
   test('skew: times move onto the shared timeline, and skew above the bound is warned', async () => {
     const dir = freshDir()
     writeShard({ dir, runId: 'run-e', index: 0, count: 2, records: RECORDS.filter((_, k) => k % 2 === 0) })
-    writeShard({ dir, runId: 'run-e', index: 1, count: 2, records: RECORDS.filter((_, k) => k % 2 === 1), skewMs: 1500 })
+    writeShard({
+      dir,
+      runId: 'run-e',
+      index: 1,
+      count: 2,
+      records: RECORDS.filter((_, k) => k % 2 === 1),
+      skewMs: 1500,
+    })
     const merged = await mergeShards({ dirs: [dir], outputDir: dir, maxSkewMs: 1000 })
     // The fixture wrote shard 1's offsets from its own start, 1500 ms late; the merge undoes it.
     assert.deepEqual(merged.summary, summarize(RECORDS, oneProcessInfo('run-e')))
-    assert.deepEqual(merged.meta.warnings, ['shard 1 on node1 started 1500 ms off the shared start (bound 1000 ms)'])
+    assert.deepEqual(merged.meta.warnings, [
+      'shard 1 on node1 started 1500 ms off the shared start (bound 1000 ms)',
+    ])
     const first: RequestRecord[] = []
     await readRawRecords(merged.rawPath, (r) => first.push(r))
     assert.equal(first.find((r) => r.request_id === 1)?.sent_at_ms, 51)
@@ -138,8 +157,18 @@ describe('mergeShards', () => {
     })
     const mixed = freshDir()
     writeShard({ dir: mixed, runId: 'run-y', index: 0, count: 2, records: RECORDS.slice(0, 2) })
-    writeShard({ dir: mixed, runId: 'run-y', index: 1, count: 2, records: RECORDS.slice(2, 4), plan: fixturePlan({ rps: 30 }) })
-    await assert.rejects(mergeShards({ dirs: [mixed], outputDir: mixed }), /shards come from different plans: shard 0 → [0-9a-f]{16}, shard 1 → [0-9a-f]{16}/)
+    writeShard({
+      dir: mixed,
+      runId: 'run-y',
+      index: 1,
+      count: 2,
+      records: RECORDS.slice(2, 4),
+      plan: fixturePlan({ rps: 30 }),
+    })
+    await assert.rejects(
+      mergeShards({ dirs: [mixed], outputDir: mixed }),
+      /shards come from different plans: shard 0 → [0-9a-f]{16}, shard 1 → [0-9a-f]{16}/,
+    )
     const beyond = freshDir()
     writeShard({ dir: beyond, runId: 'run-z', index: 0, count: 2, records: RECORDS.slice(0, 2) })
     writeShard({ dir: beyond, runId: 'run-z', index: 2, count: 2, records: RECORDS.slice(2, 4) })
@@ -157,10 +186,22 @@ describe('mergeShards', () => {
 })
 
 test('the plan hash ignores where a shard writes and its simulator port, not the load', () => {
-  const base = { runId: 'r', index: 0, count: 2, startAtEpochMs: 1000, startedAtEpochMs: 1250, hostname: 'n0', concurrencyExceedsCap: false }
+  const base = {
+    runId: 'r',
+    index: 0,
+    count: 2,
+    startAtEpochMs: 1000,
+    startedAtEpochMs: 1250,
+    hostname: 'n0',
+    concurrencyExceedsCap: false,
+  }
   const sim = (port: number, outputDir: string, rps = 20) => {
     const plan = fixturePlan({ rps })
-    return { ...plan, outputDir, target: { ...plan.target, kind: 'sim' as const, baseUrl: `http://127.0.0.1:${port}/v1` } }
+    return {
+      ...plan,
+      outputDir,
+      target: { ...plan.target, kind: 'sim' as const, baseUrl: `http://127.0.0.1:${port}/v1` },
+    }
   }
   const a = createShardInfo({ ...base, plan: sim(4001, '/a') })
   const b = createShardInfo({ ...base, plan: sim(4002, '/b') })

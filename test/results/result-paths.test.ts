@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { OutputError } from '../../src/errors.js'
-import { fileStamp, planResultPaths, prepareOutputDirs, safeNamePart } from '../../src/results/result-paths.js'
+import {
+  fileStamp,
+  planResultPaths,
+  prepareOutputDirs,
+  safeNamePart,
+} from '../../src/results/result-paths.js'
 
 test('names files as the original does and never reuses an existing name', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'paths-'))

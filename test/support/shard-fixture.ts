@@ -63,6 +63,7 @@ export function fixtureRecord(k: number): RequestRecord {
     outcome: ok ? 'ok' : 'http_error',
     http_status: ok ? 200 : 503,
     error: ok ? null : 'HTTP 503: overloaded',
+    error_code: ok ? null : 'HTTP_503',
     timeout_kind: null,
     scheduled_at_ms: k * 50,
     sent_at_ms: k * 50 + (k % 4),

@@ -16,6 +16,7 @@ export function sloRecord(overrides: Partial<RequestRecord> = {}): RequestRecord
     outcome: 'ok',
     http_status: 200,
     error: null,
+    error_code: null,
     timeout_kind: null,
     scheduled_at_ms: 0,
     sent_at_ms: 0,
