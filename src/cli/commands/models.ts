@@ -1,9 +1,9 @@
 import { basename, relative, resolve } from 'node:path'
-import { didYouMean } from '../../config/did-you-mean.js'
-import { loadConfig } from '../../config/load-config.js'
+import { type LoadedConfig, loadConfig } from '../../config/load-config.js'
+import { unknownTarget } from '../../config/resolve-run.js'
 import { maskUrl } from '../../discovery/mask-secret.js'
 import { targetSecrets } from '../../discovery/target-url.js'
-import { TargetError, UsageError } from '../../errors.js'
+import { TargetError } from '../../errors.js'
 import { displayWidth } from '../../report/text-table.js'
 import type { Target } from '../../types.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
@@ -37,7 +37,7 @@ export async function modelsCommand(flags: ModelsFlags, io: Io): Promise<ExitCod
   }
   const config = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
   const named = flags.target !== undefined
-  const targets = named ? [findTarget(config.targets, flags.target ?? '')] : config.targets
+  const targets = named ? [findTarget(config, flags.target ?? '')] : config.targets
   let first = true
   for (const target of targets) {
     if (!first) out()
@@ -76,15 +76,10 @@ function fileOnlyTarget(path: string): Target {
   }
 }
 
-function findTarget(targets: readonly Target[], name: string): Target {
-  const target = targets.find((candidate) => candidate.name === name)
+function findTarget(config: LoadedConfig, name: string): Target {
+  const target = config.targets.find((candidate) => candidate.name === name)
   if (target !== undefined) return target
-  const names = targets.map((candidate) => candidate.name)
-  const suggestion = didYouMean(name, names)
-  throw new UsageError(
-    `Unknown target "${name}" (--target); valid targets: ${names.join(', ')}${suggestion === undefined ? '' : ` — did you mean \`${suggestion}\`?`}`,
-    { hint: 'Targets are listed in configs/targets.yaml (or the folder given with --config-dir)' },
-  )
+  throw unknownTarget(config, name)
 }
 
 function targetHeader(target: Target): string {
