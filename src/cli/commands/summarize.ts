@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { UsageError } from '../../errors.js'
 import { renderSummaryCsv } from '../../report/csv.js'
-import { renderRunSummaryTable } from '../../report/markdown.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang } from '../lang.js'
 import { runFromRawPath, summarizeRun } from '../run-summaries.js'
+import { renderRunSummaryTable } from '../run-summary-table.js'
 
 /**
  * Redoes the summary step from raw files alone: results/summary/<run>.csv (+ .json) next
