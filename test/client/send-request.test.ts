@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { afterEach, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { buildRequestBody, sendRequest } from '../../src/client/send-request.js'
 import type { RequestRecord } from '../../src/types.js'
-import { chatSpec, type TestContext, testContext } from './client-context.js'
+import { chatSpec, type TestContext } from '../support/client-context.js'
 import {
   contentChunk,
   finishChunk,
@@ -15,31 +15,17 @@ import {
   schedule,
   sseData,
   sseHead,
-  startRawServer,
   usageChunk,
-} from './raw-server.js'
+} from '../support/raw-server.js'
+import { serveInEachTest } from '../support/use-raw-server.js'
 
 // Timer jitter on a shared 2-core machine: a few ms either way.
 const TOLERANCE_MS = 8
 
 let server: RawServer | null = null
-let ctx: TestContext | null = null
-
-afterEach(async () => {
-  await ctx?.close()
-  await server?.close()
-  ctx = null
-  server = null
+const serve = serveInEachTest((served) => {
+  server = served.server
 })
-
-async function serve(
-  handler: RawHandler,
-  options: Parameters<typeof testContext>[1] = {},
-): Promise<TestContext> {
-  server = await startRawServer(handler)
-  ctx = testContext(server.baseUrl, options)
-  return ctx
-}
 
 function near(actual: number | null, expected: number, tolerance = TOLERANCE_MS): void {
   assert.ok(

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { allCharts, reportCharts } from '../../src/report/charts.js'
 import { type HtmlReportInput, renderHtmlReport, STATISTICS_NOTE } from '../../src/report/html.js'
 import { findChromium, runHeadlessChromium } from '../../src/report/pdf.js'
-import { distribution, lowTail, summary, threeSecondSeries } from './summary-fixture.js'
+import { distribution, lowTail, summary, threeSecondSeries } from '../support/summary-fixture.js'
 
 const EVIL_MODEL = '<script>alert("pwned")</script>'
 
