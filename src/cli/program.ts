@@ -35,6 +35,23 @@ function settingOption(setting: RunSetting): Option {
   return option
 }
 
+/** The BENCH_* variables and the flag each stands for, wrapped for an 80-column terminal. */
+function envHelp(): string {
+  const pairs = SETTINGS.flatMap((setting) =>
+    setting.env === undefined ? [] : [`${setting.env} (${setting.flag})`],
+  )
+  const lines: string[] = []
+  let line = 'Environment:'
+  for (const pair of pairs) {
+    if (line.length + pair.length + 2 > 80) {
+      lines.push(`${line},`)
+      line = `  ${pair}`
+    } else line = line === 'Environment:' ? `${line} ${pair}` : `${line}, ${pair}`
+  }
+  lines.push(line)
+  return lines.join('\n')
+}
+
 const configDirHelp =
   'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)'
 const tokenizerHelp = 'local tokenizer.json for counting tokens when the server sends no usage'
@@ -100,6 +117,7 @@ Examples:
 Defaults: target "sim", its first model, workload high-load-5min (300 s, 20 rps, 50 in flight,
 max_tokens 1024, temperature 0.7, medium prompts), seed 42, results under ./results.
 Precedence: built-in defaults < YAML < BENCH_* environment variables < flags.
+${envHelp()}
 
 Examples:
   run-bench run --target sim --workload smoke

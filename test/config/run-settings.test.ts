@@ -36,6 +36,9 @@ describe('the run settings table', () => {
       assert.ok(help.includes(setting.help.slice(0, 30)), `--help explains ${setting.flag}`)
     }
     assert.match(help, /--arrival <kind> +open-loop arrivals \(choices: "constant", "poisson"\)/)
+    for (const setting of SETTINGS) {
+      if (setting.env !== undefined) assert.ok(help.includes(`${setting.env} (${setting.flag})`), setting.env)
+    }
   })
 
   test('choiceFromFlags maps attributes to keys, switches to true and paths to absolute', () => {
