@@ -19,6 +19,7 @@ import {
 import { INIT_SCRIPT, STYLE } from './html-assets.js'
 import {
   DISTRIBUTION_METRICS,
+  formatFixed,
   formatPercent,
   TOKENS_PER_SEC,
   TOTAL_TIME_SEC,
@@ -292,8 +293,9 @@ function seconds(distribution: Distribution | null, key: 'mean' | 'p50' | 'p95' 
   return distribution === null ? null : distribution[key] / 1000
 }
 
+/** The Markdown report's number format (thousands separators), or a dash for no value. */
 function fmt(value: number | null | undefined, digits: number): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits)
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : formatFixed(value, digits)
 }
 
 export function esc(text: string): string {
