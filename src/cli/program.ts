@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings'
-import { DEFAULT_TIMEOUTS } from '../config/defaults.js'
 import { readToolVersion } from '../config/package-root.js'
+import { type RunSetting, SETTINGS } from '../config/run-settings.js'
 import { DEFAULT_SIM_OPTIONS as SIM } from '../sim/options.js'
 import { interactiveCommand } from './commands/interactive.js'
 import { modelsCommand } from './commands/models.js'
 import { reportCommand } from './commands/report.js'
-import { runCommand } from './commands/run.js'
+import { type RunFlags, runCommand } from './commands/run.js'
 import { SIM_HELP_AFTER, simCommand } from './commands/sim.js'
 import { summarizeCommand } from './commands/summarize.js'
 import type { ExitCode } from './exit-codes.js'
@@ -23,41 +23,51 @@ function integer(value: string): number {
   return parsed
 }
 
-const seconds = (ms: number) => `${ms / 1000} s`
+/** A commander option generated from one row of config/run-settings.ts. */
+function settingOption(setting: RunSetting): Option {
+  const option = new Option(
+    setting.valueName === undefined ? setting.flag : `${setting.flag} ${setting.valueName}`,
+    setting.help,
+  )
+  if (setting.kind === 'number') option.argParser(number)
+  if (setting.kind === 'integer') option.argParser(integer)
+  if (setting.choices !== undefined) option.choices(setting.choices)
+  return option
+}
 
-/** The options `run` and the dialog share (a new flag is the kebab-case of its YAML key). */
+/** The BENCH_* variables and the flag each stands for, wrapped for an 80-column terminal. */
+function envHelp(): string {
+  const pairs = SETTINGS.flatMap((setting) =>
+    setting.env === undefined ? [] : [`${setting.env} (${setting.flag})`],
+  )
+  const lines: string[] = []
+  let line = 'Environment:'
+  for (const pair of pairs) {
+    if (line.length + pair.length + 2 > 80) {
+      lines.push(`${line},`)
+      line = `  ${pair}`
+    } else line = line === 'Environment:' ? `${line} ${pair}` : `${line}, ${pair}`
+  }
+  lines.push(line)
+  return lines.join('\n')
+}
+
+const configDirHelp =
+  'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)'
+const tokenizerHelp = 'local tokenizer.json for counting tokens when the server sends no usage'
+
+/**
+ * The options `run` takes: every row of SETTINGS (a new flag is the kebab-case of its YAML
+ * key), then the ones that only steer this process. Their values reach runCommand as
+ * RunFlags; commander cannot type options added in a loop.
+ */
 export function addRunOptions<Args extends unknown[], Opts extends OptionValues>(
   command: Command<Args, Opts>,
 ) {
+  for (const setting of SETTINGS) command.addOption(settingOption(setting))
   return command
-    .option('--target <name>', 'server from configs/targets.yaml (default: the first one, "sim")')
-    .option('--model <name>', 'model alias from configs/models.yaml, its full served name, or "all"')
-    .option('--workload <name>', 'workload from configs/workloads.yaml (default: high-load-5min)')
-    .option('--duration <sec>', 'test duration in seconds (overrides the workload)', number)
-    .option('--requests <n>', 'stop after this many requests (count bound)', integer)
-    .option('--rps <n>', 'requests per second, open loop (omit in YAML for a closed loop)', number)
-    .addOption(new Option('--arrival <kind>', 'open-loop arrivals').choices(['constant', 'poisson'] as const))
-    .option('--concurrency <n>', 'maximum requests in flight', integer)
-    .option('--max-tokens <n>', 'max_tokens of every request', integer)
-    .option('--temperature <t>', 'sampling temperature', number)
-    .addOption(
-      new Option('--prompt-type <type>', 'built-in prompt set').choices(['short', 'medium', 'long'] as const),
-    )
-    .option('--prompt-file <path>', 'JSONL prompt file, one {"prompt": "..."} per line')
-    .addOption(new Option('--api <kind>', 'endpoint to call').choices(['chat', 'completions'] as const))
-    .option('--ignore-eos', 'ask the server for exactly max_tokens tokens (ignore_eos)')
-    .option('--seed <n>', 'seed for arrivals and prompt choice (default 42)', integer)
-    .option(
-      '--timeout <sec>',
-      `whole-request timeout (default ${seconds(DEFAULT_TIMEOUTS.totalMs)}; also: connect ${seconds(DEFAULT_TIMEOUTS.connectMs)}, first byte ${seconds(DEFAULT_TIMEOUTS.firstByteMs)}, idle between chunks ${seconds(DEFAULT_TIMEOUTS.idleMs)})`,
-      number,
-    )
-    .option('--output-dir <dir>', 'where raw/, summary/ and reports/ go (default ./results)')
-    .option(
-      '--config-dir <dir>',
-      'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)',
-    )
-    .option('--tokenizer <path>', 'local tokenizer.json for counting tokens when the server sends no usage')
+    .option('--config-dir <dir>', configDirHelp)
+    .option('--tokenizer <path>', tokenizerHelp)
     .option(
       '--litellm-config <path>',
       "LiteLLM proxy config.yaml to take the target's model groups from (replaces its litellm_config)",
@@ -107,6 +117,7 @@ Examples:
 Defaults: target "sim", its first model, workload high-load-5min (300 s, 20 rps, 50 in flight,
 max_tokens 1024, temperature 0.7, medium prompts), seed 42, results under ./results.
 Precedence: built-in defaults < YAML < BENCH_* environment variables < flags.
+${envHelp()}
 
 Examples:
   run-bench run --target sim --workload smoke
@@ -115,17 +126,14 @@ Examples:
   run-bench run --target sim --requests 100 --concurrency 16      # closed loop when the workload has no rps
   run-bench run --target litellm-local --model all --workload smoke  # every model, then one comparison report`,
     )
-    .action(async (options) => setExitCode(await runCommand(options, io)))
+    .action(async (options) => setExitCode(await runCommand(options as RunFlags, io)))
 
   program
     .command('interactive')
     .description('choose target, model and workload in a dialog, confirm, then run (the default command)')
     .option('--output-dir <dir>', 'where raw/, summary/ and reports/ go', 'results')
-    .option(
-      '--config-dir <dir>',
-      'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)',
-    )
-    .option('--tokenizer <path>', 'local tokenizer.json for counting tokens when the server sends no usage')
+    .option('--config-dir <dir>', configDirHelp)
+    .option('--tokenizer <path>', tokenizerHelp)
     .addOption(
       new Option('--lang <lang>', 'UI language (default: from LANG/LC_ALL)').choices(['en', 'ko'] as const),
     )
@@ -142,10 +150,7 @@ Examples:
       'list the models each target serves: LiteLLM groups (proxy API or config.yaml), /v1/models, models.yaml',
     )
     .option('--target <name>', 'only this target (default: every target; unreachable ones are skipped)')
-    .option(
-      '--config-dir <dir>',
-      'folder with targets.yaml, models.yaml, workloads.yaml (default ./configs, else the bundled one)',
-    )
+    .option('--config-dir <dir>', configDirHelp)
     .option(
       '--litellm-config <path>',
       "a LiteLLM proxy config.yaml: alone, list its groups; with --target, use it as that target's litellm_config",

@@ -4,7 +4,6 @@
 import { relative } from 'node:path'
 import { maskUrl } from '../http/mask.js'
 import { renderSummaryCsv } from '../report/csv.js'
-import { renderRunSummaryTable } from '../report/markdown.js'
 import { notSentLine } from '../report/not-sent.js'
 import type { ResultPaths } from '../results/result-paths.js'
 import { type ExecuteRunOptions, executeRun, type RunEvent } from '../run/execute-run.js'
@@ -15,6 +14,7 @@ import { formatCount, type Lang } from './lang.js'
 import { runMessages } from './messages.js'
 import { formatProbeNote } from './probe-messages.js'
 import { createProgressPrinter } from './progress-line.js'
+import { renderRunSummaryTable } from './run-summary-table.js'
 import { writeRunReport } from './write-reports.js'
 
 export interface RunAndPrintOptions

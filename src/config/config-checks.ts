@@ -1,7 +1,7 @@
 // Rules that span several keys or files, checked on the raw YAML data so that they run even
 // when the schema found other problems (all problems are reported at once).
 
-import { didYouMean } from './did-you-mean.js'
+import { didYouMeanFix } from './did-you-mean.js'
 import type { Problem } from './problems.js'
 import { FIELD_FIXES, TARGET_KINDS } from './schemas.js'
 import { subjectOf } from './zod-problems.js'
@@ -95,7 +95,6 @@ export function checkModels(file: RawFile, targetNames: string[], problems: Prob
     if (!Array.isArray(item.targets)) continue
     item.targets.forEach((target: unknown, position) => {
       if (typeof target !== 'string' || targetNames.includes(target)) return
-      const suggestion = didYouMean(target, targetNames)
       problems.push({
         subject: `${subjectOf(file.display, file.value, ['models', index, 'targets'])}`.replace(
           /:$/,
@@ -103,10 +102,7 @@ export function checkModels(file: RawFile, targetNames: string[], problems: Prob
         ),
         message: 'names no target in targets.yaml',
         got: target,
-        fix:
-          suggestion === undefined
-            ? `known targets: ${targetNames.join(', ')}`
-            : `did you mean \`${suggestion}\`?`,
+        fix: didYouMeanFix(target, targetNames) ?? `known targets: ${targetNames.join(', ')}`,
       })
     })
   }
@@ -130,13 +126,11 @@ export function checkWorkloads(file: RawFile, problems: Problem[]): void {
   const defaults = isRecord(file.value) ? file.value.defaults : undefined
   const chosen = isRecord(defaults) ? defaults.default_workload : undefined
   if (typeof chosen === 'string' && names.length > 0 && !names.includes(chosen)) {
-    const suggestion = didYouMean(chosen, names)
     problems.push({
       subject: `${file.display}: defaults.default_workload:`,
       message: 'names no workload in this file',
       got: chosen,
-      fix:
-        suggestion === undefined ? `known workloads: ${names.join(', ')}` : `did you mean \`${suggestion}\`?`,
+      fix: didYouMeanFix(chosen, names) ?? `known workloads: ${names.join(', ')}`,
     })
   }
 }

@@ -42,8 +42,8 @@ export function didYouMean(input: string, known: readonly string[]): string | un
   })
 }
 
-/** ` — did you mean \`x\`?` or an empty string, ready to append to a message. */
-export function suggestionSuffix(input: string, known: readonly string[]): string {
+/** "did you mean `x`?" for a problem's fix, or undefined when no known word is close. */
+export function didYouMeanFix(input: string, known: readonly string[]): string | undefined {
   const suggestion = didYouMean(input, known)
-  return suggestion === undefined ? '' : ` — did you mean \`${suggestion}\`?`
+  return suggestion === undefined ? undefined : `did you mean \`${suggestion}\`?`
 }

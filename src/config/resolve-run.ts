@@ -12,10 +12,10 @@ import {
   DEFAULT_SIM_MODEL,
   DEFAULT_TIMEOUTS,
 } from './defaults.js'
-import { didYouMean } from './did-you-mean.js'
+import { didYouMeanFix } from './did-you-mean.js'
 import { CONFIG_FILES, type ConfigModel, type LoadedConfig, modelsForTarget } from './load-config.js'
-import { displayPath, formatProblems } from './problems.js'
-import { type ChoiceSources, mergeOverrides, overrideFixes, type RunChoice } from './run-overrides.js'
+import { displayPath } from './problems.js'
+import { type ChoiceSources, type RunChoice, type SettledChoice, settleChoice } from './run-overrides.js'
 
 export type { RunChoice } from './run-overrides.js'
 
@@ -36,8 +36,8 @@ function unknownName(
   known: readonly string[],
   hint: string,
 ): UsageError {
-  const suggestion = didYouMean(name, known)
-  const mean = suggestion === undefined ? '' : ` — did you mean \`${suggestion}\`?`
+  const suggestion = didYouMeanFix(name, known)
+  const mean = suggestion === undefined ? '' : ` — ${suggestion}`
   return new UsageError(`Unknown ${kind} "${name}" (${source}); valid ${kind}s: ${known.join(', ')}${mean}`, {
     hint,
   })
@@ -45,6 +45,12 @@ function unknownName(
 
 function configFile(config: LoadedConfig, file: keyof typeof CONFIG_FILES): string {
   return displayPath(join(config.configDir, CONFIG_FILES[file]))
+}
+
+/** The one "unknown target" error: run, models and the dialog all name targets the same way. */
+export function unknownTarget(config: LoadedConfig, name: string, source = '--target'): UsageError {
+  const names = config.targets.map((candidate) => candidate.name)
+  return unknownName('target', name, source, names, `Add it to ${configFile(config, 'targets')}`)
 }
 
 function pickTarget(config: LoadedConfig, name: string | undefined, sources: ChoiceSources): Target {
@@ -55,14 +61,7 @@ function pickTarget(config: LoadedConfig, name: string | undefined, sources: Cho
   }
   const target = config.targets.find((candidate) => candidate.name === name)
   if (target !== undefined) return target
-  const names = config.targets.map((candidate) => candidate.name)
-  throw unknownName(
-    'target',
-    name,
-    sources.target ?? '--target',
-    names,
-    `Add it to ${configFile(config, 'targets')}`,
-  )
+  throw unknownTarget(config, name, sources.target)
 }
 
 function asModel(model: ConfigModel): Model {
@@ -191,17 +190,17 @@ export function resolveRun(
   choice: RunChoice,
   env: Record<string, string | undefined>,
 ): ResolvedRun {
-  const merged = mergeOverrides(choice, env)
-  if (merged.problems.length > 0) {
-    const fixes = overrideFixes(merged.problems.map((problem) => problem.subject))
-    throw new UsageError(formatProblems(merged.problems, 'the run settings'), {
-      hint: [...fixes, 'Flags override BENCH_* environment variables, which override the YAML files'].join(
-        '\n      ',
-      ),
-    })
-  }
-  const { sources } = merged
-  const settings = merged.choice
+  return resolveSettled(config, settleChoice(choice, env), env)
+}
+
+/** resolveRun for a choice already merged with BENCH_* (settleChoice), so it merges once. */
+export function resolveSettled(
+  config: LoadedConfig,
+  settled: SettledChoice,
+  env: Record<string, string | undefined>,
+): ResolvedRun {
+  const { sources } = settled
+  const settings = settled.choice
   const target = requireKeyedTarget(
     pickTarget(config, settings.target, sources),
     env,

@@ -2,7 +2,7 @@
 // (`workloads[high-load].rps`), the value as written, and the fix for that key.
 
 import { z } from 'zod'
-import { didYouMean } from './did-you-mean.js'
+import { didYouMeanFix } from './did-you-mean.js'
 import type { Problem } from './problems.js'
 import { fixForKey } from './schemas.js'
 
@@ -92,10 +92,10 @@ export function issuesToProblems(
     if (issue.code === 'unrecognized_keys') {
       const known = Object.keys(objectSchemaAt(schema, path)?.shape ?? {})
       for (const key of issue.keys) {
-        const suggestion = didYouMean(key, known)
         const problem: Problem = { subject: subjectOf(file, root, [...path, key]), message: 'unknown key' }
-        if (suggestion !== undefined) problem.fix = `did you mean \`${suggestion}\`?`
-        else if (known.length > 0) problem.fix = `known keys: ${known.join(', ')}`
+        const fix =
+          didYouMeanFix(key, known) ?? (known.length > 0 ? `known keys: ${known.join(', ')}` : undefined)
+        if (fix !== undefined) problem.fix = fix
         problems.push(problem)
       }
       continue
@@ -105,10 +105,10 @@ export function issuesToProblems(
     if (value !== undefined) problem.got = value
     const suggestion =
       issue.code === 'invalid_value' && typeof value === 'string'
-        ? didYouMean(value, issue.values.map(String))
+        ? didYouMeanFix(value, issue.values.map(String))
         : undefined
     const lastKey = [...path].reverse().find((key): key is string => typeof key === 'string')
-    const fix = suggestion !== undefined ? `did you mean \`${suggestion}\`?` : lastKey && fixForKey(lastKey)
+    const fix = suggestion ?? (lastKey && fixForKey(lastKey))
     if (fix) problem.fix = fix
     problems.push(problem)
   }

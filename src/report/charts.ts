@@ -1,11 +1,23 @@
-// Chart definitions as plain JSON echarts options (no functions inside), so one definition
+// The report's charts as plain JSON echarts options (built on chart-option.ts), so one definition
 // serves both the HTML page (inlined and initialised in the browser) and the server-side PNG
 // export. Animation is off and the font is fixed so that exported images are reproducible.
 import type { RunTimeSeries, TimeSeriesBucket } from '../stats/time-series.js'
 import type { Summary } from '../types.js'
+import {
+  baseOption,
+  type ChartOption,
+  groupBy,
+  type JsonValue,
+  MISSING,
+  orMissing,
+  round,
+  secondAxis,
+  timeAxis,
+  valueAxis,
+} from './chart-option.js'
+import { DISTRIBUTION_METRICS, TOKENS_PER_SEC } from './metric-catalogue.js'
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
-export type ChartOption = { [key: string]: JsonValue }
+export { CHART_FONT_STACK, type ChartOption, type JsonValue } from './chart-option.js'
 
 export interface ChartDefinition {
   /** Unique on a report page; made of [A-Za-z0-9_.-] only, so it also names a PNG file. */
@@ -20,15 +32,6 @@ export interface ChartRun {
   label: string
   series: RunTimeSeries
 }
-
-/**
- * The PNG export draws every text with one fixed font file (DejaVu Sans, else Liberation
- * Sans); the browser takes the first of these it has. Titles stay at normal weight because
- * only the regular face is loaded for the export.
- */
-export const CHART_FONT_STACK = 'DejaVu Sans, Liberation Sans, Arial, sans-serif'
-/** echarts' marker for a missing value: the line breaks there instead of dropping to 0. */
-const MISSING = '-'
 
 export function chartIdPart(text: string): string {
   return text.replace(/[^A-Za-z0-9_.-]/g, '-')
@@ -99,7 +102,7 @@ export function ttftCdfChart(runs: readonly ChartRun[]): ChartDefinition {
     title,
     option: {
       ...baseOption(title),
-      xAxis: valueAxis('TTFT (ms)'),
+      xAxis: valueAxis(DISTRIBUTION_METRICS.ttft.label),
       yAxis: { ...valueAxis('% of requests ≤ x'), min: 0, max: 100 },
       series: runs.map((run) => ({
         type: 'line',
@@ -129,7 +132,7 @@ export function latencyOverTimeChart(run: ChartRun): ChartDefinition {
     option: {
       ...baseOption(title),
       xAxis: timeAxis(),
-      yAxis: [valueAxis('TTFT (ms)'), secondAxis('total time (ms)')],
+      yAxis: [valueAxis(DISTRIBUTION_METRICS.ttft.label), secondAxis('total time (ms)')],
       series: [
         line('TTFT p50', 0, (b) => b.ttftMs?.p50 ?? null),
         line('TTFT p95', 0, (b) => b.ttftMs?.p95 ?? null),
@@ -296,46 +299,10 @@ export function tokensPerSecByModelChart(summaries: readonly Summary[]): ChartDe
       ...baseOption(title),
       tooltip: { trigger: 'axis' },
       xAxis: { type: 'category', name: 'workload', nameLocation: 'middle', nameGap: 28, data: workloads },
-      yAxis: valueAxis('tokens/s'),
+      yAxis: valueAxis(TOKENS_PER_SEC.unit),
       series,
     },
   }
-}
-
-function baseOption(title: string): ChartOption {
-  return {
-    animation: false,
-    backgroundColor: '#ffffff',
-    textStyle: { fontFamily: CHART_FONT_STACK, fontSize: 12 },
-    title: {
-      text: title,
-      left: 'center',
-      top: 8,
-      textStyle: { fontFamily: CHART_FONT_STACK, fontSize: 15, fontWeight: 'normal' },
-    },
-    legend: { type: 'scroll', top: 34, textStyle: { fontFamily: CHART_FONT_STACK } },
-    tooltip: { trigger: 'axis' },
-    grid: { left: 70, right: 70, top: 80, bottom: 56 },
-  }
-}
-
-function valueAxis(name: string): { [key: string]: JsonValue } {
-  return {
-    type: 'value',
-    name,
-    nameLocation: 'middle',
-    nameGap: 48,
-    nameTextStyle: { fontFamily: CHART_FONT_STACK },
-  }
-}
-
-/** The right-hand axis: its ticks follow the left axis so the grid lines do not double. */
-function secondAxis(name: string): { [key: string]: JsonValue } {
-  return { ...valueAxis(name), alignTicks: true }
-}
-
-function timeAxis(): { [key: string]: JsonValue } {
-  return { ...valueAxis('time since start (s), by request end'), nameGap: 28, min: 0 }
 }
 
 /** The model, with the target when the summaries span more than one. */
@@ -344,27 +311,7 @@ function seriesName(summary: Summary, summaries: readonly Summary[]): string {
   return manyTargets ? `${summary.model} @ ${summary.target}` : summary.model
 }
 
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>()
-  for (const item of items) {
-    const key = keyOf(item)
-    const group = groups.get(key)
-    if (group === undefined) groups.set(key, [item])
-    else group.push(item)
-  }
-  return groups
-}
-
 /** Point markers only while they stay readable (up to two minutes of one-second buckets). */
 function timelineSymbols(run: ChartRun): { showSymbol: boolean; symbolSize: number } {
   return { showSymbol: run.series.buckets.length <= 120, symbolSize: 4 }
-}
-
-function orMissing(value: number | null): number | string {
-  return value === null ? MISSING : round(value)
-}
-
-/** Three decimals: finer than any chart shows, and it keeps the inlined page small. */
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000
 }

@@ -2,6 +2,7 @@
 // table for users' spreadsheets. Formatting only; every number comes from stats/.
 import { stringify } from 'csv-stringify/sync'
 import type { Distribution, LowTailDistribution, RequestRecord, Summary } from '../types.js'
+import { DISTRIBUTION_METRICS, TOKENS_PER_SEC, VALUE_METRICS } from './metric-catalogue.js'
 import { notSentReason } from './not-sent.js'
 
 const SUMMARY_COLUMNS = [
@@ -21,121 +22,19 @@ const SUMMARY_COLUMNS = [
 type Cell = string | number | boolean | null
 type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], Cell>
 
-const SUCCESSFUL_ONLY = 'successful requests only'
-const LOW_TAIL_NOTE =
-  'low tail: p90 column = 10th percentile, p95 column = 5th percentile, p99 column = 1st percentile; ' +
-  SUCCESSFUL_ONLY
-
-interface DistributionRow {
-  metric: string
-  unit: string
-  decimals: number
-  pick: (summary: Summary) => Distribution | null
-  note: string
-}
-
-const DISTRIBUTION_ROWS: DistributionRow[] = [
-  {
-    metric: 'ttft_ms',
-    unit: 'ms',
-    decimals: 3,
-    pick: (s) => s.ttftMs,
-    note: `time to first token; ${SUCCESSFUL_ONLY}`,
-  },
-  {
-    metric: 'ttfb_ms',
-    unit: 'ms',
-    decimals: 3,
-    pick: (s) => s.ttfbMs,
-    note: `time to first byte; ${SUCCESSFUL_ONLY}`,
-  },
-  {
-    metric: 'ttfo_ms',
-    unit: 'ms',
-    decimals: 3,
-    pick: (s) => s.ttfoMs,
-    note: `time to first answer (non-reasoning) token; ${SUCCESSFUL_ONLY}`,
-  },
-  { metric: 'e2e_ms', unit: 'ms', decimals: 3, pick: (s) => s.e2eMs, note: `total time; ${SUCCESSFUL_ONLY}` },
-  {
-    metric: 'tpot_ms',
-    unit: 'ms',
-    decimals: 3,
-    pick: (s) => s.tpotMs,
-    note: `time per output token; ${SUCCESSFUL_ONLY}`,
-  },
-  {
-    metric: 'itl_ms',
-    unit: 'ms',
-    decimals: 3,
-    pick: (s) => s.itlMs,
-    note: `gaps between tokens, all requests pooled; ${SUCCESSFUL_ONLY}`,
-  },
-  {
-    metric: 'queue_ms',
-    unit: 'ms',
-    decimals: 3,
-    pick: (s) => s.queueMs,
-    note: `wait for a concurrency slot; ${SUCCESSFUL_ONLY}`,
-  },
-  {
-    metric: 'latency_from_schedule_ms',
-    unit: 'ms',
-    decimals: 3,
-    pick: (s) => s.latencyFromScheduleMs,
-    note: `scheduled send to end of stream; ${SUCCESSFUL_ONLY}`,
-  },
-  {
-    metric: 'proxy_overhead_ms',
-    unit: 'ms',
-    decimals: 3,
-    pick: (s) => s.proxyOverheadMs,
-    note: `LiteLLM overhead header; ${SUCCESSFUL_ONLY}`,
-  },
-  {
-    metric: 'output_tokens',
-    unit: 'tokens',
-    decimals: 2,
-    pick: (s) => s.outputTokens,
-    note: SUCCESSFUL_ONLY,
-  },
-  { metric: 'input_tokens', unit: 'tokens', decimals: 2, pick: (s) => s.inputTokens, note: SUCCESSFUL_ONLY },
-]
-
 /**
  * One row per metric with columns metric,unit,count,mean,median,p90,p95,p99,min,max,note.
  * Single values (success rate, throughput, request counts) sit in `mean`. An empty cell
  * means no data (e.g. no successful request), never zero.
  */
 export function renderSummaryCsv(summary: Summary): string {
-  const rows: SummaryRow[] = DISTRIBUTION_ROWS.map((row) =>
-    distributionRow(row.metric, row.unit, row.pick(summary), row.decimals, row.note),
+  const rows: SummaryRow[] = Object.values(DISTRIBUTION_METRICS).map((metric) =>
+    distributionRow(metric.id, metric.unit, metric.pick(summary), metric.csvDecimals, metric.note),
   )
   rows.push(lowTailRow(summary.tokensPerSec))
-  rows.push(
-    valueRow(
-      'success_rate',
-      '%',
-      round(summary.successRate * 100, 2),
-      'ok / (ok + failed): aborted and not sent are counted apart',
-    ),
-  )
-  rows.push(
-    valueRow(
-      'request_throughput',
-      'req/s',
-      round(summary.requestThroughputPerSec, 3),
-      'successful requests / measurement window',
-    ),
-  )
-  rows.push(
-    valueRow(
-      'output_token_throughput',
-      'tokens/s',
-      round(summary.outputTokenThroughputPerSec, 2),
-      'output tokens of successful requests / measurement window',
-    ),
-  )
+  for (const metric of Object.values(VALUE_METRICS)) {
+    rows.push(valueRow(metric.id, metric.unit, round(metric.value(summary), metric.csvDecimals), metric.note))
+  }
   rows.push(valueRow('requests_total', 'requests', summary.requests.total, ''))
   rows.push(valueRow('requests_ok', 'requests', summary.requests.ok, ''))
   rows.push(
@@ -252,11 +151,12 @@ function distributionRow(
 }
 
 function lowTailRow(d: LowTailDistribution | null): SummaryRow {
-  if (d === null) return emptyRow('tokens_per_sec', 'tokens/s', LOW_TAIL_NOTE)
-  const r = (value: number) => round(value, 2)
+  const { id, unit, note, csvDecimals } = TOKENS_PER_SEC
+  if (d === null) return emptyRow(id, unit, note)
+  const r = (value: number) => round(value, csvDecimals)
   return {
-    metric: 'tokens_per_sec',
-    unit: 'tokens/s',
+    metric: id,
+    unit,
     count: d.count,
     mean: r(d.mean),
     median: r(d.p50),
@@ -265,7 +165,7 @@ function lowTailRow(d: LowTailDistribution | null): SummaryRow {
     p99: r(d.p1),
     min: r(d.min),
     max: r(d.max),
-    note: LOW_TAIL_NOTE,
+    note,
   }
 }
 

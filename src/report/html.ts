@@ -6,6 +6,25 @@ import { createRequire } from 'node:module'
 import type { RunTimeSeries } from '../stats/time-series.js'
 import type { Distribution, Summary } from '../types.js'
 import { allCharts, type ChartDefinition, type ChartRun, reportCharts, runLabel } from './charts.js'
+import {
+  bestMarks,
+  type CompareColumn,
+  comparedGroups,
+  type GroupKey,
+  groupOrder,
+  shownValue,
+  statColumn,
+  valueColumn,
+} from './comparison.js'
+import { INIT_SCRIPT, STYLE } from './html-assets.js'
+import {
+  DISTRIBUTION_METRICS,
+  formatFixed,
+  formatPercent,
+  TOKENS_PER_SEC,
+  TOTAL_TIME_SEC,
+  VALUE_METRICS,
+} from './metric-catalogue.js'
 import { errorGroupLabel, notSentLine } from './not-sent.js'
 
 export type RunConfigValue = string | number | boolean | null
@@ -18,8 +37,6 @@ export interface HtmlReportInput {
   toolVersion: string
   /** Resolved configuration by runId (target, model, workload, rps, seed, ...). */
   runConfigs?: Record<string, Record<string, RunConfigValue>>
-  /** The Markdown report's tables, shown verbatim (collapsed) for copying into documents. */
-  markdownTables?: string
 }
 
 export const STATISTICS_NOTE =
@@ -81,7 +98,6 @@ ${charts.runs.map(({ run, charts }) => runCharts(run, charts)).join('\n')}
 ${summaries.map((s) => configTable(s, input.runConfigs?.[s.runId])).join('\n')}
 </div>
 </section>
-${input.markdownTables === undefined ? '' : markdownSection(input.markdownTables)}
 <script>${echartsScript()}</script>
 <script type="application/json" id="run-bench-charts">${chartsJson(allCharts(charts))}</script>
 <script>${INIT_SCRIPT}</script>
@@ -89,74 +105,6 @@ ${input.markdownTables === undefined ? '' : markdownSection(input.markdownTables
 </html>
 `
 }
-
-const STYLE = `
-body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; color: #1f2328; max-width: 1100px; margin: 0 auto; padding: 16px; font-size: 14px; }
-h1 { font-size: 24px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 24px 0 8px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }
-h3 { font-size: 15px; margin: 16px 0 6px; }
-.meta, .note { color: #57606a; margin: 4px 0; }
-.warning { background: #fff8c5; border: 1px solid #d4a72c; padding: 6px 10px; margin: 8px 0; }
-table { border-collapse: collapse; width: 100%; margin: 6px 0 14px; font-size: 13px; }
-th, td { border: 1px solid #d0d7de; padding: 4px 6px; text-align: right; vertical-align: top; }
-th { background: #f6f8fa; }
-th:first-child, td:first-child { text-align: left; overflow-wrap: anywhere; }
-td.text { text-align: left; overflow-wrap: anywhere; }
-td.best { font-weight: bold; background: #dafbe1; }
-.run-id { color: #57606a; font-size: 0.8em; }
-.chart { width: 100%; height: 420px; margin: 10px 0; break-inside: avoid; page-break-inside: avoid; }
-.configs { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 0 16px; }
-.configs table { break-inside: avoid; page-break-inside: avoid; }
-pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; background: #f6f8fa; padding: 8px; }
-@media print {
-  @page { size: A4; margin: 12mm; }
-  body { max-width: none; padding: 0; font-size: 11px; }
-  table { font-size: 9px; }
-  th, td { padding: 2px 4px; }
-  tr, th, td { break-inside: avoid; page-break-inside: avoid; }
-  thead { display: table-header-group; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
-  .chart { height: auto !important; }
-  .chart > div:first-child { width: 100% !important; height: auto !important; }
-  .chart svg { position: static !important; display: block; width: 100% !important; height: auto !important; }
-  details > pre { display: block; }
-}
-`
-
-// Runs in the browser: draws every chart from the inlined JSON. A chart that fails says so in
-// its box (and on the console) instead of leaving a blank space. The viewBox lets the print
-// style scale a chart drawn at screen width down to the page width.
-const INIT_SCRIPT = `
-(function () {
-  var defs = JSON.parse(document.getElementById('run-bench-charts').textContent);
-  var charts = [];
-  function fit(chart) {
-    var svg = chart.getDom().querySelector('svg');
-    if (svg) svg.setAttribute('viewBox', '0 0 ' + chart.getWidth() + ' ' + chart.getHeight());
-  }
-  defs.forEach(function (def) {
-    var el = document.getElementById(def.id);
-    if (!el) return;
-    try {
-      var chart = echarts.init(el, null, { renderer: 'svg' });
-      chart.setOption(def.option);
-      fit(chart);
-      charts.push(chart);
-    } catch (err) {
-      var message = String((err && err.message) || err);
-      el.setAttribute('data-chart-error', message);
-      el.textContent = 'This chart could not be drawn: ' + message;
-      console.error('run-bench chart ' + def.id + ': ' + message);
-    }
-  });
-  // While printing, the print style scales each chart through its viewBox; a resize then
-  // would measure the auto-height print box and collapse the chart.
-  window.addEventListener('resize', function () {
-    if (window.matchMedia('print').matches) return;
-    charts.forEach(function (chart) { chart.resize(); fit(chart); });
-  });
-})();
-`
 
 /** JSON inside <script type="application/json">: "<" escaped so no "</script>" can end it. */
 function chartsJson(charts: ChartDefinition[]): string {
@@ -199,15 +147,17 @@ function latencyTable(summaries: Summary[]): string {
   const rows = summaries.map((s) => {
     const ttft = s.ttftMs
     const e2e = s.e2eMs
+    const ms = DISTRIBUTION_METRICS.ttft.decimals
+    const sec = TOTAL_TIME_SEC.decimals
     const cells = [
-      fmt(ttft?.mean, 1),
-      fmt(ttft?.p50, 1),
-      fmt(ttft?.p95, 1),
-      fmt(ttft?.p99, 1),
-      fmt(seconds(e2e, 'mean'), 3),
-      fmt(seconds(e2e, 'p50'), 3),
-      fmt(seconds(e2e, 'p95'), 3),
-      fmt(seconds(e2e, 'p99'), 3),
+      fmt(ttft?.mean, ms),
+      fmt(ttft?.p50, ms),
+      fmt(ttft?.p95, ms),
+      fmt(ttft?.p99, ms),
+      fmt(seconds(e2e, 'mean'), sec),
+      fmt(seconds(e2e, 'p50'), sec),
+      fmt(seconds(e2e, 'p95'), sec),
+      fmt(seconds(e2e, 'p99'), sec),
     ]
     return `<tr>${runCell(s, summaries)}${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`
   })
@@ -229,15 +179,16 @@ function throughputTable(summaries: Summary[]): string {
   ])
   const rows = summaries.map((s) => {
     const tps = s.tokensPerSec
+    const tpsDecimals = TOKENS_PER_SEC.decimals
     const cells = [
       `${s.requests.ok} / ${s.requests.total}`,
-      percent(s.successRate),
-      fmt(tps?.mean, 1),
-      fmt(tps?.p50, 1),
-      fmt(tps?.p5, 1),
-      fmt(tps?.p1, 1),
-      fmt(s.requestThroughputPerSec, 2),
-      fmt(s.outputTokenThroughputPerSec, 1),
+      formatPercent(s.successRate),
+      fmt(tps?.mean, tpsDecimals),
+      fmt(tps?.p50, tpsDecimals),
+      fmt(tps?.p5, tpsDecimals),
+      fmt(tps?.p1, tpsDecimals),
+      fmt(s.requestThroughputPerSec, VALUE_METRICS.requestThroughput.decimals),
+      fmt(s.outputTokenThroughputPerSec, VALUE_METRICS.outputTokenThroughput.decimals),
     ]
     const errors = s.errors.map((e) => `${errorGroupLabel(e)} ×${e.count}`)
     return `<tr>${runCell(s, summaries)}${cells.map((c) => `<td>${c}</td>`).join('')}<td class="text">${esc(errors.join(', ') || 'none')}</td></tr>`
@@ -263,38 +214,28 @@ function errorsTable(summaries: Summary[]): string {
   return `<h3>Errors</h3>\n${table(headRow(['Run', 'Outcome', 'Error code', 'HTTP status', 'Count', 'Examples']), rows)}`
 }
 
-interface ComparisonColumn {
-  header: string
-  better: 'lower' | 'higher'
-  digits: number
-  value(summary: Summary): number | null
-  /** How the value is shown when it differs from fmt(value, digits). */
-  show?(value: number): string
-}
-
-const COMPARISON_COLUMNS: ComparisonColumn[] = [
-  { header: 'TTFT median (ms)', better: 'lower', digits: 1, value: (s) => s.ttftMs?.p50 ?? null },
-  { header: 'TTFT P95 (ms)', better: 'lower', digits: 1, value: (s) => s.ttftMs?.p95 ?? null },
-  { header: 'Total time P95 (s)', better: 'lower', digits: 3, value: (s) => seconds(s.e2eMs, 'p95') },
-  { header: 'Tokens/s mean', better: 'higher', digits: 1, value: (s) => s.tokensPerSec?.mean ?? null },
-  { header: 'Req/s', better: 'higher', digits: 2, value: (s) => s.requestThroughputPerSec },
-  { header: 'Output tok/s', better: 'higher', digits: 1, value: (s) => s.outputTokenThroughputPerSec },
-  { header: 'Success', better: 'higher', digits: 1, value: (s) => s.successRate, show: percent },
+const COMPARISON_COLUMNS: CompareColumn[] = [
+  statColumn(DISTRIBUTION_METRICS.ttft, 'TTFT median (ms)', (d) => d.p50),
+  statColumn(DISTRIBUTION_METRICS.ttft, 'TTFT P95 (ms)', (d) => d.p95),
+  statColumn(TOTAL_TIME_SEC, 'Total time P95 (s)', (d) => d.p95),
+  {
+    header: 'Tokens/s mean',
+    decimals: TOKENS_PER_SEC.decimals,
+    badTail: TOKENS_PER_SEC.badTail,
+    value: (s) => s.tokensPerSec?.mean ?? null,
+  },
+  valueColumn(VALUE_METRICS.requestThroughput, 'Req/s'),
+  valueColumn(VALUE_METRICS.outputTokenThroughput, 'Output tok/s'),
+  valueColumn(VALUE_METRICS.successRate, 'Success'),
 ]
-
-type Dimension = 'workload' | 'model' | 'target'
-const DIMENSIONS: Dimension[] = ['workload', 'model', 'target']
 
 /** For each workload, model and target shared by two or more runs: those runs side by side. */
 function comparisonTables(summaries: Summary[]): string {
   const parts: string[] = []
-  for (const dimension of DIMENSIONS) {
-    const groups = new Map<string, Summary[]>()
-    for (const s of summaries) groups.set(s[dimension], [...(groups.get(s[dimension]) ?? []), s])
-    for (const [value, members] of groups) {
-      if (members.length < 2) continue
-      const others = DIMENSIONS.filter((d) => d !== dimension)
-      parts.push(`<h3>Same ${dimension}: ${esc(value)}</h3>\n${comparisonTable(members, others)}`)
+  for (const dimension of groupOrder()) {
+    for (const { key, runs } of comparedGroups(summaries, dimension)) {
+      const others = groupOrder().filter((d) => d !== dimension)
+      parts.push(`<h3>Same ${dimension}: ${esc(key)}</h3>\n${comparisonTable(runs, others)}`)
     }
   }
   return parts.length === 0
@@ -302,19 +243,14 @@ function comparisonTables(summaries: Summary[]): string {
     : parts.join('\n')
 }
 
-function comparisonTable(members: Summary[], labelDimensions: Dimension[]): string {
+function comparisonTable(members: Summary[], labelDimensions: GroupKey[]): string {
   const head = headRow([labelDimensions.join(' · '), ...COMPARISON_COLUMNS.map((c) => c.header)])
-  const bests = COMPARISON_COLUMNS.map((column) => {
-    const values = members.map(column.value).filter((v): v is number => v !== null && Number.isFinite(v))
-    if (values.length < 2) return null
-    return column.better === 'lower' ? Math.min(...values) : Math.max(...values)
-  })
-  const rows = members.map((s) => {
+  const bests = COMPARISON_COLUMNS.map((column) => bestMarks(members.map(column.value), column))
+  const rows = members.map((s, r) => {
     const label = labelDimensions.map((d) => s[d]).join(' · ')
     const cells = COMPARISON_COLUMNS.map((column, i) => {
-      const value = column.value(s)
-      const shown = value === null ? '—' : (column.show?.(value) ?? fmt(value, column.digits))
-      return value !== null && value === bests[i] ? `<td class="best">${shown}</td>` : `<td>${shown}</td>`
+      const shown = shownValue(column.value(s), column) ?? '—'
+      return bests[i]?.[r] === true ? `<td class="best">${shown}</td>` : `<td>${shown}</td>`
     })
     return `<tr><td>${esc(label)}<br>${runIdSpan(s.runId)}</td>${cells.join('')}</tr>`
   })
@@ -351,10 +287,6 @@ function clientWarnings(summaries: Summary[]): string {
     .join('\n')
 }
 
-function markdownSection(markdown: string): string {
-  return `<section>\n<h2>Markdown tables</h2>\n<details><summary>Show the tables as Markdown</summary><pre>${esc(markdown)}</pre></details>\n</section>`
-}
-
 function headRow(headers: string[]): string {
   return `<thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`
 }
@@ -367,12 +299,9 @@ function seconds(distribution: Distribution | null, key: 'mean' | 'p50' | 'p95' 
   return distribution === null ? null : distribution[key] / 1000
 }
 
+/** The Markdown report's number format (thousands separators), or a dash for no value. */
 function fmt(value: number | null | undefined, digits: number): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits)
-}
-
-function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)}%`
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : formatFixed(value, digits)
 }
 
 export function esc(text: string): string {

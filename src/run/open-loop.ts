@@ -2,8 +2,8 @@
 // whatever the server's pace; the concurrency cap makes late ones wait (queue_ms).
 import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
+import { seededRandom } from '../seeded-random.js'
 import { planArrivals } from '../workload/arrivals.js'
-import { seededRandom } from '../workload/seeded-random.js'
 import type { RunState } from './run-state.js'
 import { unsentRecord } from './unsent-record.js'
 

@@ -2,8 +2,8 @@
 // state counts, stops and hands each record on). Times are ms since runStartMs.
 import { performance } from 'node:perf_hooks'
 import type { ClientContext, RequestSpec } from '../client/send-request.js'
+import { seededRandom } from '../seeded-random.js'
 import type { RequestRecord, RunPlan } from '../types.js'
-import { seededRandom } from '../workload/seeded-random.js'
 import { createLagHistogram } from './lag-histogram.js'
 import { createSlotQueue } from './slot-queue.js'
 

@@ -1,6 +1,6 @@
+import { deriveSeed, seededRandom } from '../seeded-random.js'
 import type { SimFault, SimOptions } from '../types.js'
 import type { CompletionRequest } from './completion-request.js'
-import { createSeededRandom, deriveSeed } from './seeded-random.js'
 
 // Every seeded choice about one request, keyed by its arrival index (0 = first completion
 // request the server received). Each purpose draws from its own stream so that, for
@@ -59,7 +59,7 @@ export interface RequestPlan {
 type LengthRequest = Pick<CompletionRequest, 'maxTokens' | 'minTokens' | 'ignoreEos'>
 
 export function planRequest(options: SimOptions, arrivalIndex: number, request: LengthRequest): RequestPlan {
-  const faultRandom = createSeededRandom(deriveSeed(options.seed, arrivalIndex, FAULT_STREAM))
+  const faultRandom = seededRandom(deriveSeed(options.seed, arrivalIndex, FAULT_STREAM))
   let fault: SimFault | null = null
   if (options.faults.length > 0 && faultRandom() < options.errorRate) {
     fault = options.faults[Math.floor(faultRandom() * options.faults.length)] ?? null
@@ -71,13 +71,13 @@ export function planRequest(options: SimOptions, arrivalIndex: number, request: 
   let outputTokens = limit
   if (options.minOutputTokens !== undefined && !request.ignoreEos) {
     const lower = Math.min(limit, Math.max(options.minOutputTokens, request.minTokens, 1))
-    const lengthRandom = createSeededRandom(deriveSeed(options.seed, arrivalIndex, LENGTH_STREAM))
+    const lengthRandom = seededRandom(deriveSeed(options.seed, arrivalIndex, LENGTH_STREAM))
     outputTokens = lower + Math.floor(lengthRandom() * (limit - lower + 1))
   }
   // With no max_tokens there is nothing to hit: the answer ended by itself.
   const finishReason = request.maxTokens !== null && outputTokens === limit ? 'length' : 'stop'
 
-  const wordRandom = createSeededRandom(deriveSeed(options.seed, arrivalIndex, WORD_STREAM))
+  const wordRandom = seededRandom(deriveSeed(options.seed, arrivalIndex, WORD_STREAM))
   return {
     fault,
     outputTokens,

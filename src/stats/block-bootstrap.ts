@@ -3,7 +3,7 @@
 // single requests would understate the variance and call noise a difference. Resampling
 // contiguous blocks of the send-ordered series keeps that short-range dependence; blocks wrap
 // around the end (circular) so every request is equally likely to be drawn.
-import type { Random } from '../workload/seeded-random.js'
+import type { Random } from '../seeded-random.js'
 import { percentileBySelection, selectInPlace } from './select.js'
 
 /** How a resample is reduced to one number. */

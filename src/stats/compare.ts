@@ -3,8 +3,9 @@
 // difference is "detectable" only when the interval excludes 0 AND the relative change is at
 // least MIN_EFFECT (2%): with 100k requests a 0.3% shift is statistically real but nobody
 // should fail a build over it.
+
+import { seededRandom } from '../seeded-random.js'
 import type { RequestRecord, Summary } from '../types.js'
-import { seededRandom } from '../workload/seeded-random.js'
 import {
   bootstrapReplicates,
   computeStatistic,

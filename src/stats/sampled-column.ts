@@ -1,4 +1,4 @@
-import { seededRandom } from '../workload/seeded-random.js'
+import { seededRandom } from '../seeded-random.js'
 import { FloatColumn } from './float-column.js'
 
 /**

@@ -3,7 +3,7 @@
 // meets every one; good requests give goodput and attainment). A bare latency metric is a
 // per-request bound; a metric with a statistic suffix, or a rate, is run-level. Units are
 // required and must fit the metric, so `ttft_p99<=500` (ms or s?) is refused, not guessed.
-import { suggestionSuffix } from '../config/did-you-mean.js'
+import { didYouMean } from '../config/did-you-mean.js'
 import { ConfigError } from '../errors.js'
 
 export type SloOp = '<=' | '<' | '>=' | '>'
@@ -113,7 +113,7 @@ function parseTerm(term: string, source: string): RequestBound | RunThreshold | 
   const canonical = unitOf(metric)
   if (canonical === undefined) {
     const known = [...Object.keys(REQUEST_METRICS), ...RUN_METRICS]
-    return `${source}: unknown metric \`${metric}\` in \`${term}\`${suggestionSuffix(metric, known)}`
+    return `${source}: unknown metric \`${metric}\` in \`${term}\`${suggestionSuffixOf(metric, known)}`
   }
   if (unit === undefined) return `${source}: \`${term}\` has no unit (add ${unitsFor(canonical)})`
   const limit = toCanonical(value, unit, canonical)
@@ -149,4 +149,10 @@ export function meets(actual: number, op: SloOp, limit: number): boolean {
     case '>':
       return actual > limit
   }
+}
+
+/** " — did you mean `x`?" when a known name is close to the typo, else nothing. */
+function suggestionSuffixOf(input: string, known: readonly string[]): string {
+  const guess = didYouMean(input, known)
+  return guess === undefined ? '' : ` — did you mean \`${guess}\`?`
 }

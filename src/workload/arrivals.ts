@@ -1,5 +1,5 @@
+import type { Random } from '../seeded-random.js'
 import type { ArrivalKind } from '../types.js'
-import type { Random } from './seeded-random.js'
 
 export interface ArrivalSpec {
   kind: ArrivalKind

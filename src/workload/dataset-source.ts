@@ -3,10 +3,10 @@
 // prompt, and either each conversation's first human turn as one request or the whole
 // conversation as a multi-turn session whose history carries the server's own answers.
 import { ConfigError } from '../errors.js'
+import { type Random, seededRandom } from '../seeded-random.js'
 import type { DatasetEntry, DatasetTurn, LoadedDataset } from './dataset-file.js'
 import type { CountTokens } from './exact-token-prompt.js'
 import { type ChatMessage, emptyCounts, type PromptSource, type RequestSpec } from './prompt-source.js'
-import { type Random, seededRandom } from './seeded-random.js'
 import { createSessionSource, type ScriptTurn, type SessionOptions } from './session-source.js'
 
 export type DatasetMode = 'first-turn' | 'multi-turn'

@@ -6,7 +6,7 @@
 // tokens and the first measurement is exact. The measurement is still the judge; the rare
 // cross-word merge is corrected by trimming or padding and measuring again.
 import { ConfigError } from '../errors.js'
-import type { Random } from './seeded-random.js'
+import type { Random } from '../seeded-random.js'
 
 export type CountTokens = (text: string) => number
 

@@ -1,7 +1,7 @@
 // How many tokens a request asks for: a fixed count, a uniform range, or a normal
 // distribution clipped to bounds (vLLM's --random-input-len with --random-range-ratio, and
 // GuideLLM's synthetic data, offer the same three shapes).
-import type { Random } from './seeded-random.js'
+import type { Random } from '../seeded-random.js'
 
 export type LengthDistribution =
   | { kind: 'fixed'; tokens: number }

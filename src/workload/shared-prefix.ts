@@ -3,9 +3,10 @@
 // skip their prefill. 'random' mode gives every request its own freshly drawn system prompt
 // of the same length (unique leading tokens) to defeat the cache on purpose, the baseline a
 // shared run is compared with.
+
+import type { Random } from '../seeded-random.js'
 import type { ExactPromptGenerator } from './exact-token-prompt.js'
 import type { ChatMessage } from './prompt-source.js'
-import type { Random } from './seeded-random.js'
 
 export type PrefixMode = 'shared' | 'random'
 

@@ -2,10 +2,10 @@
 // each request's user message has exactly the drawn input length for the given tokenizer
 // and asks for exactly the drawn output length (max_tokens + ignore_eos/min_tokens).
 
+import { seededRandom } from '../seeded-random.js'
 import type { ExactPromptGenerator } from './exact-token-prompt.js'
 import { describeLength, type LengthDistribution, sampleLength } from './length-distribution.js'
 import { emptyCounts, type PromptSource, type RequestSpec } from './prompt-source.js'
-import { seededRandom } from './seeded-random.js'
 import { createSessionSource, type ScriptTurn, type SessionOptions } from './session-source.js'
 import { createPrefixPlan, type PrefixPlan, type PrefixSpec } from './shared-prefix.js'
 

@@ -7,9 +7,6 @@ import { ConfigError } from '../errors.js'
 
 export type TokenCounterSpec = { kind: 'default' } | { kind: 'tokenizer-json'; path: string }
 
-/** Which encoding the default counter uses (for reports). */
-export const DEFAULT_TOKEN_ENCODING = 'o200k_base'
-
 export async function createTokenCounter(spec: TokenCounterSpec): Promise<(text: string) => number> {
   if (spec.kind === 'default') {
     const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base')

@@ -2,9 +2,10 @@
 // become exact-length prompts. A window cuts a part of the trace (in trace time), and
 // timeScale stretches or compresses it: a request at trace offset t (inside the window that
 // starts at startMs) is scheduled at (t − startMs) × timeScale, so 0.5 replays twice as fast.
+
+import { seededRandom } from '../seeded-random.js'
 import type { ExactPromptGenerator } from './exact-token-prompt.js'
 import { emptyCounts, type PromptSource, type RequestSpec } from './prompt-source.js'
-import { seededRandom } from './seeded-random.js'
 import type { TraceRow } from './trace-file.js'
 
 export interface TraceWindow {

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { main } from '../../src/cli/main.js'
 import type { RunMeta } from '../../src/types.js'
-import { createTempProject } from '../support/config-dir.js'
 import { createFakeIo } from '../support/fake-io.js'
+import { createTempProject } from '../support/temp-project.js'
 
 const TARGETS = `targets:
   - name: sim

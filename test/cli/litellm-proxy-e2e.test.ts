@@ -5,9 +5,9 @@ import { after, before, describe, test } from 'node:test'
 import { main } from '../../src/cli/main.js'
 import { type SimServer, startSimServer } from '../../src/sim/server.js'
 import type { RequestRecord, RunMeta, Summary } from '../../src/types.js'
-import { createTempProject, type TempProject } from '../support/config-dir.js'
 import { createFakeIo } from '../support/fake-io.js'
 import { type LitellmProxy, startLitellmProxy } from '../support/litellm-proxy.js'
+import { createTempProject, type TempProject } from '../support/temp-project.js'
 
 // A discovered-model run end to end: a LiteLLM-shaped proxy (test/support/litellm-proxy.ts)
 // serves two groups that map to the simulator's two models. models.yaml is empty, so the

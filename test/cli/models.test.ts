@@ -8,8 +8,8 @@ import { main } from '../../src/cli/main.js'
 import { createCatalogDiscovery } from '../../src/discovery/model-catalog.js'
 import { TargetError } from '../../src/errors.js'
 import type { Target } from '../../src/types.js'
-import { createTempProject, type TempProject } from '../support/config-dir.js'
 import { createFakeIo, type FakeIo } from '../support/fake-io.js'
+import { createTempProject, type TempProject } from '../support/temp-project.js'
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures')
 const fixture = (name: string) => readFileSync(join(FIXTURES, 'litellm-responses', name), 'utf8')

@@ -8,8 +8,8 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { main } from '../../src/cli/main.js'
 import type { RequestRecord, Summary } from '../../src/types.js'
-import { createTempProject } from '../support/config-dir.js'
 import { createFakeIo } from '../support/fake-io.js'
+import { createTempProject } from '../support/temp-project.js'
 
 // One request takes 5 ms prefill + 16 decode steps × 20 ms ≈ 0.33 s, so one slot serves at
 // most ~3 req/s; 10 req/s for 2 s offers 20.

@@ -5,8 +5,8 @@ import { describe, test } from 'node:test'
 import { main } from '../../src/cli/main.js'
 import { CLIENT_LIMITS } from '../../src/run/run-benchmark.js'
 import type { RequestRecord, RunMeta } from '../../src/types.js'
-import { createTempProject } from '../support/config-dir.js'
 import { createFakeIo } from '../support/fake-io.js'
+import { createTempProject } from '../support/temp-project.js'
 
 // The simulator is set to a known speed: a lone request's first token comes after one
 // prefill (80 ms) plus one decode step (20 ms) = 100 ms, then one token per 20 ms step.

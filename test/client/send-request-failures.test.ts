@@ -4,37 +4,25 @@ import { createServer } from 'node:net'
 import { afterEach, describe, test } from 'node:test'
 import { sendRequest } from '../../src/client/send-request.js'
 import type { RequestRecord } from '../../src/types.js'
-import { chatSpec, type TestContext, testContext } from './client-context.js'
+import { chatSpec, type TestContext, testContext } from '../support/client-context.js'
 import {
   contentChunk,
   finishChunk,
   httpChunk,
   LAST_CHUNK,
-  type RawHandler,
   type RawServer,
   sseData,
   sseHead,
-  startRawServer,
-} from './raw-server.js'
+} from '../support/raw-server.js'
+import { serveInEachTest } from '../support/use-raw-server.js'
 
 let server: RawServer | null = null
+// A context a test builds itself (not through serve); serve's own close after their test.
 let ctx: TestContext | null = null
-
-afterEach(async () => {
-  await ctx?.close()
-  await server?.close()
-  ctx = null
-  server = null
+afterEach(() => ctx?.close())
+const serve = serveInEachTest((served) => {
+  server = served.server
 })
-
-async function serve(
-  handler: RawHandler,
-  options: Parameters<typeof testContext>[1] = {},
-): Promise<TestContext> {
-  server = await startRawServer(handler)
-  ctx = testContext(server.baseUrl, options)
-  return ctx
-}
 
 /** A complete non-streamed HTTP response. */
 function response(status: string, contentType: string | null, body: string, extraHeaders = ''): string {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { afterEach, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { buildRequestBody, sendRequest } from '../../src/client/send-request.js'
 import type { RequestRecord } from '../../src/types.js'
-import { chatSpec, type TestContext, testContext } from './client-context.js'
+import { chatSpec, type TestContext } from '../support/client-context.js'
 import {
   contentChunk,
   finishChunk,
@@ -15,9 +15,9 @@ import {
   schedule,
   sseData,
   sseHead,
-  startRawServer,
   usageChunk,
-} from './raw-server.js'
+} from '../support/raw-server.js'
+import { serveInEachTest } from '../support/use-raw-server.js'
 
 // How long after the server's write the client may observe it: loopback delivery plus a turn
 // of this process's event loop. Every timing check compares with when the server really wrote
@@ -27,23 +27,9 @@ import {
 const TOLERANCE_MS = 20
 
 let server: RawServer | null = null
-let ctx: TestContext | null = null
-
-afterEach(async () => {
-  await ctx?.close()
-  await server?.close()
-  ctx = null
-  server = null
+const serve = serveInEachTest((served) => {
+  server = served.server
 })
-
-async function serve(
-  handler: RawHandler,
-  options: Parameters<typeof testContext>[1] = {},
-): Promise<TestContext> {
-  server = await startRawServer(handler)
-  ctx = testContext(server.baseUrl, options)
-  return ctx
-}
 
 function near(actual: number | null, expected: number, tolerance = TOLERANCE_MS): void {
   assert.ok(

@@ -5,7 +5,7 @@ import { DEFAULT_TIMEOUTS, describeTimeoutDefaults } from '../../src/config/defa
 import { type LoadedConfig, loadConfig, modelsForTarget } from '../../src/config/load-config.js'
 import { findPackageRoot, readToolVersion } from '../../src/config/package-root.js'
 import { ConfigError } from '../../src/errors.js'
-import { MINIMAL_TARGETS, removeConfigDirs, writeConfigDir } from './config-dir.js'
+import { MINIMAL_TARGETS, removeConfigDirs, writeConfigDir } from '../support/temp-project.js'
 
 after(removeConfigDirs)
 

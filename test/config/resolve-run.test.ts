@@ -4,7 +4,7 @@ import { after, describe, test } from 'node:test'
 import { loadConfig } from '../../src/config/load-config.js'
 import { resolveRun } from '../../src/config/resolve-run.js'
 import { ConfigError, UsageError } from '../../src/errors.js'
-import { removeConfigDirs, writeConfigDir } from './config-dir.js'
+import { removeConfigDirs, writeConfigDir } from '../support/temp-project.js'
 
 after(removeConfigDirs)
 

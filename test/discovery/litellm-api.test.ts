@@ -5,7 +5,7 @@ import { afterEach, describe, test } from 'node:test'
 import { discoverLitellmModels } from '../../src/discovery/litellm-api.js'
 import { TargetError } from '../../src/errors.js'
 import type { Target } from '../../src/types.js'
-import { fixture, type RouteServer, startRouteServer } from './route-server.js'
+import { fixture, type RouteServer, startRouteServer } from '../support/route-server.js'
 
 const key = 'sk-test-0123456789abcdWXYZ'
 const timeoutMs = 2000

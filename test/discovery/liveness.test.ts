@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, test } from 'node:test'
 import { checkLiveness } from '../../src/discovery/liveness.js'
 import type { Target, TargetKind } from '../../src/types.js'
-import { fixture, type RouteServer, startRouteServer } from './route-server.js'
+import { fixture, type RouteServer, startRouteServer } from '../support/route-server.js'
 
 const timeoutMs = 2000
 const key = 'sk-live-0123456789abcdefgh'

@@ -3,7 +3,7 @@ import { afterEach, describe, test } from 'node:test'
 import { listOpenAiModels } from '../../src/discovery/openai-models.js'
 import { TargetError } from '../../src/errors.js'
 import type { Target } from '../../src/types.js'
-import { type RouteServer, startRouteServer } from './route-server.js'
+import { type RouteServer, startRouteServer } from '../support/route-server.js'
 
 const timeoutMs = 2000
 

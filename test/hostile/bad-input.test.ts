@@ -10,9 +10,9 @@ import { main } from '../../src/cli/main.js'
 import { DEFAULT_TIMEOUTS } from '../../src/config/defaults.js'
 import { findPackageRoot } from '../../src/config/package-root.js'
 import { DEFAULT_SIM_OPTIONS } from '../../src/sim/options.js'
-import { type RawServer, startRawServer } from '../client/raw-server.js'
-import { createTempProject, type TempProject } from '../support/config-dir.js'
 import { createFakeIo, type FakeIo } from '../support/fake-io.js'
+import { type RawServer, startRawServer } from '../support/raw-server.js'
+import { createTempProject, type TempProject } from '../support/temp-project.js'
 
 const TARGETS = `targets:
   - name: sim

@@ -11,6 +11,7 @@ import { runAndPrint } from '../../src/cli/run-and-print.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { resolveRun } from '../../src/config/resolve-run.js'
 import type { RequestRecord, RunMeta, Summary } from '../../src/types.js'
+import { createFakeIo } from '../support/fake-io.js'
 import {
   contentChunk,
   finishChunk,
@@ -20,9 +21,8 @@ import {
   sseData,
   sseHead,
   startRawServer,
-} from '../client/raw-server.js'
-import { createTempProject } from '../support/config-dir.js'
-import { createFakeIo } from '../support/fake-io.js'
+} from '../support/raw-server.js'
+import { createTempProject } from '../support/temp-project.js'
 
 function rawRecords(path: string): RequestRecord[] {
   return readFileSync(path, 'utf8')

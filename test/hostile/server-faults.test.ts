@@ -10,13 +10,13 @@ import { afterEach, describe, test } from 'node:test'
 import { main } from '../../src/cli/main.js'
 import { sendRequest } from '../../src/client/send-request.js'
 import type { RequestRecord, Summary } from '../../src/types.js'
-import { chatSpec, type TestContext, testContext } from '../client/client-context.js'
+import { chatSpec, type TestContext, testContext } from '../support/client-context.js'
+import { createFakeIo } from '../support/fake-io.js'
 import {
   contentChunk,
   finishChunk,
   httpChunk,
   LAST_CHUNK,
-  type RawHandler,
   type RawServer,
   ROLE_CHUNK,
   schedule,
@@ -24,28 +24,17 @@ import {
   sseHead,
   startRawServer,
   usageChunk,
-} from '../client/raw-server.js'
-import { createTempProject } from '../support/config-dir.js'
-import { createFakeIo } from '../support/fake-io.js'
+} from '../support/raw-server.js'
+import { createTempProject } from '../support/temp-project.js'
+import { serveInEachTest } from '../support/use-raw-server.js'
 
 let server: RawServer | null = null
+// A context a test builds itself (not through serve); serve's own close after their test.
 let ctx: TestContext | null = null
-
-afterEach(async () => {
-  await ctx?.close()
-  await server?.close()
-  ctx = null
-  server = null
+afterEach(() => ctx?.close())
+const serve = serveInEachTest((served) => {
+  server = served.server
 })
-
-async function serve(
-  handler: RawHandler,
-  options: Parameters<typeof testContext>[1] = {},
-): Promise<TestContext> {
-  server = await startRawServer(handler)
-  ctx = testContext(server.baseUrl, options)
-  return ctx
-}
 
 /** A token counter that keeps the generated text it was given, for exact checks. */
 function countInto(texts: string[], tokens: number): (generated: string) => number {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { BenchError, type RunEvent, renderReport, runBench, summarize } from '../../src/index.js'
 import type { RequestRecord } from '../../src/types.js'
-import { createTempProject } from '../support/config-dir.js'
+import { createTempProject } from '../support/temp-project.js'
 
 // The public entry, through the same sources the CLI runs: a closed loop of 12 requests
 // against a fast in-process simulator (16 tokens each, usage on), so every count below is

@@ -25,7 +25,6 @@ import { runAndPrint } from '../../src/cli/run-and-print.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { resolveRun } from '../../src/config/resolve-run.js'
 import type { RequestRecord, RunMeta } from '../../src/types.js'
-import { createTempProject, type TempProject } from '../support/config-dir.js'
 import { createFakeIo, type FakeIo } from '../support/fake-io.js'
 import {
   cachedLlamaServerPath,
@@ -33,6 +32,7 @@ import {
   type LlamaServer,
   startLlamaServer,
 } from '../support/llama-server.js'
+import { createTempProject, type TempProject } from '../support/temp-project.js'
 
 // ── tolerances (docs/real-servers.md explains them) ──
 /** Tool TPOT vs the server's predicted_per_token_ms, per request: this much relative, or TPOT_ABS_MS. */

@@ -9,9 +9,9 @@ import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { main } from '../../src/cli/main.js'
 import type { RequestRecord, RunMeta } from '../../src/types.js'
-import { createTempProject, type TempProject } from '../support/config-dir.js'
 import { createFakeIo, type FakeIo } from '../support/fake-io.js'
 import { type MockLlm, startMockLlm } from '../support/mock-llm.js'
+import { createTempProject, type TempProject } from '../support/temp-project.js'
 
 // 26 characters in chunks of 3 → 9 chunks, one every 10 ms, then [DONE] on the 10th tick.
 // o200k_base (the default counter) splits it into 6 tokens: "hello", " worlds", "!", " hello",

@@ -14,7 +14,7 @@ import {
   tokensPerSecByModelChart,
   ttftCdfChart,
 } from '../../src/report/charts.js'
-import { lowTail, summary, threeSecondSeries } from './summary-fixture.js'
+import { lowTail, summary, threeSecondSeries } from '../support/summary-fixture.js'
 
 const LLAMA_LOW = summary({
   runId: 'bench_vllm_llama_low_20261128_100000',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
-import { renderMarkdownReport, renderRunSummaryTable } from '../../src/report/markdown.js'
+import { renderRunSummaryTable } from '../../src/cli/run-summary-table.js'
+import { renderMarkdownReport } from '../../src/report/markdown.js'
 import { type SummaryInfo, summarize } from '../../src/stats/summarize.js'
 import type { RequestRecord, Summary } from '../../src/types.js'
 

@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test'
 import { OutputError, UsageError } from '../../src/errors.js'
 import { renderHtmlReport } from '../../src/report/html.js'
 import { findChromium, renderPdf } from '../../src/report/pdf.js'
-import { distribution, lowTail, summary, threeSecondSeries } from './summary-fixture.js'
+import { distribution, lowTail, summary, threeSecondSeries } from '../support/summary-fixture.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'run-bench-pdf-'))
 after(() => rmSync(dir, { recursive: true, force: true }))

@@ -3,8 +3,8 @@ import { test } from 'node:test'
 import { bundledHangulFontPath, hangulFontCss } from '../../src/report/bundled-font.js'
 import { throughputVsOfferedLoadChart } from '../../src/report/charts.js'
 import { renderChartPng } from '../../src/report/png.js'
-import { countDarkPixels, decodePng } from './png-decode.js'
-import { lowTail, summary } from './summary-fixture.js'
+import { countDarkPixels, decodePng } from '../support/png-decode.js'
+import { lowTail, summary } from '../support/summary-fixture.js'
 
 const BASE = throughputVsOfferedLoadChart([
   summary({ runId: 'a', model: 'm', workload: 'w', offeredRps: 2, tokensPerSec: lowTail({ mean: 100 }) }),

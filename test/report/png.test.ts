@@ -3,8 +3,8 @@ import { describe, test } from 'node:test'
 import { Resvg } from '@resvg/resvg-js'
 import { throughputVsOfferedLoadChart, tokensPerSecByModelChart } from '../../src/report/charts.js'
 import { CHART_FONT_CANDIDATES, findChartFont, renderChartPng, renderChartSvg } from '../../src/report/png.js'
-import { countDarkPixels, decodePng, PNG_SIGNATURE, readIhdr } from './png-decode.js'
-import { lowTail, summary } from './summary-fixture.js'
+import { countDarkPixels, decodePng, PNG_SIGNATURE, readIhdr } from '../support/png-decode.js'
+import { lowTail, summary } from '../support/summary-fixture.js'
 
 const SUMMARIES = [
   summary({

@@ -6,7 +6,7 @@ import { resolveRun } from '../../src/config/resolve-run.js'
 import { buildPlan } from '../../src/run/build-plan.js'
 import { adaptToCapabilities } from '../../src/run/probe-target.js'
 import type { ServerCapabilities } from '../../src/types.js'
-import { createTempProject } from '../support/config-dir.js'
+import { createTempProject } from '../support/temp-project.js'
 
 // The adaptation is data (run/), its words are cli/'s: a server without usage, ignore_eos
 // or keep-alive changes the plan and yields one note per change, in this order.

@@ -8,9 +8,9 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { main } from '../../src/cli/main.js'
 import { type SimServer, startSimServer } from '../../src/sim/server.js'
-import { createTempProject } from '../support/config-dir.js'
 import { createFakeIo, type FakeIo } from '../support/fake-io.js'
 import { type LitellmProxy, startLitellmProxy } from '../support/litellm-proxy.js'
+import { createTempProject } from '../support/temp-project.js'
 
 /** Each secret is ≥ 16 characters; its hidden middle (all but the first 3 and last 4) must never be seen. */
 const SECRETS = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { DEFAULT_SIM_OPTIONS, simModelTiming } from '../../src/sim/options.js'
 import { startSimServer } from '../../src/sim/server.js'
-import { chunksOf, post, tokenText } from './sim-client.js'
+import { chunksOf, post, tokenText } from '../support/sim-client.js'
 import { runVirtualLoad } from './virtual-load.js'
 
 const MESSAGES = [{ role: 'user', content: 'Say something.' }]

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { startSimServer } from '../../src/sim/server.js'
-import { chunksOf, post, tokenText } from './sim-client.js'
+import { chunksOf, post, tokenText } from '../support/sim-client.js'
 
 const FAST = { prefillBaseMs: 0, prefillPerTokenMs: 0, decodeBaseMs: 0.5, decodePerSeqMs: 0 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { startSimServer } from '../../src/sim/server.js'
 import type { SimFault, SimOptions } from '../../src/types.js'
-import { chunksOf, post, tokenText } from './sim-client.js'
+import { chunksOf, post, tokenText } from '../support/sim-client.js'
 
 const FAST: Partial<SimOptions> = {
   prefillBaseMs: 1,

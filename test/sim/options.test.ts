@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { deriveSeed, seededRandom } from '../../src/seeded-random.js'
 import { resolveSimOptions } from '../../src/sim/options.js'
-import { createSeededRandom, deriveSeed } from '../../src/sim/seeded-random.js'
 
 describe('resolveSimOptions', () => {
   test('fills the documented defaults', () => {
@@ -49,8 +49,8 @@ describe('resolveSimOptions', () => {
 
 describe('seeded random', () => {
   test('the same seed repeats its sequence, in [0, 1)', () => {
-    const a = createSeededRandom(42)
-    const b = createSeededRandom(42)
+    const a = seededRandom(42)
+    const b = seededRandom(42)
     const values = Array.from({ length: 100 }, () => a())
     assert.deepEqual(
       Array.from({ length: 100 }, () => b()),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type SimServer, startSimServer } from '../../src/sim/server.js'
-import { chunksOf, get, post, tokenText } from './sim-client.js'
+import { chunksOf, get, post, tokenText } from '../support/sim-client.js'
 
 // 'Be brief.' (9 chars) + 'Hello there, sim!' (17 chars) = 26 chars → ceil(26 / 4) = 7 prompt tokens.
 const MESSAGES = [

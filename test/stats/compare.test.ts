@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { seededRandom } from '../../src/seeded-random.js'
 import { blockLength, bootstrapReplicates, percentileReplicates } from '../../src/stats/block-bootstrap.js'
 import { compareRuns, MIN_EFFECT, type RunSample, verdictOf } from '../../src/stats/compare.js'
 import { checkRegression } from '../../src/stats/regression.js'
 import { percentileBySelection } from '../../src/stats/select.js'
 import { summarize } from '../../src/stats/summarize.js'
-import { seededRandom } from '../../src/workload/seeded-random.js'
 import { sloRecord } from '../support/slo-record.js'
 
 function info(workload: string) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { seededRandom } from '../../src/seeded-random.js'
 import { expectedRequests, planArrivals } from '../../src/workload/arrivals.js'
-import { seededRandom } from '../../src/workload/seeded-random.js'
 
 describe('planArrivals', () => {
   test('constant arrivals are i / rate, bounded by the duration (exclusive)', () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../../src/errors.js'
+import { seededRandom } from '../../src/seeded-random.js'
 import { createExactPromptGenerator } from '../../src/workload/exact-token-prompt.js'
 import { describeLength, sampleLength } from '../../src/workload/length-distribution.js'
-import { seededRandom } from '../../src/workload/seeded-random.js'
 import { createTokenCounter } from '../../src/workload/tokenizer.js'
 
 const TOKENIZER_JSON = fileURLToPath(new URL('../fixtures/tokenizer/tokenizer.json', import.meta.url))

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { UsageError } from '../../src/errors.js'
+import { seededRandom } from '../../src/seeded-random.js'
 import { planArrivals } from '../../src/workload/arrivals.js'
-import { seededRandom } from '../../src/workload/seeded-random.js'
 import {
   closedLoopShare,
   openLoopConcurrency,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { confirm, input, select } from '@inquirer/prompts'
 import { loadConfig } from '../../config/load-config.js'
+import { unknownEnvWarnings } from '../../config/run-overrides.js'
 import { createCatalogDiscovery } from '../../discovery/model-catalog.js'
 import { createTokenCounter } from '../../workload/tokenizer.js'
 import type { DiscoverModels, PromptFns } from '../dialog/dialog.js'
@@ -32,6 +33,7 @@ export async function interactiveCommand(
   deps: InteractiveDeps = {},
 ): Promise<ExitCode> {
   const lang = detectLang(io.env, flags.lang)
+  for (const warning of unknownEnvWarnings(io.env)) io.stderr.write(`Warning: ${warning}\n`)
   const config = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
   if (!io.stdinIsTTY) throw needsTerminalError(config, lang)
   return runInteractive({

@@ -1,9 +1,9 @@
 import { basename, relative, resolve } from 'node:path'
 import { keyedTarget } from '../../config/api-key.js'
-import { didYouMean } from '../../config/did-you-mean.js'
-import { loadConfig } from '../../config/load-config.js'
+import { type LoadedConfig, loadConfig } from '../../config/load-config.js'
+import { unknownTarget } from '../../config/resolve-run.js'
 import { type CatalogEntry, gatherModelCatalog, type ModelCatalog } from '../../discovery/model-catalog.js'
-import { TargetError, UsageError } from '../../errors.js'
+import { TargetError } from '../../errors.js'
 import { targetSecrets } from '../../http/credentials.js'
 import { maskUrl } from '../../http/mask.js'
 import { displayWidth } from '../../report/text-table.js'
@@ -38,7 +38,7 @@ export async function modelsCommand(flags: ModelsFlags, io: Io): Promise<ExitCod
   }
   const config = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
   const named = flags.target !== undefined
-  const targets = named ? [findTarget(config.targets, flags.target ?? '')] : config.targets
+  const targets = named ? [findTarget(config, flags.target ?? '')] : config.targets
   let first = true
   for (const target of targets) {
     if (!first) out()
@@ -77,15 +77,10 @@ function fileOnlyTarget(path: string): Target {
   }
 }
 
-function findTarget(targets: readonly Target[], name: string): Target {
-  const target = targets.find((candidate) => candidate.name === name)
+function findTarget(config: LoadedConfig, name: string): Target {
+  const target = config.targets.find((candidate) => candidate.name === name)
   if (target !== undefined) return target
-  const names = targets.map((candidate) => candidate.name)
-  const suggestion = didYouMean(name, names)
-  throw new UsageError(
-    `Unknown target "${name}" (--target); valid targets: ${names.join(', ')}${suggestion === undefined ? '' : ` — did you mean \`${suggestion}\`?`}`,
-    { hint: 'Targets are listed in configs/targets.yaml (or the folder given with --config-dir)' },
-  )
+  throw unknownTarget(config, name)
 }
 
 function targetHeader(target: Target): string {

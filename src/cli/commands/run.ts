@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { keyedTarget, requireKeyedTarget } from '../../config/api-key.js'
-import { didYouMean } from '../../config/did-you-mean.js'
 import { type LoadedConfig, loadConfig } from '../../config/load-config.js'
 import { findPackageRoot } from '../../config/package-root.js'
-import { type RunChoice, resolveRun } from '../../config/resolve-run.js'
-import { mergeOverrides } from '../../config/run-overrides.js'
+import { resolveSettled, unknownTarget } from '../../config/resolve-run.js'
+import { type SettledChoice, settleChoice, unknownEnvWarnings } from '../../config/run-overrides.js'
+import { flagAttribute, type RunChoice, SETTINGS } from '../../config/run-settings.js'
 import { gatherModelCatalog, runnableEntries, withCatalogModels } from '../../discovery/model-catalog.js'
 import { BenchError, TargetError, UsageError } from '../../errors.js'
 import { runFromRawPath } from '../../results/run-summaries.js'
@@ -61,26 +61,22 @@ export function resolveConfigDir(io: Io, flag: string | undefined): string {
   return existsSync(join(local, 'targets.yaml')) ? local : join(findPackageRoot(), 'configs')
 }
 
+/**
+ * Commander's flags → RunChoice, row by row of SETTINGS (the flag's attribute name →
+ * the setting's key); paths are made absolute against the working directory.
+ */
 export function choiceFromFlags(flags: RunFlags, io: Io): RunChoice {
-  const choice: RunChoice = {}
-  if (flags.target !== undefined) choice.target = flags.target
-  if (flags.model !== undefined) choice.model = flags.model
-  if (flags.workload !== undefined) choice.workload = flags.workload
-  if (flags.duration !== undefined) choice.durationSec = flags.duration
-  if (flags.requests !== undefined) choice.requests = flags.requests
-  if (flags.rps !== undefined) choice.rps = flags.rps
-  if (flags.arrival !== undefined) choice.arrival = flags.arrival
-  if (flags.concurrency !== undefined) choice.concurrency = flags.concurrency
-  if (flags.maxTokens !== undefined) choice.maxTokens = flags.maxTokens
-  if (flags.temperature !== undefined) choice.temperature = flags.temperature
-  if (flags.promptType !== undefined) choice.promptType = flags.promptType
-  if (flags.promptFile !== undefined) choice.promptFile = resolve(io.cwd, flags.promptFile)
-  if (flags.api !== undefined) choice.api = flags.api
-  if (flags.ignoreEos !== undefined) choice.ignoreEos = true
-  if (flags.seed !== undefined) choice.seed = flags.seed
-  if (flags.timeout !== undefined) choice.timeoutSec = flags.timeout
-  if (flags.outputDir !== undefined) choice.outputDir = resolve(io.cwd, flags.outputDir)
-  return choice
+  const values = flags as Record<string, unknown>
+  const choice: Record<string, unknown> = {}
+  for (const setting of SETTINGS) {
+    const value = values[flagAttribute(setting.flag)]
+    if (value === undefined) continue
+    if (setting.kind === 'switch') choice[setting.key] = true
+    else if (setting.kind === 'path' && typeof value === 'string')
+      choice[setting.key] = resolve(io.cwd, value)
+    else choice[setting.key] = value
+  }
+  return choice as RunChoice
 }
 
 export { buildPlan } from '../../run/build-plan.js'
@@ -93,9 +89,10 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
     })
   }
   const loaded: LoadedConfig = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
-  const choice = choiceFromFlags(flags, io)
-  // Flags over BENCH_* variables, as resolveRun will settle them; its own checks come later.
-  const settled = mergeOverrides(choice, io.env).choice
+  for (const warning of unknownEnvWarnings(io.env)) io.stderr.write(`Warning: ${warning}\n`)
+  // Flags over BENCH_* variables, merged and checked once for everything below.
+  const settledChoice = settleChoice(choiceFromFlags(flags, io), io.env)
+  const settled = settledChoice.choice
   const litellmConfig = flags.litellmConfig === undefined ? undefined : resolve(io.cwd, flags.litellmConfig)
   const config = withLitellmConfig(loaded, settled.target, litellmConfig)
   const tokenizer: TokenCounterSpec =
@@ -106,7 +103,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
   if (settled.model === ALL_MODELS) {
     return runAllModels({
       config,
-      choice,
+      settled: settledChoice,
       targetName: settled.target,
       lang,
       io,
@@ -115,7 +112,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
     })
   }
   const withModel = await withDiscoveredModel(config, settled.target, settled.model, io.env)
-  const resolved = resolveRun(withModel, choice, io.env)
+  const resolved = resolveSettled(withModel, settledChoice, io.env)
   const plan = buildPlan(resolved, io.cwd)
   const { exitCode } = await runAndPrint({
     plan,
@@ -178,7 +175,7 @@ async function withDiscoveredModel(
 
 interface AllModelsArgs {
   config: LoadedConfig
-  choice: RunChoice
+  settled: SettledChoice
   targetName: string | undefined
   lang: Lang
   io: Io
@@ -192,10 +189,10 @@ interface AllModelsArgs {
  * side by side. Exit code: the worst of the runs; Ctrl-C (130) ends the sequence.
  */
 async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
-  const { config, choice, io, lang } = args
+  const { config, settled, io, lang } = args
   const out = (line = '') => io.stdout.write(`${line}\n`)
   const target = chosenTarget(config, args.targetName)
-  if (target === undefined) throw unknownTarget(config, args.targetName ?? '')
+  if (target === undefined) throw unknownTarget(config, args.targetName ?? '', settled.sources.target)
   const catalog = await gatherModelCatalog(requireKeyedTarget(target, io.env), { config, env: io.env })
   for (const note of catalog.notes) out(`Note: ${note}`)
   for (const warning of catalog.warnings) io.stderr.write(`Warning: ${warning}\n`)
@@ -208,7 +205,14 @@ async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
   const extended = withCatalogModels(config, catalog)
   // Resolved up front: a bad flag fails before any load is sent.
   const plans = entries.map((entry) =>
-    buildPlan(resolveRun(extended, { ...choice, target: target.name, model: entry.name }, io.env), io.cwd),
+    buildPlan(
+      resolveSettled(
+        extended,
+        { ...settled, choice: { ...settled.choice, target: target.name, model: entry.name } },
+        io.env,
+      ),
+      io.cwd,
+    ),
   )
   out(
     `Benchmarking ${entries.length} model${entries.length === 1 ? '' : 's'} of target ${target.name} one after another: ${entries.map((entry) => entry.name).join(', ')}`,
@@ -246,15 +250,6 @@ async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
     for (const file of written) out(`  ${shownPath(io.cwd, file)}`)
   }
   return worst
-}
-
-function unknownTarget(config: LoadedConfig, name: string): UsageError {
-  const names = config.targets.map((target) => target.name)
-  const suggestion = didYouMean(name, names)
-  return new UsageError(
-    `Unknown target "${name}"; valid targets: ${names.join(', ')}${suggestion === undefined ? '' : ` — did you mean \`${suggestion}\`?`}`,
-    { hint: 'Targets are listed in targets.yaml of the config folder' },
-  )
 }
 
 function shownPath(cwd: string, path: string): string {

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { UsageError } from '../../errors.js'
 import { renderSummaryCsv } from '../../report/csv.js'
-import { renderRunSummaryTable } from '../../report/markdown.js'
 import { pathsForRaw } from '../../results/result-paths.js'
 import { writeSummaryFiles } from '../../results/run-files.js'
 import { runFromRawPath, summarizeRun } from '../../results/run-summaries.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang } from '../lang.js'
+import { renderRunSummaryTable } from '../run-summary-table.js'
 
 /**
  * Redoes the summary step from raw files alone: results/summary/<run>.csv (+ .json) next

@@ -1,6 +1,8 @@
 // The numbers a user types for a custom workload, checked before the dialog moves on.
 // Pure: the dialog turns a Problem into a message in the user's language and asks again.
 
+import { settingOf } from '../../config/run-settings.js'
+
 export type CustomField = 'durationSec' | 'rps' | 'concurrency' | 'maxTokens' | 'temperature'
 
 export type Problem =
@@ -11,22 +13,6 @@ export type Problem =
 
 export type Parsed = { ok: true; value: number } | { ok: false; problem: Problem }
 
-interface Rule {
-  integer: boolean
-  /** Inclusive range; absent → the value must be > 0. */
-  range?: { min: number; max: number }
-}
-
-// Concurrency and max_tokens count things, so they are whole numbers; a duration or a rate
-// may be fractional (2.5 s, 0.5 req/s). Temperature 0..2 is the OpenAI API's range.
-const RULES: Record<CustomField, Rule> = {
-  durationSec: { integer: false },
-  rps: { integer: false },
-  concurrency: { integer: true },
-  maxTokens: { integer: true },
-  temperature: { integer: false, range: { min: 0, max: 2 } },
-}
-
 export function parseCustomValue(field: CustomField, text: string): Parsed {
   const received = text.trim()
   const value = Number(received)
@@ -34,7 +20,9 @@ export function parseCustomValue(field: CustomField, text: string): Parsed {
   if (received === '' || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(received) || !Number.isFinite(value)) {
     return { ok: false, problem: { kind: 'not_a_number', received } }
   }
-  const rule = RULES[field]
+  // Whole numbers, ranges: the setting's row in config/run-settings.ts (concurrency and
+  // max_tokens count things; a duration or a rate may be fractional, 2.5 s, 0.5 req/s).
+  const rule = settingOf(field)
   if (rule.range !== undefined) {
     if (value < rule.range.min || value > rule.range.max) {
       return { ok: false, problem: { kind: 'out_of_range', received, ...rule.range } }
@@ -42,7 +30,7 @@ export function parseCustomValue(field: CustomField, text: string): Parsed {
   } else if (value <= 0) {
     return { ok: false, problem: { kind: 'not_positive', received } }
   }
-  if (rule.integer && !Number.isInteger(value))
+  if (rule.kind === 'integer' && !Number.isInteger(value))
     return { ok: false, problem: { kind: 'not_integer', received } }
   return { ok: true, value }
 }

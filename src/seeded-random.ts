@@ -1,13 +1,11 @@
-// The simulator's own seeded PRNG (sim/ imports nothing but types.ts). Every choice the sim
-// makes (which request faults, how long an answer is, which words it holds) is drawn from a
-// stream keyed by (seed, arrival index, purpose), so the same request sequence against the
-// same seed gives the same wire bytes on every machine, and changing one option (say
-// errorRate) does not reshuffle the words.
+// The one seeded PRNG (shared vocabulary, like types.ts: sim/ may import it too). The same
+// seed gives the same arrival times, prompt choices, ITL samples and simulator answers on
+// every machine, so two runs of one plan send the same load and get the same bytes back.
 
 export type Random = () => number
 
-/** mulberry32: 32-bit state, uniform floats in [0, 1); plenty for picking words and faults. */
-export function createSeededRandom(seed: number): Random {
+/** mulberry32: 32-bit state, uniform floats in [0, 1); fast, and plenty for load plans. */
+export function seededRandom(seed: number): Random {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0
@@ -20,7 +18,9 @@ export function createSeededRandom(seed: number): Random {
 
 /**
  * Folds keys into a seed with the splitmix32 finalizer, so neighbouring keys (request 7 and
- * request 8) give unrelated streams rather than shifted copies of one another.
+ * request 8) give unrelated streams rather than shifted copies of one another. The
+ * simulator keys each choice by (seed, arrival index, purpose), so changing one option (say
+ * errorRate) does not reshuffle the words.
  */
 export function deriveSeed(seed: number, ...keys: number[]): number {
   let h = seed >>> 0

@@ -1,0 +1,236 @@
+// One row per run setting: its flag, BENCH_* variable, value kind, rule, fix hint and help
+// text (vitest's CLI option table is the model). Commander's options, the BENCH_* reading,
+// the dialog's custom-workload checks and `--help` are all generated from SETTINGS, so a
+// setting is added or changed in one place.
+
+import type { z } from 'zod'
+import type { ApiKind, ArrivalKind, PromptType } from '../types.js'
+import { DEFAULT_SEED, DEFAULT_TIMEOUTS, DEFAULT_WORKLOAD_NAME } from './defaults.js'
+import { runFieldRules, workloadFieldRules } from './schemas.js'
+
+/** Flags / interactive answers: the highest layer. Every field is optional. */
+export interface RunChoice {
+  target?: string
+  model?: string
+  workload?: string
+  durationSec?: number
+  requests?: number
+  rps?: number
+  arrival?: ArrivalKind
+  concurrency?: number
+  maxTokens?: number
+  temperature?: number
+  promptType?: PromptType
+  promptFile?: string
+  api?: ApiKind
+  ignoreEos?: boolean
+  seed?: number
+  /** Whole-request timeout in seconds (Timeouts.totalMs). */
+  timeoutSec?: number
+  outputDir?: string
+}
+
+/**
+ * How a flag's text becomes a value. `path` is a string resolved against the working
+ * directory; `switch` is a flag without a value.
+ */
+export type SettingKind = 'name' | 'number' | 'integer' | 'path' | 'choice' | 'switch'
+
+export interface RunSetting {
+  key: keyof RunChoice
+  /** The flag, e.g. "--max-tokens" (the kebab-case of the YAML key). */
+  flag: string
+  /** The value's placeholder in --help, e.g. "<n>"; absent for a switch. */
+  valueName?: string
+  /** The BENCH_* variable, when the setting has one. */
+  env?: string
+  kind: SettingKind
+  /** The allowed values of a `choice`. */
+  choices?: readonly string[]
+  /** Inclusive range of a number; absent → a number must be > 0 (where the dialog asks for it). */
+  range?: { min: number; max: number }
+  rule: z.ZodType
+  /** What a good value looks like, for the hint of a bad one. */
+  fix?: string
+  /** The --help line. */
+  help: string
+}
+
+const seconds = (ms: number) => `${ms / 1000} s`
+
+export const SETTINGS: readonly RunSetting[] = [
+  {
+    key: 'target',
+    flag: '--target',
+    valueName: '<name>',
+    env: 'BENCH_TARGET',
+    kind: 'name',
+    rule: runFieldRules.name,
+    help: 'server from configs/targets.yaml (default: the first one, "sim")',
+  },
+  {
+    key: 'model',
+    flag: '--model',
+    valueName: '<name>',
+    env: 'BENCH_MODEL',
+    kind: 'name',
+    rule: runFieldRules.name,
+    help: 'model alias from configs/models.yaml, its full served name, or "all"',
+  },
+  {
+    key: 'workload',
+    flag: '--workload',
+    valueName: '<name>',
+    env: 'BENCH_WORKLOAD',
+    kind: 'name',
+    rule: runFieldRules.name,
+    help: `workload from configs/workloads.yaml (default: ${DEFAULT_WORKLOAD_NAME})`,
+  },
+  {
+    key: 'durationSec',
+    flag: '--duration',
+    valueName: '<sec>',
+    env: 'BENCH_DURATION',
+    kind: 'number',
+    rule: workloadFieldRules.duration,
+    fix: 'the run length in seconds, e.g. 60 (0 only together with a requests bound)',
+    help: 'test duration in seconds (overrides the workload)',
+  },
+  {
+    key: 'requests',
+    flag: '--requests',
+    valueName: '<n>',
+    env: 'BENCH_REQUESTS',
+    kind: 'integer',
+    rule: workloadFieldRules.requests,
+    fix: 'a whole number of requests >= 1, e.g. 100',
+    help: 'stop after this many requests (count bound)',
+  },
+  {
+    key: 'rps',
+    flag: '--rps',
+    valueName: '<n>',
+    env: 'BENCH_RPS',
+    kind: 'number',
+    rule: workloadFieldRules.rps,
+    fix: 'requests per second above 0, e.g. 5; leave it out (with a workload without rps) for a closed loop',
+    help: 'requests per second, open loop (omit in YAML for a closed loop)',
+  },
+  {
+    key: 'arrival',
+    flag: '--arrival',
+    valueName: '<kind>',
+    kind: 'choice',
+    choices: ['constant', 'poisson'],
+    rule: workloadFieldRules.arrival,
+    help: 'open-loop arrivals',
+  },
+  {
+    key: 'concurrency',
+    flag: '--concurrency',
+    valueName: '<n>',
+    env: 'BENCH_CONCURRENCY',
+    kind: 'integer',
+    rule: workloadFieldRules.concurrency,
+    fix: 'a whole number of requests in flight >= 1, e.g. 10',
+    help: 'maximum requests in flight',
+  },
+  {
+    key: 'maxTokens',
+    flag: '--max-tokens',
+    valueName: '<n>',
+    env: 'BENCH_MAX_TOKENS',
+    kind: 'integer',
+    rule: workloadFieldRules.max_tokens,
+    fix: 'a whole number of output tokens >= 1, e.g. 512',
+    help: 'max_tokens of every request',
+  },
+  {
+    key: 'temperature',
+    flag: '--temperature',
+    valueName: '<t>',
+    env: 'BENCH_TEMPERATURE',
+    kind: 'number',
+    // The OpenAI API's range.
+    range: { min: 0, max: 2 },
+    rule: workloadFieldRules.temperature,
+    fix: 'a value from 0 to 2, e.g. 0.7',
+    help: 'sampling temperature',
+  },
+  {
+    key: 'promptType',
+    flag: '--prompt-type',
+    valueName: '<type>',
+    env: 'BENCH_PROMPT_TYPE',
+    kind: 'choice',
+    choices: ['short', 'medium', 'long'],
+    rule: workloadFieldRules.prompt_type,
+    fix: 'short, medium or long',
+    help: 'built-in prompt set',
+  },
+  {
+    key: 'promptFile',
+    flag: '--prompt-file',
+    valueName: '<path>',
+    kind: 'path',
+    rule: workloadFieldRules.prompt_file,
+    help: 'JSONL prompt file, one {"prompt": "..."} per line',
+  },
+  {
+    key: 'api',
+    flag: '--api',
+    valueName: '<kind>',
+    kind: 'choice',
+    choices: ['chat', 'completions'],
+    rule: workloadFieldRules.api,
+    help: 'endpoint to call',
+  },
+  {
+    key: 'ignoreEos',
+    flag: '--ignore-eos',
+    kind: 'switch',
+    rule: workloadFieldRules.ignore_eos,
+    help: 'ask the server for exactly max_tokens tokens (ignore_eos)',
+  },
+  {
+    key: 'seed',
+    flag: '--seed',
+    valueName: '<n>',
+    env: 'BENCH_SEED',
+    kind: 'integer',
+    rule: runFieldRules.seed,
+    fix: 'a whole number >= 0, e.g. 42',
+    help: `seed for arrivals and prompt choice (default ${DEFAULT_SEED})`,
+  },
+  {
+    key: 'timeoutSec',
+    flag: '--timeout',
+    valueName: '<sec>',
+    env: 'BENCH_TIMEOUT',
+    kind: 'number',
+    rule: runFieldRules.timeout,
+    fix: 'the whole-request timeout in seconds above 0, e.g. 600',
+    help: `whole-request timeout (default ${seconds(DEFAULT_TIMEOUTS.totalMs)}; also: connect ${seconds(DEFAULT_TIMEOUTS.connectMs)}, first byte ${seconds(DEFAULT_TIMEOUTS.firstByteMs)}, idle between chunks ${seconds(DEFAULT_TIMEOUTS.idleMs)})`,
+  },
+  {
+    key: 'outputDir',
+    flag: '--output-dir',
+    valueName: '<dir>',
+    env: 'BENCH_OUTPUT_DIR',
+    kind: 'path',
+    rule: runFieldRules.output_dir,
+    help: 'where raw/, summary/ and reports/ go (default ./results)',
+  },
+]
+
+/** The row of `key`; every RunChoice key has one. */
+export function settingOf(key: keyof RunChoice): RunSetting {
+  const setting = SETTINGS.find((candidate) => candidate.key === key)
+  if (setting === undefined) throw new Error(`No row in SETTINGS for ${key}`)
+  return setting
+}
+
+/** Commander's attribute name of a flag: "--max-tokens" → "maxTokens". */
+export function flagAttribute(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())
+}
