@@ -82,17 +82,8 @@ export class BoundedColumn {
     if (this.#count === 0) return null
     if (this.#exact !== null)
       return { ...(distribution(this.#exact.view()) as Distribution), method: 'exact' }
-    return {
-      count: this.#count,
-      mean: this.#sum / this.#count,
-      min: this.#min,
-      max: this.#max,
-      p50: this.#percentile(50),
-      p90: this.#percentile(90),
-      p95: this.#percentile(95),
-      p99: this.#percentile(99),
-      method: 'hdr',
-    }
+    const p = (q: number) => this.#percentile(q)
+    return { ...this.#hdrCommon(), p90: p(90), p95: p(95), p99: p(99) }
   }
 
   /** Throughput-type statistics (the low tail is bad); null without values. */
@@ -100,16 +91,20 @@ export class BoundedColumn {
     if (this.#count === 0) return null
     if (this.#exact !== null)
       return { ...(lowTailDistribution(this.#exact.view()) as LowTailDistribution), method: 'exact' }
+    const p = (q: number) => this.#percentile(q)
+    return { ...this.#hdrCommon(), p10: p(10), p5: p(5), p1: p(1) }
+  }
+
+  /** The statistics both tails share once the values live in the histogram. */
+  #hdrCommon() {
+    const mean = this.#sum / this.#count
     return {
       count: this.#count,
-      mean: this.#sum / this.#count,
+      mean,
       min: this.#min,
       max: this.#max,
       p50: this.#percentile(50),
-      p10: this.#percentile(10),
-      p5: this.#percentile(5),
-      p1: this.#percentile(1),
-      method: 'hdr',
+      method: 'hdr' as const,
     }
   }
 
