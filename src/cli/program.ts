@@ -2,14 +2,26 @@ import { Command, InvalidArgumentError, Option, type OptionValues } from '@comma
 import { readToolVersion } from '../config/package-root.js'
 import { type RunSetting, SETTINGS } from '../config/run-settings.js'
 import { DEFAULT_SIM_OPTIONS as SIM } from '../sim/options.js'
+import { registerCheckCommand } from './commands/check.js'
+import { registerCompareCommand } from './commands/compare.js'
+import { registerCompletionCommand } from './commands/completion.js'
 import { interactiveCommand } from './commands/interactive.js'
+import { registerK8sCommand } from './commands/k8s.js'
+import { registerMergeCommand } from './commands/merge.js'
 import { modelsCommand } from './commands/models.js'
 import { reportCommand } from './commands/report.js'
 import { type RunFlags, runCommand } from './commands/run.js'
 import { SIM_HELP_AFTER, simCommand } from './commands/sim.js'
+import { registerSlurmCommand } from './commands/slurm.js'
 import { summarizeCommand } from './commands/summarize.js'
+import { registerSweepCommand } from './commands/sweep.js'
 import type { ExitCode } from './exit-codes.js'
 import type { Io } from './io.js'
+import { addGateOptions } from './run-options/gates.js'
+import { addOutputOptions } from './run-options/output.js'
+import { addShardOptions } from './run-options/shards.js'
+import { addSourceOptions } from './run-options/sources.js'
+import { addTelemetryOptions } from './run-options/telemetry.js'
 
 function number(value: string): number {
   const parsed = Number(value)
@@ -65,6 +77,11 @@ export function addRunOptions<Args extends unknown[], Opts extends OptionValues>
   command: Command<Args, Opts>,
 ) {
   for (const setting of SETTINGS) command.addOption(settingOption(setting))
+  addSourceOptions(command)
+  addTelemetryOptions(command)
+  addGateOptions(command)
+  addShardOptions(command)
+  addOutputOptions(command)
   return command
     .option('--config-dir <dir>', configDirHelp)
     .option('--tokenizer <path>', tokenizerHelp)
@@ -229,5 +246,13 @@ Examples:
     )
     .action(async (runs, options) => setExitCode(await reportCommand(runs, options, io)))
 
+  const registered = program as unknown as Command
+  registerCheckCommand(registered, io, setExitCode)
+  registerCompareCommand(registered, io, setExitCode)
+  registerSweepCommand(registered, io, setExitCode)
+  registerMergeCommand(registered, io, setExitCode)
+  registerSlurmCommand(registered, io, setExitCode)
+  registerK8sCommand(registered, io, setExitCode)
+  registerCompletionCommand(registered, io, setExitCode)
   return program
 }

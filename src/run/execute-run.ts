@@ -13,6 +13,7 @@ import { expectedRequests } from '../workload/arrivals.js'
 import type { TokenCounterSpec } from '../workload/tokenizer.js'
 import { adaptToCapabilities, type ProbedRun, type ProbeNote, probeTarget } from './probe-target.js'
 import { type ProgressSnapshot, type RunResult, runBenchmark } from './run-benchmark.js'
+import type { RunHook, RunHookContext } from './run-hooks.js'
 import { createWorkerSend, defaultWorkerCount, machineCpus } from './worker-pool.js'
 
 export interface ExecuteRunOptions {
@@ -37,6 +38,8 @@ export interface ExecuteRunOptions {
   /** How worker threads count tokens (a function cannot cross threads). */
   tokenizer?: TokenCounterSpec
   onEvent?: (event: RunEvent) => void
+  /** Features attached to the lifecycle (telemetry, live metrics, shards); see run-hooks.ts. */
+  hooks?: readonly RunHook[]
 }
 
 /** What happens during a run, in order: started once, progress every interval, loaded once. */
@@ -110,9 +113,22 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   const workerCount = options.workers ?? defaultWorkerCount(workload, machineCpus())
   emit({ kind: 'started', plan, paths, expectedRequests: expected, workerCount, notes: probed.notes })
 
+  const hooks = options.hooks ?? []
+  const signal = options.signal ?? new AbortController().signal
+  const hookContext: RunHookContext = { plan, paths, meta, signal }
   const accumulator = createSummaryAccumulator()
   let lastSnapshot: ProgressSnapshot | null = null
   let result: RunResult
+  let summary: Summary
+  try {
+    for (const hook of hooks) await hook.beforeLoad?.(hookContext)
+  } catch (error) {
+    sink.close()
+    await Promise.all(hooks.map((hook) => hook.close?.()))
+    await sim?.close()
+    throw error
+  }
+  const recordHooks = hooks.filter((hook) => hook.onRecord !== undefined)
   const workerSend =
     workerCount > 1
       ? await createWorkerSend(plan, {
@@ -123,7 +139,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   try {
     result = await runBenchmark(plan, {
       ...(workerSend === null ? {} : { send: workerSend.send }),
-      signal: options.signal ?? new AbortController().signal,
+      signal,
       interruptGraceMs: options.interruptGraceMs ?? 3000,
       expected,
       countTokens: options.countTokens,
@@ -138,31 +154,33 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
       onRecord: (record) => {
         sink.write(record)
         accumulator.add(record)
+        for (const hook of recordHooks) hook.onRecord?.(record)
       },
     })
+    emit({ kind: 'loaded', snapshot: lastSnapshot })
+    meta.endedAt = new Date(result.endedAtEpochMs).toISOString()
+    meta.complete = result.interruptedBy === null
+    meta.incompleteReason = result.interruptedBy
+    meta.clientHealth = result.clientHealth
+    summary = accumulator.finish({
+      runId: paths.runId,
+      target: plan.target.name,
+      model: plan.model.fullName,
+      workload: workload.name,
+      startedAt: meta.startedAt,
+      offeredRps: workload.rps ?? null,
+      concurrency: workload.concurrency,
+      clientHealth: result.clientHealth,
+    })
+    // Hooks add to meta and summary (e.g. the server section) before either is written.
+    for (const hook of hooks) await hook.afterLoad?.({ ...hookContext, result, summary })
   } finally {
     await workerSend?.close()
     sink.close()
+    await Promise.all(hooks.map((hook) => hook.close?.()))
     await sim?.close()
   }
-  emit({ kind: 'loaded', snapshot: lastSnapshot })
-
-  meta.endedAt = new Date(result.endedAtEpochMs).toISOString()
-  meta.complete = result.interruptedBy === null
-  meta.incompleteReason = result.interruptedBy
-  meta.clientHealth = result.clientHealth
   writeMeta(paths, meta)
-
-  const summary = accumulator.finish({
-    runId: paths.runId,
-    target: plan.target.name,
-    model: plan.model.fullName,
-    workload: workload.name,
-    startedAt: meta.startedAt,
-    offeredRps: workload.rps ?? null,
-    concurrency: workload.concurrency,
-    clientHealth: result.clientHealth,
-  })
   writeSummaryFiles(paths, summary, options.renderSummaryCsv(summary))
   return { plan, paths, meta, summary, result }
 }

@@ -21,13 +21,16 @@ import {
 } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang, type Lang } from '../lang.js'
-import { runAndPrint } from '../run-and-print.js'
+import { type PrintedRun, runAndPrint } from '../run-and-print.js'
+import { worseExitCode } from '../run-extension.js'
+import { type ExtensionFlags, runExtensions } from '../run-options/extensions.js'
+import type { OutputFlags } from '../run-options/output.js'
 import { writeReports } from '../write-reports.js'
 
 /** `--model all`: every model of the target, one run each, then one comparison report. */
 export const ALL_MODELS = 'all'
 
-export interface RunFlags {
+export interface RunFlags extends ExtensionFlags, OutputFlags {
   target?: string
   model?: string
   workload?: string
@@ -113,17 +116,29 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
   }
   const withModel = await withDiscoveredModel(config, settled.target, settled.model, io.env)
   const resolved = resolveSettled(withModel, settledChoice, io.env)
-  const plan = buildPlan(resolved, io.cwd)
-  const { exitCode } = await runAndPrint({
+  const extensions = await runExtensions(flags, io)
+  const plan = extensions.reduce(
+    (current, extension) => extension.plan?.(current) ?? current,
+    buildPlan(resolved, io.cwd),
+  )
+  const printed: PrintedRun = await runAndPrint({
     plan,
     lang,
     io,
     countTokens: await tokenCounter(),
     probe: flags.probe !== false,
     tokenizer,
+    hooks: extensions.flatMap((extension) => extension.hooks?.(plan) ?? []),
     ...(flags.workers === undefined ? {} : { workers: flags.workers }),
   })
-  return exitCode ?? EXIT_OK
+  let exitCode = printed.exitCode
+  const json: Record<string, unknown> = {}
+  for (const extension of extensions) {
+    const after = await extension.afterRun?.(printed, io)
+    exitCode = worseExitCode(exitCode, after?.exitCode)
+    Object.assign(json, after?.json)
+  }
+  return exitCode
 }
 
 /** The target a run will use: the named one, else the first (resolveRun reports unknown names). */
