@@ -6,5 +6,7 @@ export const EXIT_CHECKS_FAILED = 1
 export const EXIT_USAGE = 2
 export const EXIT_TARGET_UNREACHABLE = 3
 export const EXIT_INTERRUPTED = 130
+/** Ended by SIGTERM (128 + 15, the shell convention); SIGINT stays 130. */
+export const EXIT_TERMINATED = 143
 
-export type ExitCode = 0 | 1 | 2 | 3 | 130
+export type ExitCode = 0 | 1 | 2 | 3 | 130 | 143

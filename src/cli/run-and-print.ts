@@ -8,7 +8,14 @@ import { notSentLine } from '../report/not-sent.js'
 import type { ResultPaths } from '../results/result-paths.js'
 import { type ExecuteRunOptions, executeRun, type RunEvent } from '../run/execute-run.js'
 import type { RunPlan, Summary } from '../types.js'
-import { EXIT_CHECKS_FAILED, EXIT_INTERRUPTED, EXIT_OK, type ExitCode } from './exit-codes.js'
+import {
+  EXIT_CHECKS_FAILED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_TERMINATED,
+  type ExitCode,
+} from './exit-codes.js'
+import { invokedAs } from './invoked-as.js'
 import type { Io } from './io.js'
 import { formatCount, type Lang } from './lang.js'
 import { runMessages } from './messages.js'
@@ -29,6 +36,8 @@ export interface PrintedRun {
   exitCode: ExitCode
   paths: ResultPaths
   summary: Summary
+  /** The run's own report file (Markdown). */
+  reportPath: string
 }
 
 /**
@@ -41,6 +50,7 @@ export async function runAndPrint(options: RunAndPrintOptions): Promise<PrintedR
   const out = (line: string) => io.stdout.write(`${line}\n`)
   const progress = createProgressPrinter(io.stdout, lang)
   const interrupt = new AbortController()
+  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null
   const unsubscribe = io.onSignal((signal) => {
     if (interrupt.signal.aborted) {
       // Every completed record is already in the kernel (writeSync per record), so
@@ -49,6 +59,7 @@ export async function runAndPrint(options: RunAndPrintOptions): Promise<PrintedR
       io.killNow(signal)
       return
     }
+    stoppedBy = signal
     interrupt.abort(`interrupted by ${signal}`)
   })
   const onEvent = (event: RunEvent) => {
@@ -77,12 +88,7 @@ export async function runAndPrint(options: RunAndPrintOptions): Promise<PrintedR
 
   out('')
   if (result.interruptedBy !== null) out(msg.interrupted(result.interruptedBy))
-  const percent = (summary.successRate * 100).toFixed(1)
-  const notSent = notSentLine(summary, lang)
-  out(
-    msg.done(formatCount(summary.requests.total, lang), formatCount(summary.requests.ok, lang), percent) +
-      (notSent === null ? '' : `; ${notSent}`),
-  )
+  out(doneLine(summary, lang))
   out('')
   out(renderRunSummaryTable(summary, lang))
   if (result.clientHealth.limited) {
@@ -98,17 +104,31 @@ export async function runAndPrint(options: RunAndPrintOptions): Promise<PrintedR
   }
   out('')
   out(msg.nextStep)
-  out(`  run-bench summarize ${displayPath(io.cwd, paths.raw)}`)
-  out(`  run-bench report --output-dir ${displayPath(io.cwd, plan.outputDir)}`)
+  const command = invokedAs(io.env)
+  out(`  ${command} summarize ${displayPath(io.cwd, paths.raw)}`)
+  out(`  ${command} report --output-dir ${displayPath(io.cwd, plan.outputDir)}`)
   if (summary.requests.ok === 0 && summary.requests.total > 0) out(msg.noSuccess)
 
   const exitCode: ExitCode =
     result.interruptedBy !== null
-      ? EXIT_INTERRUPTED
+      ? stoppedBy === 'SIGTERM'
+        ? EXIT_TERMINATED
+        : EXIT_INTERRUPTED
       : summary.requests.ok === 0
         ? EXIT_CHECKS_FAILED
         : EXIT_OK
-  return { exitCode, paths, summary }
+  return { exitCode, paths, summary, reportPath: report }
+}
+
+/** "Done: N requests, M succeeded (P%)" and why some were not sent: the run's last word (--quiet prints only this). */
+export function doneLine(summary: Summary, lang: Lang): string {
+  const msg = runMessages(lang)
+  const percent = (summary.successRate * 100).toFixed(1)
+  const notSent = notSentLine(summary, lang)
+  return (
+    msg.done(formatCount(summary.requests.total, lang), formatCount(summary.requests.ok, lang), percent) +
+    (notSent === null ? '' : `; ${notSent}`)
+  )
 }
 
 function printStart(

@@ -64,6 +64,10 @@ export const runFieldRules = {
   timeout: number().positive({ error: 'must be > 0' }),
   output_dir: nonEmpty(),
   name: nonEmpty(),
+  base_url: text().refine(isHttpUrl, { error: 'must be an http:// or https:// URL' }),
+  api_key: nonEmpty(),
+  // A switch: the workload's rps is dropped (YAML spells it `rps: null`).
+  closed_loop: flag(),
 }
 
 const simSchema = z

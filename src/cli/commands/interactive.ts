@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load-config.js'
 import { unknownEnvWarnings } from '../../config/run-overrides.js'
 import { createCatalogDiscovery } from '../../discovery/model-catalog.js'
 import { createTokenCounter } from '../../workload/tokenizer.js'
+import { printConfigNotices } from '../config-notices.js'
 import type { DiscoverModels, PromptFns } from '../dialog/dialog.js'
 import { needsTerminalError, runInteractive } from '../dialog/run-interactive.js'
 import type { ExitCode } from '../exit-codes.js'
@@ -35,6 +36,7 @@ export async function interactiveCommand(
   const lang = detectLang(io.env, flags.lang)
   for (const warning of unknownEnvWarnings(io.env)) io.stderr.write(`Warning: ${warning}\n`)
   const config = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
+  printConfigNotices(config, io)
   if (!io.stdinIsTTY) throw needsTerminalError(config, lang)
   return runInteractive({
     config,

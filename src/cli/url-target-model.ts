@@ -1,0 +1,37 @@
+// The command-line side of a server given by URL (config/url-target.ts): without --model,
+// the server's first listed model is used, and the user is told which and why.
+import { keyedTarget } from '../config/api-key.js'
+import { DEFAULT_TIMEOUTS } from '../config/defaults.js'
+import type { LoadedConfig } from '../config/load-config.js'
+import type { SettledChoice } from '../config/run-overrides.js'
+import { withUrlTarget } from '../config/url-target.js'
+import { firstServedModel } from '../discovery/first-served-model.js'
+import type { Io } from './io.js'
+
+export async function withUrlTargetModel(
+  config: LoadedConfig,
+  settled: SettledChoice,
+  io: Io,
+): Promise<{ config: LoadedConfig; settled: SettledChoice }> {
+  const applied = withUrlTarget(config, settled)
+  const { adHoc } = applied
+  if (adHoc === null || applied.settled.choice.model !== undefined) return applied
+  const first = await firstServedModel(keyedTarget(adHoc, io.env).target, {
+    timeoutMs: DEFAULT_TIMEOUTS.connectMs,
+  })
+  const others = first.count === 1 ? 'the only model' : `the first of ${first.count} models`
+  io.stderr.write(`Note: no --model given: using "${first.name}", ${others} that ${first.endpoint} lists\n`)
+  return {
+    config: {
+      ...applied.config,
+      models: [
+        ...applied.config.models,
+        { name: first.name, fullName: first.name, description: '', source: 'server', targets: [adHoc.name] },
+      ],
+    },
+    settled: {
+      choice: { ...applied.settled.choice, model: first.name },
+      sources: { ...applied.settled.sources, model: first.endpoint },
+    },
+  }
+}
