@@ -140,7 +140,8 @@ Examples:
   run-bench run --target sim --workload smoke
   run-bench run --target vllm-local --model qwen3-coder-30b --workload stress-test
   run-bench run --target sim --duration 30 --rps 10 --concurrency 8 --max-tokens 128 --prompt-type short
-  run-bench run --target sim --requests 100 --concurrency 16      # closed loop when the workload has no rps
+  run-bench run --target sim --closed-loop --requests 100 --concurrency 16  # closed loop: 16 workers
+  run-bench run --target http://127.0.0.1:8000/v1    # a server by URL, its first listed model
   run-bench run --target litellm-local --model all --workload smoke  # every model, then one comparison report`,
     )
     .action(async (options) => setExitCode(await runCommand(options as RunFlags, io)))

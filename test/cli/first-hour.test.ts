@@ -123,6 +123,17 @@ describe('signals and load shape', () => {
     assert.equal(await main([...argv, '--closed-loop', '--rps', '3'], both), 2)
     assert.match(both.err(), /Error: --closed-loop cannot be combined with --rps/)
   })
+
+  test('every README and --help example that says "closed loop" asks for one', async () => {
+    const help = createFakeIo({ cwd: '/' })
+    await main(['run', '--help'], help)
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')
+    const examples = `${readme}\n${help.out()}`
+      .split('\n')
+      .filter((line) => /run-bench run .*closed loop/.test(line))
+    assert.ok(examples.length >= 2, examples.join('\n'))
+    for (const line of examples) assert.match(line, /--closed-loop/, line)
+  })
 })
 
 describe('scripting', () => {
