@@ -80,9 +80,12 @@ export function renderMarkdownReport(input: MarkdownReportInput): string {
 
 function runSection(s: Summary, name: string | null, text: MarkdownText): string[] {
   const started = s.startedAt === '' ? '' : text.started(escapeCell(s.startedAt))
-  const heading = name === null || name.includes(s.runId) ? s.runId : `${name} (${s.runId})`
+  // Named by what distinguishes the run, with its id; the id alone when nothing else does.
+  const named = name === null || name.includes(s.runId) ? s.runId : `${name} (${s.runId})`
+  const mark = ` (${text.incompleteHeading})`
+  const heading = s.incomplete === undefined || named.includes(mark) ? named : `${named}${mark}`
   const parts = [
-    `### ${escapeCell(heading)}${s.incomplete === undefined || name !== null ? '' : ` (${text.incompleteHeading})`}`,
+    `### ${escapeCell(heading)}`,
     ...(s.incomplete === undefined ? [] : [text.incompleteNote(escapeCell(s.incomplete))]),
     text.identity(
       escapeCell(s.target),
