@@ -23,7 +23,7 @@ import { isIncomplete, type RunSettingsById, runName, runNames } from './run-nam
 export { CHART_FONT_STACK, type ChartOption, type JsonValue } from './chart-option.js'
 
 export interface ChartDefinition {
-  /** Unique on a report page; made of [A-Za-z0-9_.-] only, so it also names a PNG file. */
+  /** Unique on a report page; letters, digits and [_.-] only, so it also names a PNG file. */
   id: string
   title: string
   option: ChartOption
@@ -45,7 +45,8 @@ export interface ChartContext {
 }
 
 export function chartIdPart(text: string): string {
-  return text.replace(/[^A-Za-z0-9_.-]/g, '-')
+  // Letters of any script stay (a workload named 짧은테스트 keeps its name in PNG file names).
+  return text.replace(/[^\p{L}\p{N}_.-]/gu, '-')
 }
 
 /** A run's name among the runs of the report: by what distinguishes it (see run-names.ts). */
