@@ -390,7 +390,10 @@ describe('labels and ids', () => {
   test('chart ids keep letters (of any script), digits and [_.-]', () => {
     assert.equal(chartIdPart('bench_a/b <x>"y"_1.2'), 'bench_a-b--x--y-_1.2')
     // Hangul stays: the PNG of a run of 짧은테스트 is not named "-----".
-    assert.equal(chartIdPart('bench_sim_m_짧은테스트_20261203_120000'), 'bench_sim_m_짧은테스트_20261203_120000')
+    assert.equal(
+      chartIdPart('bench_sim_m_짧은테스트_20261203_120000'),
+      'bench_sim_m_짧은테스트_20261203_120000',
+    )
   })
 
   test('a sweep is named by what distinguishes its runs, an interrupted run is marked', () => {
