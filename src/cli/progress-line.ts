@@ -46,9 +46,11 @@ export function formatProgress(p: ProgressView, lang: Lang, columns = FALLBACK_C
   const elapsedSec = Math.floor(elapsedMs / 1000)
   const byTime = p.durationMs === null || p.durationMs === 0 ? null : elapsedMs / p.durationMs
   const byCount = p.expected === null || p.expected === 0 ? null : Math.min(1, p.sent / p.expected)
-  // An open loop's expected count is rps x duration, so both fractions move together; only a
-  // run whose count bound is ahead of its clock (or that has no clock) is count-bound.
-  const countBound = byCount !== null && (byTime === null || byCount > byTime + 0.05)
+  // An open loop's expected count is rps x duration, so both fractions move together (the
+  // count one request ahead: the schedule sends its first at 0 s); only a run whose count
+  // bound is further ahead of its clock (or that has no clock) is count-bound.
+  const aheadSlack = p.expected === null || p.expected === 0 ? 0 : 1 / p.expected
+  const countBound = byCount !== null && (byTime === null || byCount > byTime + 0.05 + aheadSlack)
   const remainingSec = totalSec === null ? null : Math.max(0, totalSec - elapsedSec)
   const fraction = countBound ? byCount : byTime
   const segments = runMessages(lang).progress({

@@ -132,4 +132,23 @@ describe('progress line', () => {
     // Mid-run: 48 in flight are neither ok nor failed.
     assert.deepEqual(outcomeCounts(timed), { notOk: 0, notSent: 0 })
   })
+
+  test('an open loop one request ahead of its clock still shows seconds, not a request count', () => {
+    // 4 req/s for 2 s: at 1 s the schedule has sent 5 of 8 (0 s, 0.25 s, …, 1 s), 62.5 % vs 50 %.
+    const openLoop: ProgressSnapshot = {
+      elapsedMs: 1000,
+      durationMs: 2000,
+      sent: 5,
+      expected: 8,
+      completed: 4,
+      ok: 4,
+      inFlight: 1,
+      waiting: 0,
+      ttftP50Ms: 9,
+    }
+    assert.equal(
+      formatProgress(openLoop, 'en', 200),
+      '⏱️  Progress: 1s / 2s (50.0%) | requests: 5 / 8 | ok: 4 | in flight: 1 | TTFT p50: 9 ms | remaining: 1s',
+    )
+  })
 })
