@@ -1,8 +1,26 @@
 // The shared frame of every chart: plain JSON echarts options (no functions inside), fixed
 // font and no animation so exported images are reproducible, and the axis builders.
 
+import type { ReportLang } from './chart-text.js'
+import type { RunSettingsById } from './run-names.js'
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 export type ChartOption = { [key: string]: JsonValue }
+
+export interface ChartDefinition {
+  /** Unique on a report page; letters, digits and [_.-] only, so it also names a PNG file. */
+  id: string
+  title: string
+  option: ChartOption
+  /** Height added to the chart's usual height for a legend of several rows (0: one row). */
+  extraHeightPx?: number
+}
+
+/** What the charts know beyond the summaries: each run's settings and the report's language. */
+export interface ChartContext {
+  settings?: RunSettingsById
+  lang?: ReportLang
+}
 
 /**
  * The PNG export draws every text with one fixed font file (DejaVu Sans, else Liberation
@@ -113,4 +131,20 @@ export function orMissing(value: number | null): number | string {
 /** Three decimals: finer than any chart shows, and it keeps the inlined page small. */
 export function round(value: number): number {
   return Math.round(value * 1000) / 1000
+}
+
+/** A chart whose legend lists `names`: every name shown, the chart taller by the extra rows. */
+export function withLegend(
+  id: string,
+  title: string,
+  names: readonly string[],
+  option: ChartOption,
+): ChartDefinition {
+  const { extraHeightPx } = legendLayout(names)
+  return {
+    id,
+    title,
+    option: { ...baseOption(title, names), ...option },
+    ...(extraHeightPx > 0 ? { extraHeightPx } : {}),
+  }
 }

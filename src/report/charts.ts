@@ -4,44 +4,40 @@
 import type { RunTimeSeries, TimeSeriesBucket } from '../stats/time-series.js'
 import type { Summary } from '../types.js'
 import {
-  baseOption,
-  type ChartOption,
-  groupBy,
+  type ChartContext,
+  type ChartDefinition,
   type JsonValue,
-  legendLayout,
   MISSING,
   orMissing,
   round,
   secondAxis,
   timeAxis,
   valueAxis,
+  withLegend,
 } from './chart-option.js'
-import { type ChartText, chartText, type ReportLang } from './chart-text.js'
-import { DISTRIBUTION_METRICS, TOKENS_PER_SEC } from './metric-catalogue.js'
-import { isIncomplete, type RunSettingsById, runName, runNames } from './run-names.js'
+import { type ChartText, chartText } from './chart-text.js'
+import {
+  throughputVsConcurrencyChart,
+  throughputVsOfferedLoadChart,
+  tokensPerSecByRunChart,
+} from './load-charts.js'
+import { DISTRIBUTION_METRICS } from './metric-catalogue.js'
+import { runName, runNames } from './run-names.js'
 
-export { CHART_FONT_STACK, type ChartOption, type JsonValue } from './chart-option.js'
-
-export interface ChartDefinition {
-  /** Unique on a report page; letters, digits and [_.-] only, so it also names a PNG file. */
-  id: string
-  title: string
-  option: ChartOption
-  /** Height added to the chart's usual height for a legend of several rows (0: one row). */
-  extraHeightPx?: number
-}
+export {
+  CHART_FONT_STACK,
+  type ChartContext,
+  type ChartDefinition,
+  type ChartOption,
+  type JsonValue,
+} from './chart-option.js'
+export { throughputVsConcurrencyChart, throughputVsOfferedLoadChart, tokensPerSecByRunChart }
 
 /** One run's time series with the label its charts show. */
 export interface ChartRun {
   runId: string
   label: string
   series: RunTimeSeries
-}
-
-/** What the charts know beyond the summaries: each run's settings and the report's language. */
-export interface ChartContext {
-  settings?: RunSettingsById
-  lang?: ReportLang
 }
 
 export function chartIdPart(text: string): string {
@@ -110,22 +106,6 @@ export function reportCharts(
 /** The charts in page order, e.g. to export each as a PNG named after its id. */
 export function allCharts(charts: ReportCharts): ChartDefinition[] {
   return [...charts.overview, ...charts.runs.flatMap((entry) => entry.charts)]
-}
-
-/** A chart whose legend lists `names`: every name shown, the chart taller by the extra rows. */
-function withLegend(
-  id: string,
-  title: string,
-  names: readonly string[],
-  option: ChartOption,
-): ChartDefinition {
-  const { extraHeightPx } = legendLayout(names)
-  return {
-    id,
-    title,
-    option: { ...baseOption(title, names), ...option },
-    ...(extraHeightPx > 0 ? { extraHeightPx } : {}),
-  }
 }
 
 /**
@@ -246,165 +226,6 @@ export function errorRateOverTimeChart(run: ChartRun, text: ChartText = chartTex
     ],
     series,
   })
-}
-
-/**
- * The runs one line may join: the same target, model, max_tokens and prompt set. Runs that
- * differ in any of these measure different things, so their points are never connected.
- */
-function lineKey(summary: Summary, context: ChartContext): string {
-  const settings = context.settings?.[summary.runId] ?? {}
-  return JSON.stringify([
-    summary.target,
-    summary.model,
-    settings.maxTokens ?? null,
-    settings.promptSet ?? null,
-  ])
-}
-
-/** A line's name: the model, plus what tells it from the other lines (target, max_tokens, prompts). */
-function lineNames(summaries: readonly Summary[], context: ChartContext): Map<string, string> {
-  const settings = (s: Summary) => context.settings?.[s.runId] ?? {}
-  const differ = (value: (s: Summary) => unknown) => new Set(summaries.map(value)).size > 1
-  const manyTargets = differ((s) => s.target)
-  const manyMaxTokens = differ((s) => settings(s).maxTokens)
-  const manyPromptSets = differ((s) => settings(s).promptSet)
-  const names = new Map<string, string>()
-  for (const s of summaries) {
-    const parts = [manyTargets ? `${s.model} @ ${s.target}` : s.model]
-    if (manyMaxTokens && settings(s).maxTokens !== undefined)
-      parts.push(`max_tokens ${settings(s).maxTokens}`)
-    if (manyPromptSets && settings(s).promptSet !== undefined) parts.push(`prompts ${settings(s).promptSet}`)
-    names.set(lineKey(s, context), parts.join(' · '))
-  }
-  return names
-}
-
-/** Points of one line, sorted by x; an incomplete run's point is hollow and named so. */
-function pointLines(
-  summaries: readonly Summary[],
-  context: ChartContext,
-  x: (s: Summary) => number,
-): { series: JsonValue[]; names: string[]; maxX: number } {
-  const text = chartText(context.lang)
-  const lineNameOf = lineNames(summaries, context)
-  const labels = runNames(summaries, context.settings, text)
-  const series: JsonValue[] = []
-  const names: string[] = []
-  let maxX = 0
-  for (const [key, members] of groupBy(summaries, (s) => lineKey(s, context))) {
-    const name = lineNameOf.get(key) ?? key
-    const points = members.map((s) => ({ x: x(s), summary: s })).sort((a, b) => a.x - b.x)
-    for (const point of points) maxX = Math.max(maxX, point.x)
-    names.push(name)
-    series.push({
-      type: 'line',
-      name,
-      data: points.map((p) => ({
-        name: labels[summaries.indexOf(p.summary)] as string,
-        value: [round(p.x), round(p.summary.requestThroughputPerSec)],
-        ...(isIncomplete(p.summary) ? { symbol: 'emptyTriangle', symbolSize: 10 } : {}),
-      })),
-    })
-  }
-  return { series, names, maxX }
-}
-
-/**
- * Achieved (successful) req/s against offered req/s, open-loop runs only, one line per
- * target, model, max_tokens and prompt set, on one y-axis: where the line leaves the
- * diagonal is the knee. Closed loops have no offered rate: see throughputVsConcurrencyChart.
- */
-export function throughputVsOfferedLoadChart(
-  summaries: readonly Summary[],
-  context: ChartContext = {},
-): ChartDefinition {
-  const text = chartText(context.lang)
-  const open = summaries.filter((s) => s.offeredRps !== null)
-  const { series, names, maxX } = pointLines(open, context, (s) => s.offeredRps ?? 0)
-  series.push({
-    type: 'line',
-    name: text.achievedEqualsOffered,
-    showSymbol: false,
-    lineStyle: { type: 'dotted', color: '#999999' },
-    itemStyle: { color: '#999999' },
-    data: [
-      [0, 0],
-      [round(maxX), round(maxX)],
-    ],
-  })
-  return withLegend(
-    'throughput-vs-offered-load',
-    text.vsOfferedTitle,
-    [...names, text.achievedEqualsOffered],
-    {
-      tooltip: { trigger: 'item' },
-      xAxis: valueAxis(text.offeredReqPerSec),
-      yAxis: valueAxis(text.achievedReqPerSec),
-      series,
-    },
-  )
-}
-
-/**
- * Closed loops (a concurrency sweep): achieved req/s against the number of workers, one line
- * per target, model, max_tokens and prompt set. Plotting achieved against achieved would put
- * every point on the diagonal by construction.
- */
-export function throughputVsConcurrencyChart(
-  summaries: readonly Summary[],
-  context: ChartContext = {},
-): ChartDefinition {
-  const text = chartText(context.lang)
-  const closed = summaries.filter((s) => s.offeredRps === null)
-  const { series, names } = pointLines(closed, context, (s) => s.concurrency)
-  return withLegend('throughput-vs-concurrency', text.vsConcurrencyTitle, names, {
-    tooltip: { trigger: 'item' },
-    xAxis: { ...valueAxis(text.concurrency), minInterval: 1 },
-    yAxis: valueAxis(text.achievedReqPerSec),
-    series,
-  })
-}
-
-/**
- * Mean per-request tokens/sec, one bar per run (named as in the tables), in the report's
- * order: several runs of one model are all shown, none silently dropped.
- */
-export function tokensPerSecByRunChart(
-  summaries: readonly Summary[],
-  context: ChartContext = {},
-): ChartDefinition {
-  const text = chartText(context.lang)
-  const labels = runNames(summaries, context.settings, text)
-  const option: ChartOption = {
-    ...baseOption(text.tokensPerSecTitle),
-    legend: { show: false },
-    tooltip: { trigger: 'axis' },
-    // Room under the axis for slanted run names.
-    grid: { left: 70, right: 70, top: 60, bottom: summaries.length > 3 ? 150 : 60, containLabel: false },
-    xAxis: {
-      type: 'category',
-      data: labels,
-      axisLabel: { interval: 0, rotate: summaries.length > 3 ? 25 : 0, width: 220, overflow: 'truncate' },
-    },
-    yAxis: valueAxis(TOKENS_PER_SEC.unit),
-    series: [
-      {
-        type: 'bar',
-        name: text.tokensPerSecMean,
-        data: summaries.map((s) => {
-          const mean = s.tokensPerSec?.mean
-          return mean === undefined ? MISSING : round(mean)
-        }),
-      },
-    ],
-  }
-  return {
-    id: 'tokens-per-sec-by-run',
-    title: text.tokensPerSecTitle,
-    option,
-    ...(summaries.length > 3 ? { extraHeightPx: 90 } : {}),
-  }
 }
 
 /** Point markers only while they stay readable (up to two minutes of one-second buckets). */
