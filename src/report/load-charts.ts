@@ -145,16 +145,20 @@ export function tokensPerSecByRunChart(
 ): ChartDefinition {
   const text = chartText(context.lang)
   const labels = runNames(summaries, context.settings, text)
+  // Slanted 30°, a name of n characters (~7 px each at 12 px) drops n × 7 × sin 30° below the axis.
+  const slanted = summaries.length > 3
+  const longest = Math.max(0, ...labels.map((label) => [...label].length))
+  const labelRoomPx = slanted ? Math.min(320, Math.round(longest * 7 * 0.5)) : 0
   const option: ChartOption = {
     ...baseOption(text.tokensPerSecTitle),
     legend: { show: false },
     tooltip: { trigger: 'axis' },
-    // Room under the axis for slanted run names.
-    grid: { left: 70, right: 70, top: 60, bottom: summaries.length > 3 ? 150 : 60, containLabel: false },
+    // Names are slanted (not cut: their end is what tells runs apart) with room under the axis.
+    grid: { left: 70, right: 70, top: 60, bottom: 60 + labelRoomPx },
     xAxis: {
       type: 'category',
       data: labels,
-      axisLabel: { interval: 0, rotate: summaries.length > 3 ? 25 : 0, width: 220, overflow: 'truncate' },
+      axisLabel: { interval: 0, rotate: slanted ? 30 : 0 },
     },
     yAxis: valueAxis(TOKENS_PER_SEC.unit),
     series: [
@@ -172,6 +176,6 @@ export function tokensPerSecByRunChart(
     id: 'tokens-per-sec-by-run',
     title: text.tokensPerSecTitle,
     option,
-    ...(summaries.length > 3 ? { extraHeightPx: 90 } : {}),
+    ...(labelRoomPx > 0 ? { extraHeightPx: labelRoomPx } : {}),
   }
 }
