@@ -292,6 +292,11 @@ export interface Summary {
   errors: ErrorGroup[]
   proxyOverheadMs: Distribution | null
   clientHealth: ClientHealth | null
+  /**
+   * Set when the run's meta says complete: false (why it ended early, e.g. "interrupted by
+   * SIGINT"); absent for a complete run. Reports mark such a run and never call it best.
+   */
+  incomplete?: string
 }
 
 /** Capabilities found by one probe request before the load (issue 5). */

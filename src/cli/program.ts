@@ -240,10 +240,16 @@ Examples:
       ] as const),
     )
     .option('--output-dir <dir>', 'results folder', 'results')
+    .addOption(
+      new Option('--lang <lang>', 'language of headings and labels (default: from LANG)').choices([
+        'en',
+        'ko',
+      ] as const),
+    )
     .exitOverride()
     .addHelpText(
       'after',
-      '\nExamples:\n  run-bench report\n  run-bench report results/raw --format md,html,png,pdf',
+      '\nExamples:\n  run-bench report\n  run-bench report results/raw --format md,html,png,pdf\n  run-bench report --lang ko',
     )
     .action(async (runs, options) => setExitCode(await reportCommand(runs, options, io)))
 
