@@ -101,6 +101,29 @@ export function createRunState(options: RunStateOptions) {
         sleepers.add(wake)
       })
     },
+    /**
+     * Waits until fewer than `limit` arrivals wait for a slot (true), or until `untilMs`
+     * (performance.now() time) or the run's stop, whichever comes first (false).
+     */
+    waitForRoom(limit: number, untilMs: number): Promise<boolean> {
+      return new Promise<boolean>((resolve) => {
+        if (stopped) {
+          resolve(false)
+          return
+        }
+        let timer: NodeJS.Timeout | undefined
+        const done = (room: boolean) => {
+          clearTimeout(timer)
+          sleepers.delete(wake)
+          slots.onWaitingBelow(limit, null)
+          resolve(room)
+        }
+        const wake = () => done(false)
+        sleepers.add(wake)
+        if (Number.isFinite(untilMs)) timer = setTimeout(wake, Math.max(0, untilMs - performance.now()))
+        slots.onWaitingBelow(limit, () => done(true))
+      })
+    },
     /** Counts a finished request and hands its record on; every request ends here once. */
     finish(record: RequestRecord): void {
       counts.completed++
