@@ -150,6 +150,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
       ignoreEos: workload.ignoreEos,
       progressIntervalMs: options.progressIntervalMs ?? 1000,
       onProgress: (snapshot) => {
+        sink.flush() // whatever a progress line counts is on disk first (raw-sink.ts)
         lastSnapshot = snapshot
         emit({ kind: 'progress', snapshot })
       },

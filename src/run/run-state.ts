@@ -166,7 +166,8 @@ export function createRunState(options: RunStateOptions) {
         expected: options.expected,
         completed: counts.completed,
         ok: counts.ok,
-        inFlight: slots.inUse(),
+        // A closed loop takes no slots: its workers' requests in flight are those sent, not ended.
+        inFlight: workload.rps === undefined ? counts.sent - counts.completed : slots.inUse(),
         waiting: slots.waiting(),
         ttftP50Ms: sorted.length === 0 ? null : (sorted[Math.floor((sorted.length - 1) / 2)] ?? null),
       }
