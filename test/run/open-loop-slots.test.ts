@@ -65,6 +65,7 @@ async function runCounting(plan: RunPlan, onRecord: (record: RequestRecord) => v
     },
     onRecord,
     send: async (spec, ctx) => {
+      if (spec.requestId < 0) return sendRequest(spec, ctx) // the unrecorded warm-up
       inFlight++
       maxInFlight = Math.max(maxInFlight, inFlight)
       try {
@@ -122,14 +123,14 @@ describe('slot wait and schedule lag are recorded apart (issue 12 item 3)', () =
     for (let k = 1; k < sorted.length; k++) {
       const record = sorted[k] as RequestRecord
       const previous = sorted[k - 1] as RequestRecord
-      // Request k got the slot request k−1 released when it ended: its scheduled time plus
-      // its lag plus its slot wait is that end (to the microtasks in between).
+      // Request k got the slot request k−1 released when its response ended, which is at or
+      // after the end of stream its record states (the response may linger after [DONE]).
       const grantedAtMs =
         (record.scheduled_at_ms as number) +
         (record.schedule_lag_ms as number) +
         (record.slot_wait_ms as number)
       assert.ok(
-        Math.abs(grantedAtMs - previous.ended_at_ms) < 5,
+        grantedAtMs >= previous.ended_at_ms - 0.01,
         `request ${k}: granted ${grantedAtMs}, previous ended ${previous.ended_at_ms}`,
       )
       assert.ok((record.slot_wait_ms as number) > 1)
