@@ -62,14 +62,20 @@ export class ConnectionSet extends Dispatcher {
   }
 
   /**
-   * Opens every connection before the measurement window with one cheap GET each (no
-   * generation), `WARM_BATCH` at a time, so the run's first requests find a warm socket
-   * instead of a connect storm. Resolves with the connections that answered.
+   * Opens `count` connections (at most the set's size) before the measurement window with
+   * one cheap GET each (no generation), `WARM_BATCH` at a time, so the run's first requests
+   * find a warm socket instead of a connect storm. Resolves with the connections that answered.
    */
-  async warm(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<number> {
+  async warm(
+    path: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    count = this.connections,
+  ): Promise<number> {
+    const target = Math.min(count, this.connections)
     let opened = 0
-    for (let i = this.clients.length; i < this.connections && !signal.aborted; i += WARM_BATCH) {
-      const batch = Math.min(WARM_BATCH, this.connections - i)
+    for (let i = this.clients.length; i < target && !signal.aborted; i += WARM_BATCH) {
+      const batch = Math.min(WARM_BATCH, target - i)
       const clients = Array.from({ length: batch }, () => new Client(this.origin, this.options))
       this.clients.push(...clients)
       const answered = await Promise.all(

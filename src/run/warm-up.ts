@@ -40,7 +40,11 @@ export async function warmUp(
   // A target that closes every connection after its response keeps nothing warm.
   if (options.pool !== null && plan.target.keepalive) {
     const modelsPath = `${new URL(plan.target.baseUrl).pathname.replace(/\/+$/, '')}/models`
-    await options.pool.warm(modelsPath, ctx.headers, signal)
+    // Sized to the load: a closed loop keeps its whole cap busy; an open loop's cap may be
+    // far above what it uses ("no cap"), so it gets one second of arrivals' worth.
+    const { rps, concurrency } = plan.workload
+    const count = rps === undefined ? concurrency : Math.min(concurrency, Math.ceil(rps))
+    await options.pool.warm(modelsPath, ctx.headers, signal, count)
   }
   const spec: RequestSpec = {
     requestId: -1,
