@@ -21,6 +21,8 @@ export interface CliWorkload {
 
 export interface CliRun {
   summary: Summary
+  /** request_id and ttft_ms of every successful record, in request order. */
+  ttfts: Array<{ id: number; ttftMs: number }>
   /** CPU of the whole process (all threads), from GNU time. */
   cpuMs: number
   peakRssBytes: number
@@ -91,7 +93,17 @@ export function runCli(options: {
   const summaryDir = join(outputDir, 'summary')
   const summaryFile = readdirSync(summaryDir).find((name) => name.endsWith('.json'))
   if (summaryFile === undefined) throw new Error(`no summary JSON in ${summaryDir}`)
+  const rawDir = join(outputDir, 'raw')
+  const rawFile = readdirSync(rawDir).find((name) => name.endsWith('.jsonl')) ?? ''
+  const ttfts = readFileSync(join(rawDir, rawFile), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { request_id: number; ttft_ms: number | null; success: boolean })
+    .filter((record) => record.success && record.ttft_ms !== null)
+    .map((record) => ({ id: record.request_id, ttftMs: record.ttft_ms as number }))
+    .sort((a, b) => a.id - b.id)
   return {
+    ttfts,
     summary: JSON.parse(readFileSync(join(summaryDir, summaryFile), 'utf8')) as Summary,
     cpuMs: ((user ?? 0) + (system ?? 0)) * 1000,
     peakRssBytes: (maxRssKb ?? 0) * 1024,

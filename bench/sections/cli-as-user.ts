@@ -16,6 +16,9 @@ const SECTION = 'CLI as a user runs it'
 /** The run's max_tokens: the CLI's probe asks 8 and its warm-up 4, so truths are told apart. */
 const RUN_TOKENS = 32
 const RAW_TOKENS = 33
+/** The open loop's streams are shorter (the issue's 5,000/s row used a 4-token server). */
+const OPEN_TOKENS = 12
+const OPEN_RAW_TOKENS = 13
 const FIRST_MS = 50
 const GAP_MS = 5
 const STREAM_SEC = (FIRST_MS + (RUN_TOKENS - 1) * GAP_MS) / 1000
@@ -146,6 +149,17 @@ export async function cliSection(bench: BenchContext): Promise<SectionResult> {
     met: errorMet,
   })
 
+  // The first `concurrency` requests against the rest (cold JIT and connections showed here).
+  const firstMean = meanOf(c64.ttfts.slice(0, 64).map((t) => t.ttftMs))
+  const restMean = meanOf(c64.ttfts.slice(64).map((t) => t.ttftMs))
+  rows.push({
+    figure: 'first 64 requests of the c=64 run: TTFT mean',
+    measured: `${fixed(firstMean, 1)} ms`,
+    reference: `${fixed(restMean, 1)} ms the rest (${ratio(firstMean, restMean)}); truth ${FIRST_MS} ms`,
+    goal: 'same as the rest',
+    met: null,
+  })
+
   // 5–6. Open loop asked 1,000/s, Poisson, no cap: achieved as the server counted it.
   const openRate = 1000
   bench.log(`  CLI: open loop ${openRate}/s Poisson, no cap, ${durationSec} s ...`)
@@ -160,15 +174,18 @@ export async function cliSection(bench: BenchContext): Promise<SectionResult> {
       rps: openRate,
       arrival: 'poisson',
       concurrency: 100_000,
-      maxTokens: RUN_TOKENS,
+      maxTokens: OPEN_TOKENS,
     },
   })
-  const openTruths = await truthsOf(truth, RUN_TOKENS)
-  const achieved = openTruths.length / (openRate * durationSec)
+  const openTruths = await truthsOf(truth, OPEN_TOKENS)
+  // Against the arrivals the seeded Poisson schedule drew (each one is a record), so a
+  // draw of 2,961 arrivals in 3 s is not counted as a client shortfall.
+  const scheduled = open.summary.requests.total
+  const achieved = openTruths.length / scheduled
   const openError = ttftError(open, openTruths)
   await truth.ask('reset')
-  const rawOpen = await runRawTimedClient(truth.baseUrl, openRate, durationSec * 1000, 0, RAW_TOKENS)
-  const rawOpenTruths = await truthsOf(truth, RAW_TOKENS)
+  const rawOpen = await runRawTimedClient(truth.baseUrl, openRate, durationSec * 1000, 0, OPEN_RAW_TOKENS)
+  const rawOpenTruths = await truthsOf(truth, OPEN_RAW_TOKENS)
   const rawAchieved = rawOpenTruths.length / (openRate * durationSec)
   const rawOpenMean = (meanOf(rawOpen.map((t) => t.ttftMs)) ?? 0) - (meanOf(rawOpenTruths) ?? 0)
   const achievedMet = goal(
@@ -176,12 +193,12 @@ export async function cliSection(bench: BenchContext): Promise<SectionResult> {
     `${fixed(achieved * 100, 1)} %`,
     '≥ 99.5 %',
     achieved >= 0.995,
-    'Poisson arrivals over a short window vary by ±1/√n around the asked count',
+    `the server counted ${openTruths.length} of the ${scheduled} arrivals the schedule drew`,
   )
   rows.push({
     figure: `open loop asked ${openRate}/s, Poisson, no cap: achieved (server-counted)`,
-    measured: `${fixed(achieved * 100, 1)} %`,
-    reference: `${fixed(rawAchieved * 100, 1)} % raw node:http`,
+    measured: `${fixed(achieved * 100, 1)} % of ${scheduled} drawn (${fixed((openTruths.length / (openRate * durationSec)) * 100, 1)} % of asked)`,
+    reference: `${fixed(rawAchieved * 100, 1)} % of asked, raw node:http`,
     goal: '≥ 99.5 %',
     met: achievedMet,
   })
