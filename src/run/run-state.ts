@@ -121,7 +121,8 @@ export function createRunState(options: RunStateOptions) {
         const wake = () => done(false)
         sleepers.add(wake)
         if (Number.isFinite(untilMs)) timer = setTimeout(wake, Math.max(0, untilMs - performance.now()))
-        slots.onWaitingBelow(limit, () => done(true))
+        // close() on stop also calls back: that is no room, the run is over.
+        slots.onWaitingBelow(limit, () => done(!stopped))
       })
     },
     /** Counts a finished request and hands its record on; every request ends here once. */
