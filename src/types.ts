@@ -183,7 +183,15 @@ export interface RequestRecord {
   scheduled_at_ms: number | null
   sent_at_ms: number
   ended_at_ms: number
+  /** sent − scheduled: slot_wait_ms + schedule_lag_ms + dispatch (the total delay after the schedule). */
   queue_ms: number | null
+  /**
+   * Time the request waited for a concurrency slot (0 when one was free). Absent in files
+   * written before the split (issue 12), whose queue_ms stands for it.
+   */
+  slot_wait_ms?: number | null
+  /** The client's own lateness: how late the executor reached the request's scheduled time. */
+  schedule_lag_ms?: number | null
   ttfb_ms: number | null
   ttft_ms: number | null
   ttfo_ms: number | null
@@ -286,8 +294,10 @@ export interface Summary {
   tokensPerSec: LowTailDistribution | null
   requestThroughputPerSec: number
   outputTokenThroughputPerSec: number
-  /** Requests that waited for a concurrency slot (queue_ms > 1). */
+  /** Requests that waited more than 1 ms for a concurrency slot (slot_wait_ms; queue_ms in older files). */
   queuedRequests: number
+  /** Requests the client itself sent more than 1 ms after their schedule (schedule_lag_ms); absent in older summaries. */
+  lateRequests?: number
   tokensSources: Partial<Record<TokensSource, number>>
   errors: ErrorGroup[]
   proxyOverheadMs: Distribution | null

@@ -14,6 +14,9 @@ export interface RequestSpec {
   includeUsage: boolean
   /** When the schedule wanted it sent (ms from run start); null in a closed loop. */
   scheduledAtMs: number | null
+  /** Open loop: time waited for a concurrency slot, and the executor's own lateness (ms). */
+  slotWaitMs?: number
+  scheduleLagMs?: number
 }
 
 export interface ClientContext {

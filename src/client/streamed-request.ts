@@ -324,25 +324,39 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
     if (this.record !== null) return
     const { spec } = this
     const { ctx } = this.client
-    const { ttfbAt, ...response } = this.response
+    const response = this.response
+    const tally = this.tally.observed(ctx.countTokens, ctx.runStartMs)
+    // Written out field by field, not spread: see emptyObservation (~25 µs per record saved).
     this.record = buildRecord(
       {
         requestId: spec.requestId,
         model: spec.model,
         prompt: spec.prompt.text,
         scheduledAtMs: spec.scheduledAtMs,
+        slotWaitMs: spec.slotWaitMs ?? null,
+        scheduleLagMs: spec.scheduleLagMs ?? null,
       },
       {
-        ...this.tally.observed(ctx.countTokens, ctx.runStartMs),
-        ...response,
         runStartEpochMs: ctx.runStartEpochMs,
         outcome,
         errorCode: code,
         error: error === null ? null : maskSecretsInText(error, this.route.secrets),
         timeoutKind,
+        httpStatus: response.httpStatus,
         sentAtMs: this.sentAt - ctx.runStartMs,
         endedAtMs: now - ctx.runStartMs,
-        ttfbAtMs: ttfbAt === null ? null : ttfbAt - ctx.runStartMs,
+        ttfbAtMs: response.ttfbAt === null ? null : response.ttfbAt - ctx.runStartMs,
+        firstTokenAtMs: tally.firstTokenAtMs,
+        firstAnswerAtMs: tally.firstAnswerAtMs,
+        outputTokens: tally.outputTokens,
+        tokensSource: tally.tokensSource,
+        inputTokens: tally.inputTokens,
+        reasoningTokens: tally.reasoningTokens,
+        finishReason: tally.finishReason,
+        itlMs: tally.itlMs,
+        retryAfterS: response.retryAfterS,
+        litellmModelId: response.litellmModelId,
+        litellmOverheadMs: response.litellmOverheadMs,
         retries: this.retries,
       },
     )

@@ -1,9 +1,15 @@
 // The open-loop executor: requests leave at the arrival schedule's absolute deadlines,
-// whatever the server's pace; the concurrency cap makes late ones wait (queue_ms).
+// whatever the server's pace; the concurrency cap makes late ones wait (slot_wait_ms).
 import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
 import { seededRandom } from '../seeded-random.js'
 import { planArrivals } from '../workload/arrivals.js'
+import {
+  createBlockedTime,
+  MAX_WAITING_ARRIVALS,
+  recordLeftArrivalsUnsent,
+  splitLateness,
+} from './arrival-backlog.js'
 import type { RunState } from './run-state.js'
 import { unsentRecord } from './unsent-record.js'
 
@@ -22,6 +28,8 @@ export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<
     },
     seededRandom(plan.seed),
   )
+  const blocked = createBlockedTime()
+  const endMs = durationMs === null ? Number.POSITIVE_INFINITY : runStartMs + durationMs
   let requestId = 0
   for (const atMs of arrivals) {
     // Sleep to the absolute deadline (never a relative gap, so lateness does not add
@@ -31,8 +39,19 @@ export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<
     if (waitMs > 2) await state.sleepUnlessStopped(waitMs - 1)
     while (!state.isStopped() && performance.now() < deadline) await yieldToIo()
     if (state.isStopped()) return 'stopped'
-    state.scheduleLag.add(performance.now() - deadline)
-    state.track(arrive(state, requestId++, atMs))
+    const lateness = splitLateness(blocked, deadline, performance.now())
+    state.scheduleLag.add(lateness.scheduleLagMs)
+    state.track(arrive(state, requestId++, atMs, lateness))
+    // Bounded memory: past this many waiters the executor waits itself (arrival-backlog.ts).
+    if (state.slots.waiting() >= MAX_WAITING_ARRIVALS) {
+      const blockedAtMs = performance.now()
+      const room = await state.waitForRoom(MAX_WAITING_ARRIVALS, endMs)
+      blocked.add(blockedAtMs, performance.now())
+      if (!room) {
+        requestId = await recordLeftArrivalsUnsent(state, arrivals, requestId, blocked)
+        return state.isStopped() ? 'stopped' : 'schedule_spent'
+      }
+    }
   }
   if (requestId === workload.requests) return 'count_bound'
   if (durationMs !== null) await state.sleepUnlessStopped(runStartMs + durationMs - performance.now())
@@ -40,9 +59,18 @@ export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<
 }
 
 /** One scheduled arrival: wait for a slot, send, record. */
-async function arrive(state: RunState, requestId: number, scheduledAtMs: number): Promise<void> {
+async function arrive(
+  state: RunState,
+  requestId: number,
+  scheduledAtMs: number,
+  lateness: { slotWaitMs: number; scheduleLagMs: number },
+): Promise<void> {
   const spec = state.specFor(requestId, scheduledAtMs)
-  const granted = await state.slots.acquire()
+  const askedAtMs = performance.now()
+  const ticket = state.slots.acquire()
+  const granted = typeof ticket === 'boolean' ? ticket : await ticket
+  // A slot free at once is no wait at all (0, not the microseconds this code took).
+  const slotWaitMs = lateness.slotWaitMs + (typeof ticket === 'boolean' ? 0 : performance.now() - askedAtMs)
   if (!granted) {
     state.finish(
       unsentRecord({
@@ -53,13 +81,15 @@ async function arrive(state: RunState, requestId: number, scheduledAtMs: number)
         endedAtMs: performance.now() - state.runStartMs,
         runStartEpochMs: state.ctx.runStartEpochMs,
         reason: 'Not sent: no concurrency slot was free before the run ended',
+        slotWaitMs,
+        scheduleLagMs: lateness.scheduleLagMs,
       }),
     )
     return
   }
   try {
     state.counts.sent++
-    state.finish(await state.send(spec, state.ctx))
+    state.finish(await state.send({ ...spec, slotWaitMs, scheduleLagMs: lateness.scheduleLagMs }, state.ctx))
   } finally {
     state.slots.release()
   }

@@ -24,7 +24,7 @@ export interface RunOptions {
   countTokens: ((text: string) => number) | null
   includeUsage: boolean
   ignoreEos: boolean
-  /** One unrecorded request before the clock starts (default on); see warm-up.ts. */
+  /** Warm connections and request path before the clock starts (default on); see warm-up.ts. */
   warmup?: boolean
   /** The request function; tests and the worker pool may swap it. */
   send?: SendRequest
@@ -53,7 +53,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   const loopLag = startLoopLagSampler()
 
   if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {
-    await warmUp(plan, { ...options, send, dispatcher: pool })
+    await warmUp(plan, { ...options, send, dispatcher: pool, pool: options.send === undefined ? pool : null })
   }
 
   const runStartEpochMs = Date.now()

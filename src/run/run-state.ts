@@ -101,6 +101,30 @@ export function createRunState(options: RunStateOptions) {
         sleepers.add(wake)
       })
     },
+    /**
+     * Waits until fewer than `limit` arrivals wait for a slot (true), or until `untilMs`
+     * (performance.now() time) or the run's stop, whichever comes first (false).
+     */
+    waitForRoom(limit: number, untilMs: number): Promise<boolean> {
+      return new Promise<boolean>((resolve) => {
+        if (stopped) {
+          resolve(false)
+          return
+        }
+        let timer: NodeJS.Timeout | undefined
+        const done = (room: boolean) => {
+          clearTimeout(timer)
+          sleepers.delete(wake)
+          slots.onWaitingBelow(limit, null)
+          resolve(room)
+        }
+        const wake = () => done(false)
+        sleepers.add(wake)
+        if (Number.isFinite(untilMs)) timer = setTimeout(wake, Math.max(0, untilMs - performance.now()))
+        // close() on stop also calls back: that is no room, the run is over.
+        slots.onWaitingBelow(limit, () => done(!stopped))
+      })
+    },
     /** Counts a finished request and hands its record on; every request ends here once. */
     finish(record: RequestRecord): void {
       counts.completed++
@@ -143,7 +167,8 @@ export function createRunState(options: RunStateOptions) {
         expected: options.expected,
         completed: counts.completed,
         ok: counts.ok,
-        inFlight: slots.inUse(),
+        // A closed loop takes no slots: its workers' requests in flight are those sent, not ended.
+        inFlight: workload.rps === undefined ? counts.sent - counts.completed : slots.inUse(),
         waiting: slots.waiting(),
         ttftP50Ms: sorted.length === 0 ? null : (sorted[Math.floor((sorted.length - 1) / 2)] ?? null),
       }

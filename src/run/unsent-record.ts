@@ -17,11 +17,21 @@ export function unsentRecord(args: {
   reason: string
   outcome?: Outcome
   errorCode?: ClientErrorCode
+  /** Open loop: the wait for a slot that never came, and the executor's lateness before it. */
+  slotWaitMs?: number
+  scheduleLagMs?: number
 }): RequestRecord {
   const outcome = args.outcome ?? 'not_sent'
   // Never sent: "sent" is when it was given up, so queue_ms is the whole wait.
   return buildRecord(
-    { requestId: args.requestId, model: args.model, prompt: args.prompt, scheduledAtMs: args.scheduledAtMs },
+    {
+      requestId: args.requestId,
+      model: args.model,
+      prompt: args.prompt,
+      scheduledAtMs: args.scheduledAtMs,
+      slotWaitMs: args.slotWaitMs ?? null,
+      scheduleLagMs: args.scheduleLagMs ?? null,
+    },
     emptyObservation({
       runStartEpochMs: args.runStartEpochMs,
       outcome,
