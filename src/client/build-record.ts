@@ -3,6 +3,7 @@
 // RequestRecord (the MEASUREMENT CONTRACT in ARCHITECTURE.md). The unsent-request records
 // and the raw reader's normalization of older files go through it too.
 import type { Outcome, RequestRecord, TimeoutKind, TokensSource } from '../types.js'
+import type { SourceRecordFields } from './request-spec.js'
 
 /** What the request was: known before it is sent. */
 export interface RecordSpec {
@@ -11,6 +12,8 @@ export interface RecordSpec {
   prompt: string
   /** When the schedule wanted it sent (ms from run start); null in a closed loop. */
   scheduledAtMs: number | null
+  /** A prompt source's fields (requested lengths, session, turn), copied onto the record. */
+  sourceFields?: SourceRecordFields
 }
 
 /**
@@ -82,7 +85,7 @@ export function buildRecord(spec: RecordSpec, obs: Observation): RequestRecord {
   // Latency exists only for a request that ended properly.
   const e2eMs = ok ? obs.endedAtMs - obs.sentAtMs : null
   const scheduled = spec.scheduledAtMs
-  return {
+  const record: RequestRecord = {
     timestamp: (obs.runStartEpochMs + obs.sentAtMs) / 1000,
     model: spec.model,
     prompt: spec.prompt,
@@ -117,4 +120,10 @@ export function buildRecord(spec: RecordSpec, obs: Observation): RequestRecord {
     litellm_model_id: obs.litellmModelId,
     litellm_overhead_ms: obs.litellmOverheadMs,
   }
+  if (spec.sourceFields === undefined) return record
+  Object.assign(record, spec.sourceFields)
+  const requested = spec.sourceFields.requested_output_tokens
+  // "Did the server honour the exact output length": only a completed answer can tell.
+  if (requested !== undefined) record.requested_output_met = ok ? obs.outputTokens === requested : null
+  return record
 }

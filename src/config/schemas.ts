@@ -4,6 +4,7 @@
 // values and flags get exactly the same checks as YAML.
 
 import { z } from 'zod'
+import { checkWorkloadSources, workloadSourceFields } from './workload-sources-schema.js'
 
 /** zod calls this for a wrong type and for a missing required key (input undefined). */
 function requiredOr(message: string) {
@@ -84,6 +85,9 @@ const simSchema = z
       stall_ms: number().min(0, { error: 'must be >= 0' }),
       seed: runFieldRules.seed,
       max_queue: wholeNumber(0),
+      /** Token budget of the simulated prefix cache (0 = off), and its block size. */
+      prefix_cache_tokens: wholeNumber(0),
+      prefix_cache_block_tokens: wholeNumber(1),
     },
     { error: 'must be a map of simulator options' },
   )
@@ -117,25 +121,33 @@ export const modelSchema = z.strictObject(
   { error: 'must be a map' },
 )
 
-export const workloadSchema = z.strictObject(
-  {
-    name: name(),
-    description: text().optional(),
-    duration: workloadFieldRules.duration.optional(),
-    requests: workloadFieldRules.requests.optional(),
-    // null is the explicit spelling of "closed loop".
-    rps: workloadFieldRules.rps.nullable().optional(),
-    arrival: workloadFieldRules.arrival.optional(),
-    concurrency: workloadFieldRules.concurrency.optional(),
-    max_tokens: workloadFieldRules.max_tokens.optional(),
-    temperature: workloadFieldRules.temperature.optional(),
-    prompt_type: workloadFieldRules.prompt_type.optional(),
-    prompt_file: workloadFieldRules.prompt_file.optional(),
-    api: workloadFieldRules.api.optional(),
-    ignore_eos: workloadFieldRules.ignore_eos.optional(),
-  },
-  { error: 'must be a map' },
-)
+export const workloadSchema = z
+  .strictObject(
+    {
+      name: name(),
+      description: text().optional(),
+      duration: workloadFieldRules.duration.optional(),
+      requests: workloadFieldRules.requests.optional(),
+      // null is the explicit spelling of "closed loop".
+      rps: workloadFieldRules.rps.nullable().optional(),
+      arrival: workloadFieldRules.arrival.optional(),
+      concurrency: workloadFieldRules.concurrency.optional(),
+      max_tokens: workloadFieldRules.max_tokens.optional(),
+      temperature: workloadFieldRules.temperature.optional(),
+      prompt_type: workloadFieldRules.prompt_type.optional(),
+      prompt_file: workloadFieldRules.prompt_file.optional(),
+      api: workloadFieldRules.api.optional(),
+      ignore_eos: workloadFieldRules.ignore_eos.optional(),
+      // Prompt sources (issue 16): exact lengths, datasets, sessions, prefixes, trace replay.
+      ...workloadSourceFields,
+    },
+    { error: 'must be a map' },
+  )
+  // Runs only when every field is valid, so each cross-field problem is a real one.
+  .superRefine((workload, ctx) => {
+    for (const problem of checkWorkloadSources(workload))
+      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: workload })
+  })
 
 export const targetsFileSchema = z.strictObject(
   {
