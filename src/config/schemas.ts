@@ -121,33 +121,27 @@ export const modelSchema = z.strictObject(
   { error: 'must be a map' },
 )
 
-export const workloadSchema = z
-  .strictObject(
-    {
-      name: name(),
-      description: text().optional(),
-      duration: workloadFieldRules.duration.optional(),
-      requests: workloadFieldRules.requests.optional(),
-      // null is the explicit spelling of "closed loop".
-      rps: workloadFieldRules.rps.nullable().optional(),
-      arrival: workloadFieldRules.arrival.optional(),
-      concurrency: workloadFieldRules.concurrency.optional(),
-      max_tokens: workloadFieldRules.max_tokens.optional(),
-      temperature: workloadFieldRules.temperature.optional(),
-      prompt_type: workloadFieldRules.prompt_type.optional(),
-      prompt_file: workloadFieldRules.prompt_file.optional(),
-      api: workloadFieldRules.api.optional(),
-      ignore_eos: workloadFieldRules.ignore_eos.optional(),
-      // Prompt sources (issue 16): exact lengths, datasets, sessions, prefixes, trace replay.
-      ...workloadSourceFields,
-    },
-    { error: 'must be a map' },
-  )
-  // Runs only when every field is valid, so each cross-field problem is a real one.
-  .superRefine((workload, ctx) => {
-    for (const problem of checkWorkloadSources(workload))
-      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: workload })
-  })
+export const workloadSchema = z.strictObject(
+  {
+    name: name(),
+    description: text().optional(),
+    duration: workloadFieldRules.duration.optional(),
+    requests: workloadFieldRules.requests.optional(),
+    // null is the explicit spelling of "closed loop".
+    rps: workloadFieldRules.rps.nullable().optional(),
+    arrival: workloadFieldRules.arrival.optional(),
+    concurrency: workloadFieldRules.concurrency.optional(),
+    max_tokens: workloadFieldRules.max_tokens.optional(),
+    temperature: workloadFieldRules.temperature.optional(),
+    prompt_type: workloadFieldRules.prompt_type.optional(),
+    prompt_file: workloadFieldRules.prompt_file.optional(),
+    api: workloadFieldRules.api.optional(),
+    ignore_eos: workloadFieldRules.ignore_eos.optional(),
+    // Prompt sources (issue 16): exact lengths, datasets, sessions, prefixes, trace replay.
+    ...workloadSourceFields,
+  },
+  { error: 'must be a map' },
+)
 
 export const targetsFileSchema = z.strictObject(
   {
@@ -166,7 +160,14 @@ export const modelsFileSchema = z.strictObject(
 export const workloadsFileSchema = z.strictObject(
   {
     workloads: z
-      .array(workloadSchema, { error: requiredOr('must be a list of workloads') })
+      .array(
+        // The prompt-source rules across fields; runs only once every field is valid.
+        workloadSchema.superRefine((workload, ctx) => {
+          for (const problem of checkWorkloadSources(workload))
+            ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: workload })
+        }),
+        { error: requiredOr('must be a list of workloads') },
+      )
       .min(1, { error: 'must list at least one workload' }),
     defaults: z
       .strictObject({ default_workload: name().optional() }, { error: 'must be a map' })
