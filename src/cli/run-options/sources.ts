@@ -247,7 +247,7 @@ export async function sourceExtension(flags: SourceFlags, io: Io): Promise<RunEx
       const sources = applySourceFlags(plan.workload.sources, flags, io.cwd)
       if (sources === undefined) return plan
       checkSources(plan, sources)
-      const next: RunPlan = {
+      let next: RunPlan = {
         ...plan,
         workload: { ...plan.workload, sources },
         ...(tokenizer === undefined ? {} : { tokenizer }),
@@ -257,6 +257,21 @@ export async function sourceExtension(flags: SourceFlags, io: Io): Promise<RunEx
       // load. This copy primes the prefixes; the run draws the same requests from its own.
       built = buildRunSource(next, countTokens, false)
       built?.source.next()
+      const lastMs = built?.arrivalsMs?.at(-1)
+      if (lastMs !== undefined) {
+        // A replay lasts as long as its trace: the plan line and the progress say so.
+        const durationSec = Math.floor(lastMs / 1000) + 1
+        if (next.workload.durationSec === undefined || durationSec < next.workload.durationSec)
+          next = { ...next, workload: { ...next.workload, durationSec } }
+      }
+      if (built !== null) {
+        const replay =
+          built.arrivalsMs === null
+            ? ''
+            : `; sent at the trace's times (open loop, ${built.arrivalsMs.length} requests)`
+        const sessions = built.sessions ? '; the rate and the requests bound count sessions' : ''
+        io.stdout.write(`Prompt source: ${built.source.label}${replay}${sessions}\n`)
+      }
       return next
     },
     hooks: () => (built === null ? [] : [createSourceHook(built)]),
