@@ -110,12 +110,12 @@ export function addSourceOptions<Args extends unknown[], Opts extends OptionValu
 ) {
   command
     .option(
-      '--input-tokens <length>',
+      '--input-tokens <len>',
       'prompts of exactly this many tokens: N, uniform:MIN:MAX or normal:MEAN:SD[:MIN:MAX]',
       parseTokenLength,
     )
     .option(
-      '--output-tokens <length>',
+      '--output-tokens <len>',
       'ask for exactly this many output tokens (same forms)',
       parseTokenLength,
     )
@@ -129,8 +129,8 @@ export function addSourceOptions<Args extends unknown[], Opts extends OptionValu
     .option('--trace <file>', "replay a trace's arrival times and lengths (Azure CSV or Mooncake JSONL)")
     .option('--trace-scale <factor>', 'multiply every trace gap (0.5 replays twice as fast)', positive)
     .option(
-      '--trace-window <start:duration>',
-      'replay this part of the trace, in seconds of trace time',
+      '--trace-window <a:b>',
+      'replay trace time a..a+b (seconds; either may be empty)',
       traceWindow,
     )
     .option('--sessions-turns <n>', 'multi-turn sessions of n turns (the rate counts sessions)', wholeNumber)
