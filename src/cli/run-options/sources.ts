@@ -114,11 +114,7 @@ export function addSourceOptions<Args extends unknown[], Opts extends OptionValu
       'prompts of exactly this many tokens: N, uniform:MIN:MAX or normal:MEAN:SD[:MIN:MAX]',
       parseTokenLength,
     )
-    .option(
-      '--output-tokens <len>',
-      'ask for exactly this many output tokens (same forms)',
-      parseTokenLength,
-    )
+    .option('--output-tokens <len>', 'ask for exactly this many output tokens (same forms)', parseTokenLength)
     .option('--dataset <file>', 'prompts from a ShareGPT JSON or a JSONL dataset')
     .addOption(
       new Option(
@@ -128,11 +124,7 @@ export function addSourceOptions<Args extends unknown[], Opts extends OptionValu
     )
     .option('--trace <file>', "replay a trace's arrival times and lengths (Azure CSV or Mooncake JSONL)")
     .option('--trace-scale <factor>', 'multiply every trace gap (0.5 replays twice as fast)', positive)
-    .option(
-      '--trace-window <a:b>',
-      'replay trace time a..a+b (seconds; either may be empty)',
-      traceWindow,
-    )
+    .option('--trace-window <a:b>', 'replay trace time a..a+b (seconds; either may be empty)', traceWindow)
     .option('--sessions-turns <n>', 'multi-turn sessions of n turns (the rate counts sessions)', wholeNumber)
     .option('--think-time <seconds>', 'pause between an answer and the next turn', atLeastZero)
     .option('--prefix-tokens <n>', 'every request starts with a system prompt of n tokens', wholeNumber)
