@@ -1,6 +1,7 @@
 // The state one run's executors share (k6's model: the executor decides when to send, the
 // state counts, stops and hands each record on). Times are ms since runStartMs.
 import { performance } from 'node:perf_hooks'
+import { setImmediate as yieldToIo } from 'node:timers/promises'
 import type { AnsweredRecord, ClientContext, RequestSpec } from '../client/send-request.js'
 import { seededRandom } from '../seeded-random.js'
 import type { RequestRecord, RunPlan, ServerCapabilities } from '../types.js'
@@ -169,7 +170,11 @@ export function createRunState(options: RunStateOptions) {
      */
     async nextTurn(next: NextTurn, scheduled: boolean): Promise<RequestSpec | null> {
       const dueMs = next.afterMs + next.followUp.delayMs
-      if (next.followUp.delayMs > 0) await this.sleepUnlessStopped(runStartMs + dueMs - performance.now())
+      if (next.followUp.delayMs > 0) {
+        // Timers may fire up to a millisecond early: wait out the rest, as the open loop does.
+        await this.sleepUnlessStopped(Math.ceil(runStartMs + dueMs - performance.now()))
+        while (!stopped && performance.now() < runStartMs + dueMs) await yieldToIo()
+      }
       if (stopped) return null
       return fromSource(next.followUp.spec, -1, scheduled ? dueMs : null)
     },

@@ -465,4 +465,46 @@ describe('multi-turn sessions', () => {
     for (const answer of turn4?.messages.filter((m) => m.role === 'assistant') ?? [])
       assert.match(answer.content, /^answer \d+$/)
   })
+
+  test('closed loop: each worker runs whole sessions; the requests bound counts sessions', async (t) => {
+    const project = createTempProject({
+      targets: 'targets:\n  - name: sim\n    kind: sim\n    sim: {decode_base_ms: 1, decode_per_seq_ms: 0}\n',
+      workloads: `workloads:
+  - name: closed
+    requests: 2
+    concurrency: 1
+    input_tokens: 16
+    output_tokens: 2
+    sessions: {turns: 3, think_time_ms: 20}
+`,
+    })
+    t.after(project.remove)
+    const io = createFakeIo({ cwd: project.dir })
+    const code = await main(['run', '--config-dir', project.configDir, '--output-dir', project.outputDir], io)
+    assert.equal(code, 0, io.err() + io.out())
+    const { records, summary } = readRun(project.outputDir)
+    // One worker: session 0's three turns, then session 1's, ids in send order.
+    assert.deepEqual(
+      records.map((r) => [r.request_id, r.session_id, r.turn, r.scheduled_at_ms]),
+      [
+        [0, 0, 1, null],
+        [1, 0, 2, null],
+        [2, 0, 3, null],
+        [3, 1, 1, null],
+        [4, 1, 2, null],
+        [5, 1, 3, null],
+      ],
+    )
+    // The think time separates a turn's send from the previous answer's end.
+    for (let i = 1; i < records.length; i++) {
+      const previous = records[i - 1] as RequestRecord
+      const current = records[i] as RequestRecord
+      if (current.session_id === previous.session_id)
+        assert.ok(
+          current.sent_at_ms - previous.ended_at_ms >= 20,
+          `${current.sent_at_ms} − ${previous.ended_at_ms}`,
+        )
+    }
+    assert.deepEqual(summary.sources?.sessions, { started: 2, completed: 2, failed: 0, cut: 0 })
+  })
 })
