@@ -69,6 +69,7 @@ async function arrive(
         endedAtMs: performance.now() - state.runStartMs,
         runStartEpochMs: state.ctx.runStartEpochMs,
         reason: 'Not sent: no concurrency slot was free before the run ended',
+        ...(spec.recordFields === undefined ? {} : { sourceFields: spec.recordFields }),
       }),
     )
     return

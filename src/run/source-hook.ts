@@ -126,6 +126,14 @@ export function createSourceHook(source: RunSource): RunHook {
       const stats = withSources(summary)
       stats.label = source.source.label
       const warnings: string[] = []
+      const counts = source.source.counts()
+      if (counts.skippedEntries > 0) {
+        const listed = counts.skippedLines.slice(0, 5).join('; ')
+        const more = counts.skippedEntries > 5 ? ` and ${counts.skippedEntries - 5} more` : ''
+        warnings.push(
+          `Skipped ${counts.skippedEntries} bad dataset entr${counts.skippedEntries === 1 ? 'y' : 'ies'} (on_bad_prompt: skip): ${listed}${more}`,
+        )
+      }
       if (primingFailed > 0)
         warnings.push(`${primingFailed} priming request(s) failed: some shared prefixes were not cached`)
       const after =
