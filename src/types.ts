@@ -238,7 +238,7 @@ export interface RequestRecord {
   requested_output_tokens?: number
   /** How exactly requested_output_tokens was asked for: the parameters sent besides max_tokens. */
   exact_output?: 'ignore_eos' | 'min_tokens' | 'ignore_eos+min_tokens' | 'max_tokens_only'
-  /** Whether the server answered exactly requested_output_tokens (null when the request failed). */
+  /** With exact_output: whether the answer had exactly requested_output_tokens (null when the request failed). */
   requested_output_met?: boolean | null
   /** Multi-turn sessions: the session (in start order, from 0) and the turn (from 1). */
   session_id?: number
@@ -356,7 +356,7 @@ export interface SourceStats {
     minDiff: number
     maxDiff: number
   } | null
-  /** Successful requests with requested_output_tokens, and how many got exactly that many. */
+  /** Successful requests that asked for an exact output length, and how many got exactly that many. */
   outputTokensVsRequested: { count: number; met: number } | null
   /** TTFT of successful requests by turn number (multi-turn sessions). */
   ttftByTurn: { turn: number; ttftMs: Distribution }[]

@@ -123,7 +123,9 @@ export function buildRecord(spec: RecordSpec, obs: Observation): RequestRecord {
   if (spec.sourceFields === undefined) return record
   Object.assign(record, spec.sourceFields)
   const requested = spec.sourceFields.requested_output_tokens
-  // "Did the server honour the exact output length": only a completed answer can tell.
-  if (requested !== undefined) record.requested_output_met = ok ? obs.outputTokens === requested : null
+  // "Did the server honour the exact output length" (asked for only with exact_output); only
+  // a completed answer can tell.
+  if (requested !== undefined && spec.sourceFields.exact_output !== undefined)
+    record.requested_output_met = ok ? obs.outputTokens === requested : null
   return record
 }

@@ -48,7 +48,8 @@ export function createSourceStats(): SourceStatsAccumulator {
       prompt.minDiff = Math.min(prompt.minDiff, diff)
       prompt.maxDiff = Math.max(prompt.maxDiff, diff)
     }
-    if (record.requested_output_tokens !== undefined) {
+    // Only requests that asked for an exact length (a dataset's reference length is a cap).
+    if (record.requested_output_met !== undefined) {
       output.count++
       if (record.requested_output_met === true) output.met++
     }

@@ -51,39 +51,54 @@ describe('prompt-source statistics', () => {
       record(
         0,
         'ok',
-        { requested_input_tokens: 100, requested_output_tokens: 8, ...session(0, 1) },
+        {
+          requested_input_tokens: 100,
+          requested_output_tokens: 8,
+          exact_output: 'ignore_eos',
+          ...session(0, 1),
+        },
         { input: 112, output: 8, ttftMs: 10 },
       ),
       record(
         1,
         'ok',
-        { requested_output_tokens: 8, ...session(0, 2) },
+        { requested_output_tokens: 8, exact_output: 'ignore_eos', ...session(0, 2) },
         { input: 240, output: 8, ttftMs: 20 },
       ),
       record(
         2,
         'ok',
-        { requested_output_tokens: 8, ...session(0, 3) },
+        { requested_output_tokens: 8, exact_output: 'ignore_eos', ...session(0, 3) },
         { input: 380, output: 7, ttftMs: 30 },
       ),
       // Session 1: turn 2 fails, which ends it: failed, once.
       record(
         3,
         'ok',
-        { requested_input_tokens: 50, requested_output_tokens: 8, ...session(1, 1) },
+        {
+          requested_input_tokens: 50,
+          requested_output_tokens: 8,
+          exact_output: 'ignore_eos',
+          ...session(1, 1),
+        },
         { input: 60, output: 8, ttftMs: 14 },
       ),
       record(
         4,
         'http_error',
-        { requested_output_tokens: 8, ...session(1, 2) },
+        { requested_output_tokens: 8, exact_output: 'ignore_eos', ...session(1, 2) },
         { input: null, output: 0, ttftMs: 0 },
       ),
       // Session 2: turn 1 ok, then the run ended: cut.
       record(
         5,
         'ok',
-        { requested_input_tokens: 70, requested_output_tokens: 8, ...session(2, 1) },
+        {
+          requested_input_tokens: 70,
+          requested_output_tokens: 8,
+          exact_output: 'ignore_eos',
+          ...session(2, 1),
+        },
         { input: 70, output: 8, ttftMs: 12 },
       ),
     ]
