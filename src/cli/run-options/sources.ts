@@ -288,7 +288,7 @@ export function describeSourceStats(stats: SourceStats): string[] {
   const prompt = stats.promptTokensVsRequested
   if (prompt !== null) {
     lines.push(
-      `Input tokens: server usage.prompt_tokens − requested = ${signed(prompt.meanDiff)} on average (min ${signed(prompt.minDiff)}, max ${signed(prompt.maxDiff)}) over ${prompt.count} requests, exact for ${prompt.exact} (the difference is the chat template)`,
+      `Input tokens: server usage.prompt_tokens − requested = ${signed(prompt.meanDiff)} on average (min ${signed(prompt.minDiff)}, max ${signed(prompt.maxDiff)}) over ${prompt.count} requests, exact for ${prompt.exact} (the chat template's overhead, when the prompts were measured with the server's own tokenizer)`,
     )
   }
   const output = stats.outputTokensVsRequested
