@@ -211,6 +211,7 @@ Examples:
     .option('--error-rate <fraction>', 'fraction of requests that fail (0..1)', number, SIM.errorRate)
     .option('--faults <list>', 'comma list: http_429,http_500,error_event,stall,drop')
     .option('--seed <n>', 'seed of the simulator choices', integer, SIM.seed)
+    .option('--prefix-cache-tokens <n>', 'model a prefix cache of n tokens (0 = off)', integer)
     .exitOverride()
     .addHelpText('after', SIM_HELP_AFTER)
     .action(async (options) => setExitCode(await simCommand(options, io)))

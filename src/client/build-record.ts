@@ -3,6 +3,7 @@
 // RequestRecord (the MEASUREMENT CONTRACT in ARCHITECTURE.md). The unsent-request records
 // and the raw reader's normalization of older files go through it too.
 import type { Outcome, RequestRecord, TimeoutKind, TokensSource } from '../types.js'
+import type { SourceRecordFields } from './request-spec.js'
 
 /** What the request was: known before it is sent. */
 export interface RecordSpec {
@@ -14,6 +15,8 @@ export interface RecordSpec {
   /** Open loop: the two parts of the delay before sending (see RequestRecord). */
   slotWaitMs?: number | null
   scheduleLagMs?: number | null
+  /** A prompt source's fields (requested lengths, session, turn), copied onto the record. */
+  sourceFields?: SourceRecordFields
 }
 
 /**
@@ -136,5 +139,12 @@ export function buildRecord(spec: RecordSpec, obs: Observation): RequestRecord {
     record.slot_wait_ms = scheduled === null ? null : (spec.slotWaitMs ?? null)
     record.schedule_lag_ms = scheduled === null ? null : (spec.scheduleLagMs ?? null)
   }
+  if (spec.sourceFields === undefined) return record
+  Object.assign(record, spec.sourceFields)
+  const requested = spec.sourceFields.requested_output_tokens
+  // "Did the server honour the exact output length" (asked for only with exact_output); only
+  // a completed answer can tell.
+  if (requested !== undefined && spec.sourceFields.exact_output !== undefined)
+    record.requested_output_met = ok ? obs.outputTokens === requested : null
   return record
 }

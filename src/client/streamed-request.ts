@@ -18,7 +18,7 @@ import type { Outcome, RequestRecord, TimeoutKind } from '../types.js'
 import { buildRecord } from './build-record.js'
 import { timeoutMessage, undiciTimeoutKind, Watchdog } from './deadlines.js'
 import { isClosingPool } from './pool.js'
-import { buildRequestBody, type RequestSpec } from './request-spec.js'
+import { type AnsweredRecord, buildRequestBody, type RequestSpec } from './request-spec.js'
 import {
   ErrorBody,
   isEventStream,
@@ -71,7 +71,7 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
     private readonly resolve: (record: RequestRecord) => void,
   ) {
     this.route = client.route
-    this.tally = new TokenTally(client.ctx.countTokens !== null)
+    this.tally = new TokenTally(client.ctx.countTokens !== null, spec.keepAnswer === true)
     this.watchdog = new Watchdog(client.ctx.timeouts, this, (kind, now) => {
       if (this.record !== null) return
       this.finishTimeout(now, kind)
@@ -335,6 +335,7 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
         scheduledAtMs: spec.scheduledAtMs,
         slotWaitMs: spec.slotWaitMs ?? null,
         scheduleLagMs: spec.scheduleLagMs ?? null,
+        ...(spec.recordFields === undefined ? {} : { sourceFields: spec.recordFields }),
       },
       {
         runStartEpochMs: ctx.runStartEpochMs,
@@ -360,5 +361,7 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
         retries: this.retries,
       },
     )
+    // Handed back beside the record, not in it (see AnsweredRecord).
+    if (spec.keepAnswer === true) (this.record as AnsweredRecord).answerText = this.tally.answer
   }
 }

@@ -22,6 +22,7 @@ import {
   type WorkloadsFile,
   workloadsFileSchema,
 } from './schemas.js'
+import { workloadSourcesOf } from './workload-sources-schema.js'
 import { parseYamlText } from './yaml-text.js'
 import { issuesToProblems } from './zod-problems.js'
 
@@ -94,6 +95,9 @@ function toSimOptions(sim: NonNullable<TargetEntry['sim']>): Partial<SimOptions>
   if (sim.stall_ms !== undefined) options.stallMs = sim.stall_ms
   if (sim.seed !== undefined) options.seed = sim.seed
   if (sim.max_queue !== undefined) options.maxQueue = sim.max_queue
+  if (sim.prefix_cache_tokens !== undefined) options.prefixCacheTokens = sim.prefix_cache_tokens
+  if (sim.prefix_cache_block_tokens !== undefined)
+    options.prefixCacheBlockTokens = sim.prefix_cache_block_tokens
   return options
 }
 
@@ -145,6 +149,8 @@ function toWorkload(entry: WorkloadEntry, configDir: string): Workload {
   if (entry.requests !== undefined) workload.requests = entry.requests
   if (entry.rps !== undefined && entry.rps !== null) workload.rps = entry.rps
   if (entry.prompt_file !== undefined) workload.promptFile = resolve(configDir, entry.prompt_file)
+  const sources = workloadSourcesOf(entry, configDir)
+  if (sources !== undefined) workload.sources = sources
   return workload
 }
 

@@ -90,6 +90,11 @@ export async function recordLeftArrivalsUnsent(
     if (deadlineMs > dueByMs) break
     const endedAtMs = Math.max(stopAtMs, deadlineMs) - state.runStartMs
     const spec = state.specFor(requestId, next.value)
+    // A prompt source may have nothing left to send for this arrival.
+    if (spec === null) {
+      requestId++
+      continue
+    }
     state.finish(
       unsentRecord({
         requestId: requestId++,

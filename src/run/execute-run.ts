@@ -148,6 +148,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
       // Asked for even where the probe saw no usage: harmless, and a proxy may route elsewhere.
       includeUsage: true,
       ignoreEos: workload.ignoreEos,
+      capabilities: probed.capabilities,
       progressIntervalMs: options.progressIntervalMs ?? 1000,
       onProgress: (snapshot) => {
         sink.flush() // whatever a progress line counts is on disk first (raw-sink.ts)

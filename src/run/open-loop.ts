@@ -2,6 +2,7 @@
 // whatever the server's pace; the concurrency cap makes late ones wait (slot_wait_ms).
 import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
+import type { RequestSpec } from '../client/send-request.js'
 import { seededRandom } from '../seeded-random.js'
 import { planArrivals } from '../workload/arrivals.js'
 import {
@@ -10,8 +11,10 @@ import {
   recordLeftArrivalsUnsent,
   splitLateness,
 } from './arrival-backlog.js'
-import type { RunState } from './run-state.js'
+import type { NextTurn, RunState } from './run-state.js'
 import { unsentRecord } from './unsent-record.js'
+
+const NO_LATENESS = { slotWaitMs: 0, scheduleLagMs: 0 }
 
 /** How the schedule ended: its count bound reached (the run then waits for the last request), or spent. */
 export type OpenLoopEnd = 'count_bound' | 'schedule_spent' | 'stopped'
@@ -19,15 +22,20 @@ export type OpenLoopEnd = 'count_bound' | 'schedule_spent' | 'stopped'
 export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<OpenLoopEnd> {
   const { plan, runStartMs, durationMs } = state
   const { workload } = plan
-  const arrivals = planArrivals(
-    {
-      kind: workload.arrival,
-      ratePerSec,
-      ...(durationMs === null ? {} : { durationMs }),
-      ...(workload.requests === undefined ? {} : { maxRequests: workload.requests }),
-    },
-    seededRandom(plan.seed),
-  )
+  // A trace's own send times (issue 16) replace the rps schedule.
+  const fromTrace = state.sourceArrivalsMs
+  const arrivals: Iterator<number> & Iterable<number> =
+    fromTrace !== null
+      ? fromTrace[Symbol.iterator]()
+      : planArrivals(
+          {
+            kind: workload.arrival,
+            ratePerSec,
+            ...(durationMs === null ? {} : { durationMs }),
+            ...(workload.requests === undefined ? {} : { maxRequests: workload.requests }),
+          },
+          seededRandom(plan.seed),
+        )
   const blocked = createBlockedTime()
   const endMs = durationMs === null ? Number.POSITIVE_INFINITY : runStartMs + durationMs
   let requestId = 0
@@ -53,19 +61,26 @@ export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<
       }
     }
   }
-  if (requestId === workload.requests) return 'count_bound'
+  // A replayed trace is spent like a count bound: the run waits for its last request.
+  if (requestId === workload.requests || (fromTrace !== null && requestId === fromTrace.length))
+    return 'count_bound'
   if (durationMs !== null) await state.sleepUnlessStopped(runStartMs + durationMs - performance.now())
   return 'schedule_spent'
 }
 
-/** One scheduled arrival: wait for a slot, send, record. */
+/**
+ * One scheduled arrival: wait for a slot, send, record. A multi-turn session's later turn
+ * (issue 16) comes back here as `turn`, a think time after the previous answer.
+ */
 async function arrive(
   state: RunState,
   requestId: number,
   scheduledAtMs: number,
   lateness: { slotWaitMs: number; scheduleLagMs: number },
+  turn?: RequestSpec,
 ): Promise<void> {
-  const spec = state.specFor(requestId, scheduledAtMs)
+  const spec = turn ?? state.specFor(requestId, scheduledAtMs)
+  if (spec === null) return
   const askedAtMs = performance.now()
   const ticket = state.slots.acquire()
   const granted = typeof ticket === 'boolean' ? ticket : await ticket
@@ -74,23 +89,32 @@ async function arrive(
   if (!granted) {
     state.finish(
       unsentRecord({
-        requestId,
+        requestId: spec.requestId,
         model: spec.model,
         prompt: spec.prompt.text,
-        scheduledAtMs,
+        scheduledAtMs: spec.scheduledAtMs,
         endedAtMs: performance.now() - state.runStartMs,
         runStartEpochMs: state.ctx.runStartEpochMs,
         reason: 'Not sent: no concurrency slot was free before the run ended',
         slotWaitMs,
         scheduleLagMs: lateness.scheduleLagMs,
+        ...(spec.recordFields === undefined ? {} : { sourceFields: spec.recordFields }),
       }),
     )
     return
   }
+  let next: NextTurn | null
   try {
     state.counts.sent++
-    state.finish(await state.send({ ...spec, slotWaitMs, scheduleLagMs: lateness.scheduleLagMs }, state.ctx))
+    next = state.settle(
+      spec,
+      await state.send({ ...spec, slotWaitMs, scheduleLagMs: lateness.scheduleLagMs }, state.ctx),
+    )
   } finally {
     state.slots.release()
   }
+  const following = next === null ? null : await state.nextTurn(next, true)
+  // A later turn is due when its think time ends: no executor lateness to split.
+  if (following !== null)
+    await arrive(state, following.requestId, following.scheduledAtMs ?? 0, NO_LATENESS, following)
 }

@@ -10,6 +10,7 @@ import type {
 import { distribution, lowTailDistribution } from './distribution.js'
 import { FloatColumn } from './float-column.js'
 import { SampledColumn } from './sampled-column.js'
+import { createSourceStats } from './source-stats.js'
 
 /** Run-level facts a summary carries that the records themselves do not. */
 export interface SummaryInfo {
@@ -70,12 +71,14 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
   let lateRequests = 0
   let firstSentAtMs = Number.POSITIVE_INFINITY
   let lastEndedAtMs = Number.NEGATIVE_INFINITY
+  const sources = createSourceStats()
 
   function pushIfNumber(column: FloatColumn, value: number | null): void {
     if (value !== null && Number.isFinite(value)) column.push(value)
   }
 
   function add(record: RequestRecord): void {
+    sources.add(record)
     requests.total++
     if (record.sent_at_ms < firstSentAtMs) firstSentAtMs = record.sent_at_ms
     if (record.ended_at_ms > lastEndedAtMs) lastEndedAtMs = record.ended_at_ms
@@ -165,6 +168,7 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
       errors: errorGroups(errors),
       proxyOverheadMs: distribution(columns.proxyOverheadMs.view()),
       clientHealth: info.clientHealth,
+      ...sources.finish(),
     }
   }
 
