@@ -142,6 +142,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
     result = await runBenchmark(plan, {
       ...(workerSend === null ? {} : { send: workerSend.send }),
       signal,
+      onWindowStart: async () => {
+        for (const hook of hooks) await hook.windowStart?.(hookContext)
+      },
       interruptGraceMs: options.interruptGraceMs ?? 3000,
       expected,
       countTokens: options.countTokens,

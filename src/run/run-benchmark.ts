@@ -29,6 +29,8 @@ export interface RunOptions {
   warmup?: boolean
   /** The request function; tests and the worker pool may swap it. */
   send?: SendRequest
+  /** Called after the warm-up, just before the measurement clock starts (hooks' windowStart). */
+  onWindowStart?: () => Promise<void>
   /** What the probe found: exact output lengths use ignore_eos / min_tokens only where supported. */
   capabilities?: ServerCapabilities | null
 }
@@ -61,6 +63,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {
     await warmUp(plan, { ...options, send, dispatcher: pool, pool: options.send === undefined ? pool : null })
   }
+  await options.onWindowStart?.()
 
   const runStartEpochMs = Date.now()
   const runStartMs = performance.now()

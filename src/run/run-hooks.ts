@@ -20,6 +20,11 @@ export interface RunHook {
   name: string
   /** After meta.json's first write, before the load: the measurement window opens when all resolve. */
   beforeLoad?(ctx: RunHookContext): Promise<void> | void
+  /**
+   * After the warm-up (connections and JIT, nothing recorded), just before the clock starts:
+   * counters read here see no warm-up traffic.
+   */
+  windowStart?(ctx: RunHookContext): Promise<void> | void
   /** Every record, as it is written to the raw file. Must not throw or block. */
   onRecord?(record: RequestRecord): void
   /** The load is over, before meta and summary are written: add to them here. */

@@ -118,6 +118,9 @@ export function createSourceHook(source: RunSource): RunHook {
     name: 'prompt source',
     async beforeLoad(ctx) {
       primingFailed = await prime(source, ctx)
+    },
+    // Read after the warm-up, whose repeated prompt would otherwise count as cache hits.
+    async windowStart(ctx) {
       if (ctx.plan.target.baseUrl === '') return
       metricsUrl = defaultMetricsUrl(ctx.plan.target.baseUrl)
       before = await scrapePrefixCounters(ctx.plan, metricsUrl)
