@@ -13,6 +13,7 @@ import { loadProduct } from './product.js'
 import { renderTable } from './report-table.js'
 import { accuracySection } from './sections/accuracy.js'
 import { ceilingSection } from './sections/ceiling.js'
+import { coldStartSection } from './sections/cold-start.js'
 import { mergeSection } from './sections/merge.js'
 import { openLoopSection } from './sections/open-loop.js'
 import { scaleSection } from './sections/scale.js'
@@ -20,6 +21,7 @@ import { summaryMemorySection } from './sections/summary-memory.js'
 import { stopAllServers } from './server-process.js'
 
 const SECTIONS: Record<string, (bench: BenchContext) => Promise<SectionResult>> = {
+  'cold-start': coldStartSection,
   ceiling: ceilingSection,
   accuracy: accuracySection,
   'open-loop': openLoopSection,

@@ -3,6 +3,7 @@
 // Every piece of text that comes from a run (model names, error messages) is escaped.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { statisticMethodNote } from '../stats/method-note.js'
 import type { RunTimeSeries } from '../stats/time-series.js'
 import type { Distribution, Summary } from '../types.js'
 import { allCharts, type ChartDefinition, type ChartRun, reportCharts, runLabel } from './charts.js'
@@ -194,12 +195,13 @@ function throughputTable(summaries: Summary[]): string {
     return `<tr>${runCell(s, summaries)}${cells.map((c) => `<td>${c}</td>`).join('')}<td class="text">${esc(errors.join(', ') || 'none')}</td></tr>`
   })
   // Not sent is the client's limit, not a server failure: said once, under the table.
-  const notes = summaries.flatMap((s) => {
-    const line = notSentLine(s)
-    return line === null
-      ? []
-      : [`<p class="note">${esc(summaries.length > 1 ? `${s.runId}: ${line}` : line)}</p>`]
-  })
+  const notes = summaries.flatMap((s) =>
+    [notSentLine(s), statisticMethodNote(s)].flatMap((line) =>
+      line === null
+        ? []
+        : [`<p class="note">${esc(summaries.length > 1 ? `${s.runId}: ${line}` : line)}</p>`],
+    ),
+  )
   return [table(head, rows), ...notes].join('\n')
 }
 

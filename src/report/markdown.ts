@@ -1,7 +1,7 @@
 // Markdown report (results/reports/benchmark_report.md) over one or more runs. Templates
 // only: every number comes from a Summary computed in stats/, shown as the metric
 // catalogue says; nothing here does I/O.
-import { ITL_EXACT_LIMIT } from '../stats/summarize.js'
+import { statisticMethodNote } from '../stats/method-note.js'
 import type { Summary } from '../types.js'
 import { type GroupKey, groupOrder } from './comparison.js'
 import { dashes, errorBreakdown, headlineRows, plural, rightAligned as right } from './headline.js'
@@ -155,12 +155,8 @@ function runNotes(s: Summary): string[] {
       `Output token counts are partly estimated (usage = server-reported, tokenizer/chunks = counted here): ${list}.`,
     )
   }
-  if (s.itlMs !== null && s.itlMs.count > ITL_EXACT_LIMIT) {
-    notes.push(
-      `ITL percentiles come from a uniform sample of ${count(ITL_EXACT_LIMIT)} of the ${count(s.itlMs.count)} gaps; ` +
-        'count, mean, min and max are exact.',
-    )
-  }
+  const method = statisticMethodNote(s)
+  if (method !== null) notes.push(method)
   const health = s.clientHealth
   if (health?.limited) {
     const reasons = health.reasons.map(escapeCell).join('; ')

@@ -25,7 +25,6 @@ import { type PrintedRun, runAndPrint } from '../run-and-print.js'
 import { worseExitCode } from '../run-extension.js'
 import { type ExtensionFlags, runExtensions } from '../run-options/extensions.js'
 import type { OutputFlags } from '../run-options/output.js'
-import { writeReports } from '../write-reports.js'
 
 /** `--model all`: every model of the target, one run each, then one comparison report. */
 export const ALL_MODELS = 'all'
@@ -259,6 +258,7 @@ async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
   }
   const outputDir = plans[0]?.outputDir
   if (raws.length > 0 && outputDir !== undefined) {
+    const { writeReports } = await import('../write-reports.js')
     const written = await writeReports({ outputDir, formats: ['md'], io, runs: raws.map(runFromRawPath) })
     out()
     out(`Comparison of ${raws.length} run${raws.length === 1 ? '' : 's'} (models side by side):`)
