@@ -2,8 +2,8 @@
 // whatever the count. 20 M synthetic records (11 metrics each, as summarize() keeps) go
 // through the summary accumulator (every column bounded) in a fresh process; the reference
 // is the unbounded exact FloatColumns the summary kept before, measured in the same run at
-// 2 M records (20 M exact would need ~3 GB at the peak of a
-// column's last doubling, on a shared machine).
+// 2 M records (20 M exact would need ~3 GB at the peak of a column's last doubling, on a
+// shared machine).
 import type { BenchContext, SectionResult } from '../bench-context.js'
 import { count, fixed, type GoalResult, mib, type Row } from '../report-table.js'
 import { runBenchChild } from '../server-process.js'
