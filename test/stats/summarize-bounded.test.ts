@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { renderHtmlReport } from '../../src/report/html.js'
+import { renderMarkdownReport } from '../../src/report/markdown.js'
 import { BoundedColumn, HDR_RELATIVE_ERROR } from '../../src/stats/bounded-column.js'
 import { histogramMetrics, statisticMethodNote } from '../../src/stats/method-note.js'
 import { createSummaryAccumulator, type SummaryInfo } from '../../src/stats/summarize.js'
@@ -121,6 +123,21 @@ describe('summarize: every metric column is bounded, and says how it was compute
     const note = statisticMethodNote(summary)
     assert.ok(note?.startsWith('Percentiles of TTFT, TTFB,'), note ?? 'no note')
     assert.match(note ?? '', /HdrHistogram \(3 significant digits: within 0\.1 %\)/)
+    // Both reports carry the line under the run's figures; an all-exact run has none.
+    const exact = summaryWithBound(1000)
+    const markdown = (s: Summary) =>
+      renderMarkdownReport({ summaries: [s], generatedAt: '2026-01-01T00:00:00.000Z', toolVersion: 't' })
+    const html = (s: Summary) =>
+      renderHtmlReport({
+        summaries: [s],
+        series: {},
+        generatedAt: '2026-01-01T00:00:00.000Z',
+        toolVersion: 't',
+      })
+    assert.ok(markdown(summary).includes(`- ${note}`))
+    assert.ok(html(summary).includes('Percentiles of TTFT, TTFB,'))
+    assert.ok(!markdown(exact).includes('HdrHistogram'))
+    assert.ok(!html(exact).includes('Percentiles of TTFT'))
   })
 
   test('inter-token gaps switch at their own bound', () => {
