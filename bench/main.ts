@@ -14,6 +14,7 @@ import { renderTable } from './report-table.js'
 import { accuracySection } from './sections/accuracy.js'
 import { ceilingSection } from './sections/ceiling.js'
 import { cliSection } from './sections/cli-as-user.js'
+import { coldStartSection } from './sections/cold-start.js'
 import { mergeSection } from './sections/merge.js'
 import { openLoopSection } from './sections/open-loop.js'
 import { scaleSection } from './sections/scale.js'
@@ -21,6 +22,7 @@ import { summaryMemorySection } from './sections/summary-memory.js'
 import { stopAllServers } from './server-process.js'
 
 const SECTIONS: Record<string, (bench: BenchContext) => Promise<SectionResult>> = {
+  'cold-start': coldStartSection,
   ceiling: ceilingSection,
   accuracy: accuracySection,
   'open-loop': openLoopSection,

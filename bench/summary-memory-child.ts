@@ -1,9 +1,12 @@
 // One side of the summary-memory section, in its own process so that its peak RSS is its
-// own: `--mode bounded` pushes synthetic records through BoundedColumn (exact up to 1 M
+// own: `--mode summary` adds synthetic records through createSummaryAccumulator (the
+// product's summary path, every column a BoundedColumn), `--mode bounded` pushes synthetic records through BoundedColumn (exact up to 1 M
 // values per metric, then HdrHistogram), `--mode exact` through the FloatColumns the summary
-// keeps today (the reference: one float per metric per record).
+// kept before every column was bounded (the reference: one float per metric per record).
 import { BoundedColumn } from '../src/stats/bounded-column.js'
 import { FloatColumn } from '../src/stats/float-column.js'
+import { createSummaryAccumulator, type SummaryInfo } from '../src/stats/summarize.js'
+import type { RequestRecord } from '../src/types.js'
 import { readMemory, retainedBytes } from './process-stats.js'
 import { argValue } from './servers/sse-chunks.js'
 
@@ -53,6 +56,30 @@ async function main(): Promise<void> {
     const sorted = (columns[0] as FloatColumn).view().slice().sort()
     p99 = sorted[Math.floor(0.99 * (sorted.length - 1))] as number
     send(records, retainedBytes(after) - retainedBytes(before), baseRss, startMs, p99, method)
+  } else if (mode === 'summary') {
+    // The product's path: one record object, mutated and added, as a stream of records is.
+    const accumulator = createSummaryAccumulator()
+    const record = syntheticRecord()
+    for (let r = 0; r < records; r++) {
+      record.request_id = r
+      record.ttft_ms = 20 + 200 * next() * next()
+      record.ttfb_ms = 20 + 200 * next() * next()
+      record.ttfo_ms = 20 + 200 * next() * next()
+      record.e2e_ms = 20 + 200 * next() * next()
+      record.tpot_ms = 20 + 200 * next() * next()
+      record.queue_ms = 20 + 200 * next() * next()
+      record.latency_from_schedule_ms = 20 + 200 * next() * next()
+      record.output_tokens = 20 + 200 * next() * next()
+      record.input_tokens = 20 + 200 * next() * next()
+      record.tokens_per_sec = 20 + 200 * next() * next()
+      record.litellm_overhead_ms = 20 + 200 * next() * next()
+      accumulator.add(record)
+    }
+    const after = await settledMemory()
+    const d = accumulator.finish(SUMMARY_INFO).ttftMs
+    p99 = d?.p99 ?? Number.NaN
+    method = d?.method ?? 'exact'
+    send(records, retainedBytes(after) - retainedBytes(before), baseRss, startMs, p99, method)
   } else {
     const columns = Array.from({ length: METRICS_PER_RECORD }, () => new BoundedColumn())
     for (let r = 0; r < records; r++) {
@@ -64,6 +91,56 @@ async function main(): Promise<void> {
     p99 = d?.p99 ?? Number.NaN
     method = d?.method ?? 'exact'
     send(records, retainedBytes(after) - retainedBytes(before), baseRss, startMs, p99, method)
+  }
+}
+
+const SUMMARY_INFO: SummaryInfo = {
+  runId: 'bench_soak',
+  target: 'bench',
+  model: 'bench',
+  workload: 'soak',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  offeredRps: 1000,
+  concurrency: 64,
+  clientHealth: null,
+}
+
+/** A successful record; the summary-memory loop overwrites its 11 metrics each time. */
+function syntheticRecord(): RequestRecord {
+  return {
+    timestamp: 0,
+    model: 'bench',
+    prompt: 'p',
+    ttft: null,
+    total_time: null,
+    input_tokens: 0,
+    output_tokens: 0,
+    tokens_per_sec: 0,
+    success: true,
+    request_id: 0,
+    outcome: 'ok',
+    http_status: 200,
+    error: null,
+    error_code: null,
+    timeout_kind: null,
+    scheduled_at_ms: 0,
+    sent_at_ms: 0,
+    ended_at_ms: 1,
+    queue_ms: 0,
+    ttfb_ms: 0,
+    ttft_ms: 0,
+    ttfo_ms: 0,
+    e2e_ms: 0,
+    tpot_ms: 0,
+    latency_from_schedule_ms: 0,
+    itl_ms: [],
+    tokens_source: 'usage',
+    reasoning_tokens: null,
+    finish_reason: 'stop',
+    retries: 0,
+    retry_after_s: null,
+    litellm_model_id: null,
+    litellm_overhead_ms: null,
   }
 }
 

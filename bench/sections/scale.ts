@@ -4,6 +4,7 @@
 import { createReadStream, mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { EXACT_SAMPLE_LIMIT } from '../../src/stats/bounded-column.js'
 import type { BenchContext, SectionResult } from '../bench-context.js'
 import { benchPlan } from '../bench-plan.js'
 import type { HeldStreamsResult } from '../held-streams-child.js'
@@ -16,6 +17,8 @@ import { runBenchChild, startServer } from '../server-process.js'
 const HOLD_EVERY_MS = 500
 const HOLD_TOKENS = 5
 const MILLION_CONCURRENCY = 256
+/** The summary's metric columns: 11 per-request metrics and the inter-token gaps. */
+const SUMMARY_COLUMNS = 12
 
 export async function scaleSection(bench: BenchContext): Promise<SectionResult> {
   const streams = bench.quick ? 2000 : 5000
@@ -146,7 +149,12 @@ async function millionRequests(
   if (at10 === undefined || at50 === undefined || at100 === undefined)
     throw new Error('scale: memory marks missed')
   const rawBytes = statSync(rawPath).size
-  const perRecordHeap = (retainedBytes(at100) - retainedBytes(at10)) / (total - (marks[0] ?? 0))
+  const growth = retainedBytes(at100) - retainedBytes(at10)
+  const perRecordHeap = growth / (total - (marks[0] ?? 0))
+  // Each column's exact phase holds at most its Float64Array, grown by doubling to the
+  // power of two above the bound; ITL's column is one more (several gaps per request).
+  const summaryCap = SUMMARY_COLUMNS * 8 * 2 ** Math.ceil(Math.log2(EXACT_SAMPLE_LIMIT + 1))
+  const bounded = growth <= summaryCap
   const label = count(total)
   const reading = (m: MemoryReading) =>
     `${mib(m.rssBytes)} RSS, ${mib(m.heapUsedBytes)} heap + ${mib(m.externalBytes)} buffers`
@@ -176,27 +184,39 @@ async function millionRequests(
     { figure: '  memory at 50%', measured: reading(at50), reference: '-', goal: '-', met: null },
     { figure: '  memory at 100%', measured: reading(at100), reference: '-', goal: '-', met: null },
     {
-      figure: '  heap + buffers retained per completed record',
+      figure: '  heap + buffers retained per completed record, 10% -> 100%',
       measured: `${fixed(perRecordHeap, 0)} B`,
       reference: `${fixed(rawBytes / total, 0)} B (its raw JSONL line)`,
-      goal: 'far below a record',
-      met: perRecordHeap < rawBytes / total / 4,
+      goal: 'printed',
+      met: null,
+    },
+    {
+      figure: '  heap + buffers growth, 10% -> 100%',
+      measured: mib(growth),
+      reference: `${mib(summaryCap)} summary cap (${SUMMARY_COLUMNS} columns x ${count(EXACT_SAMPLE_LIMIT)} exact values)`,
+      goal: '<= the cap',
+      met: bounded,
     },
   )
+  // Honest about what a million requests can show: every metric column stays exact up to
+  // EXACT_SAMPLE_LIMIT values, so memory grows until then by design and is flat only past
+  // it (section 5 pushes 20 M records through the same columns). Met means the growth
+  // stayed within what the bounded columns may hold, nothing more.
   goals.push({
     section: 'Scale',
-    figure: `${label}-request run: memory does not grow with the request count`,
-    measured: `heap + buffers ${mib(retainedBytes(at10))} at 10% -> ${mib(retainedBytes(at100))} at 100% (${fixed(perRecordHeap, 0)} B per record)`,
-    goal: 'records not kept in memory',
-    met: perRecordHeap < rawBytes / total / 4 && run.ok === total,
+    figure: `${label}-request run: memory bounded by the summary columns' cap`,
+    measured: `heap + buffers ${mib(retainedBytes(at10))} at 10% -> ${mib(retainedBytes(at100))} at 100% (+${mib(growth)}, ${fixed(perRecordHeap, 0)} B per record)`,
+    goal: `growth <= ${mib(summaryCap)} (exact up to ${count(EXACT_SAMPLE_LIMIT)} values per metric, then flat)`,
+    met: bounded && run.ok === total,
     reason:
       run.ok !== total
         ? `${count(run.completed - run.ok)} requests failed, e.g. ${run.firstError}`
-        : `heap + buffers grew ${fixed(perRecordHeap, 0)} B per record against a ${fixed(rawBytes / total, 0)} B record`,
+        : `heap + buffers grew ${mib(growth)}, more than the ${mib(summaryCap)} the summary columns may hold`,
   })
   notes.push(
-    `${label}-request run: closed loop, 4-token streams, raw file ${mib(rawBytes)}; the growth per record is the ` +
-      "summary accumulator's exact samples (one float64 per metric, for exact percentiles), not records",
+    `${label}-request run: closed loop, 4-token streams, raw file ${mib(rawBytes)}; the growth is the summary ` +
+      `columns' exact values (one float64 per metric per request up to ${count(EXACT_SAMPLE_LIMIT)}, then an ` +
+      'HdrHistogram of fixed size), not records; flat past the bound: see section 5',
   )
 
   // Report time over the raw file, through the public entry: summarize streams the raw file,

@@ -5,15 +5,11 @@ import { DEFAULT_SIM_OPTIONS as SIM } from '../sim/options.js'
 import { registerCheckCommand } from './commands/check.js'
 import { registerCompareCommand } from './commands/compare.js'
 import { registerCompletionCommand } from './commands/completion.js'
-import { interactiveCommand } from './commands/interactive.js'
 import { registerK8sCommand } from './commands/k8s.js'
 import { registerMergeCommand } from './commands/merge.js'
-import { modelsCommand } from './commands/models.js'
-import { reportCommand } from './commands/report.js'
-import { type RunFlags, runCommand } from './commands/run.js'
-import { SIM_HELP_AFTER, simCommand } from './commands/sim.js'
+import type { RunFlags } from './commands/run.js'
+import { SIM_HELP_AFTER } from './commands/sim.js'
 import { registerSlurmCommand } from './commands/slurm.js'
-import { summarizeCommand } from './commands/summarize.js'
 import { registerSweepCommand } from './commands/sweep.js'
 import type { ExitCode } from './exit-codes.js'
 import type { Io } from './io.js'
@@ -144,7 +140,10 @@ Examples:
   run-bench run --target http://127.0.0.1:8000/v1    # a server by URL, its first listed model
   run-bench run --target litellm-local --model all --workload smoke  # every model, then one comparison report`,
     )
-    .action(async (options) => setExitCode(await runCommand(options as RunFlags, io)))
+    .action(async (options) => {
+      const { runCommand } = await import('./commands/run.js')
+      setExitCode(await runCommand(options as RunFlags, io))
+    })
 
   program
     .command('interactive')
@@ -160,7 +159,10 @@ Examples:
       'after',
       '\nExample:\n  run-bench            (no arguments: the same dialog)\n  run-bench interactive --lang ko',
     )
-    .action(async (options) => setExitCode(await interactiveCommand(options, io)))
+    .action(async (options) => {
+      const { interactiveCommand } = await import('./commands/interactive.js')
+      setExitCode(await interactiveCommand(options, io))
+    })
 
   program
     .command('models')
@@ -186,7 +188,10 @@ Examples:
   run-bench models --target litellm-local
   run-bench models --litellm-config litellm/config.yaml`,
     )
-    .action(async (options) => setExitCode(await modelsCommand(options, io)))
+    .action(async (options) => {
+      const { modelsCommand } = await import('./commands/models.js')
+      setExitCode(await modelsCommand(options, io))
+    })
 
   program
     .command('sim')
@@ -214,7 +219,10 @@ Examples:
     .option('--prefix-cache-tokens <n>', 'model a prefix cache of n tokens (0 = off)', integer)
     .exitOverride()
     .addHelpText('after', SIM_HELP_AFTER)
-    .action(async (options) => setExitCode(await simCommand(options, io)))
+    .action(async (options) => {
+      const { simCommand } = await import('./commands/sim.js')
+      setExitCode(await simCommand(options, io))
+    })
 
   program
     .command('summarize')
@@ -226,7 +234,10 @@ Examples:
       'after',
       '\nExample:\n  run-bench summarize results/raw/bench_sim_sim-llama-8b_smoke_20261128_140000.jsonl',
     )
-    .action(async (raw, options) => setExitCode(await summarizeCommand(raw, options, io)))
+    .action(async (raw, options) => {
+      const { summarizeCommand } = await import('./commands/summarize.js')
+      setExitCode(await summarizeCommand(raw, options, io))
+    })
 
   program
     .command('report')
@@ -252,7 +263,10 @@ Examples:
       'after',
       '\nExamples:\n  run-bench report\n  run-bench report results/raw --format md,html,png,pdf\n  run-bench report --lang ko',
     )
-    .action(async (runs, options) => setExitCode(await reportCommand(runs, options, io)))
+    .action(async (runs, options) => {
+      const { reportCommand } = await import('./commands/report.js')
+      setExitCode(await reportCommand(runs, options, io))
+    })
 
   const registered = program as unknown as Command
   registerCheckCommand(registered, io, setExitCode)

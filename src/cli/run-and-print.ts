@@ -23,7 +23,6 @@ import { runMessages } from './messages.js'
 import { formatProbeNote } from './probe-messages.js'
 import { createProgressPrinter } from './progress-line.js'
 import { renderRunSummaryTable } from './run-summary-table.js'
-import { writeRunReport } from './write-reports.js'
 
 export interface RunAndPrintOptions
   extends Omit<ExecuteRunOptions, 'renderSummaryCsv' | 'signal' | 'onEvent' | 'interruptGraceMs'> {
@@ -81,6 +80,8 @@ export async function runAndPrint(options: RunAndPrintOptions): Promise<PrintedR
     unsubscribe()
   }
   const { plan, paths, summary, result, meta } = executed
+  // The report code loads after the load, never before the first request.
+  const { writeRunReport } = await import('./write-reports.js')
   const report = writeRunReport({
     outputDir: plan.outputDir,
     summary,

@@ -3,6 +3,7 @@
 // Every piece of text that comes from a run (model names, error messages) is escaped.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { statisticMethodNote } from '../stats/method-note.js'
 import type { RunTimeSeries } from '../stats/time-series.js'
 import type { Distribution, Summary } from '../types.js'
 import { hangulFontCss, hasHangul } from './bundled-font.js'
@@ -215,12 +216,13 @@ function throughputTable(page: Page): string {
     return `<tr>${runCell(s, page)}${cells.map((c) => `<td>${c}</td>`).join('')}<td class="text">${esc(errors.join(', ') || page.text.none)}</td></tr>`
   })
   // Not sent is the client's limit, not a server failure: said once, under the table.
-  const notes = summaries.flatMap((s) => {
-    const line = notSentLine(s, page.context.lang)
-    return line === null
-      ? []
-      : [`<p class="note">${esc(summaries.length > 1 ? `${s.runId}: ${line}` : line)}</p>`]
-  })
+  const notes = summaries.flatMap((s) =>
+    [notSentLine(s, page.context.lang), statisticMethodNote(s)].flatMap((line) =>
+      line === null
+        ? []
+        : [`<p class="note">${esc(summaries.length > 1 ? `${s.runId}: ${line}` : line)}</p>`],
+    ),
+  )
   return [table(head, rows), ...notes].join('\n')
 }
 

@@ -1,7 +1,7 @@
 // Markdown report (results/reports/benchmark_report.md) over one or more runs. Templates
 // only: every number comes from a Summary computed in stats/, shown as the metric
 // catalogue says; nothing here does I/O.
-import { ITL_EXACT_LIMIT } from '../stats/summarize.js'
+import { statisticMethodNote } from '../stats/method-note.js'
 import type { Summary } from '../types.js'
 import { chartText, type ReportLang } from './chart-text.js'
 import { type GroupKey, groupOrder } from './comparison.js'
@@ -172,12 +172,8 @@ function runNotes(s: Summary, text: MarkdownText): string[] {
       .join(', ')
     notes.push(text.tokensEstimated(estimated.estimated, estimated.total, list))
   }
-  if (s.itlMs !== null && s.itlMs.count > ITL_EXACT_LIMIT) {
-    notes.push(
-      `ITL percentiles come from a uniform sample of ${count(ITL_EXACT_LIMIT)} of the ${count(s.itlMs.count)} gaps; ` +
-        'count, mean, min and max are exact.',
-    )
-  }
+  const method = statisticMethodNote(s)
+  if (method !== null) notes.push(method)
   const health = s.clientHealth
   if (health?.limited) {
     const reasons = health.reasons.map(escapeCell).join('; ')

@@ -1,4 +1,5 @@
-import * as hdr from 'hdr-histogram-js'
+import { createRequire } from 'node:module'
+import type * as hdr from 'hdr-histogram-js'
 import type { Distribution, LowTailDistribution, StatisticMethod } from '../types.js'
 import { distribution, lowTailDistribution } from './distribution.js'
 import { FloatColumn } from './float-column.js'
@@ -13,6 +14,14 @@ export const EXACT_SAMPLE_LIMIT = 1_000_000
  */
 const UNITS_PER_VALUE = 1000
 export const HDR_RELATIVE_ERROR = 0.001
+
+// hdr-histogram-js costs about 70 ms of CPU to load, and most runs never pass the exact
+// bound: it is loaded (synchronously, its CommonJS build) when the first column switches.
+let hdrModule: typeof hdr | null = null
+function loadHdr(): typeof hdr {
+  hdrModule ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof hdr
+  return hdrModule
+}
 
 /**
  * One metric's values: exact (every value, sorted for percentiles) up to `limit`, then an
@@ -109,7 +118,11 @@ export class BoundedColumn {
   }
 
   #toHistogram(): void {
-    this.#histogram = hdr.build({ numberOfSignificantValueDigits: 3, bitBucketSize: 64, autoResize: true })
+    this.#histogram = loadHdr().build({
+      numberOfSignificantValueDigits: 3,
+      bitBucketSize: 64,
+      autoResize: true,
+    })
     const values = (this.#exact as FloatColumn).view()
     this.#exact = null
     for (const value of values) this.#record(value, 1)

@@ -1,15 +1,5 @@
-import type {
-  ClientHealth,
-  Distribution,
-  ErrorGroup,
-  Outcome,
-  RequestRecord,
-  Summary,
-  TokensSource,
-} from '../types.js'
-import { distribution, lowTailDistribution } from './distribution.js'
-import { FloatColumn } from './float-column.js'
-import { SampledColumn } from './sampled-column.js'
+import type { ClientHealth, ErrorGroup, Outcome, RequestRecord, Summary, TokensSource } from '../types.js'
+import { BoundedColumn, EXACT_SAMPLE_LIMIT } from './bounded-column.js'
 import { createSourceStats } from './source-stats.js'
 
 /** Run-level facts a summary carries that the records themselves do not. */
@@ -31,11 +21,18 @@ export interface SummaryAccumulator {
 }
 
 /**
- * Inter-token gaps kept exactly per run; beyond this many, ITL percentiles come from a
- * uniform sample of this size (count, mean, min and max stay exact). 5,000,000 gaps is
- * 40 MB; a sample that large puts p99 within about ±0.005 percentile points of exact.
+ * Inter-token gaps kept exactly per run, like every other metric; beyond this many, ITL
+ * percentiles come from the metric's HdrHistogram (within 0.1 %), count, mean, min and max
+ * stay exact. The distribution's `method` says which.
  */
-export const ITL_EXACT_LIMIT = 5_000_000
+export const ITL_EXACT_LIMIT = EXACT_SAMPLE_LIMIT
+
+export interface SummaryAccumulatorOptions {
+  /** Values kept exactly per metric before its percentiles come from a histogram (tests: small). */
+  exactLimit?: number
+  /** The same for inter-token gaps (many per request); default ITL_EXACT_LIMIT. */
+  itlExactLimit?: number
+}
 
 /** A request counts as queued (or late) when it waited more than this for a slot (or the client). */
 const QUEUED_THRESHOLD_MS = 1
@@ -44,25 +41,28 @@ const MAX_ERROR_EXAMPLES = 3
 
 /**
  * Accumulates a run's records into numeric columns, one per metric, so no record object is
- * retained: a 1,000,000-request run summarizes from a stream. Latency and token metrics
+ * retained: a run summarizes from a stream. Each column is exact up to `exactLimit` values
+ * and then an HdrHistogram (bounded-column.ts), so memory stays flat however long the run:
+ * about 8 MB per metric at most, a few tens of KB once a histogram. Latency and token metrics
  * take successful requests only (a 429 answered in 2 ms must not improve the TTFT); every
  * record counts towards the totals, the success rate, the error groups and the window.
  */
-export function createSummaryAccumulator(options: { itlExactLimit?: number } = {}): SummaryAccumulator {
+export function createSummaryAccumulator(options: SummaryAccumulatorOptions = {}): SummaryAccumulator {
+  const column = () => new BoundedColumn(options.exactLimit ?? EXACT_SAMPLE_LIMIT)
   const columns = {
-    ttftMs: new FloatColumn(),
-    ttfbMs: new FloatColumn(),
-    ttfoMs: new FloatColumn(),
-    e2eMs: new FloatColumn(),
-    tpotMs: new FloatColumn(),
-    queueMs: new FloatColumn(),
-    latencyFromScheduleMs: new FloatColumn(),
-    outputTokens: new FloatColumn(),
-    inputTokens: new FloatColumn(),
-    tokensPerSec: new FloatColumn(),
-    proxyOverheadMs: new FloatColumn(),
+    ttftMs: column(),
+    ttfbMs: column(),
+    ttfoMs: column(),
+    e2eMs: column(),
+    tpotMs: column(),
+    queueMs: column(),
+    latencyFromScheduleMs: column(),
+    outputTokens: column(),
+    inputTokens: column(),
+    tokensPerSec: column(),
+    proxyOverheadMs: column(),
   }
-  const itlMs = new SampledColumn(options.itlExactLimit ?? ITL_EXACT_LIMIT)
+  const itlMs = new BoundedColumn(options.itlExactLimit ?? ITL_EXACT_LIMIT)
   const requests = { total: 0, ok: 0, failed: 0, aborted: 0, notSent: 0 }
   const tokensSources: Partial<Record<TokensSource, number>> = {}
   const errors = new Map<string, GroupTally>()
@@ -73,7 +73,7 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
   let lastEndedAtMs = Number.NEGATIVE_INFINITY
   const sources = createSourceStats()
 
-  function pushIfNumber(column: FloatColumn, value: number | null): void {
+  function pushIfNumber(column: BoundedColumn, value: number | null): void {
     if (value !== null && Number.isFinite(value)) column.push(value)
   }
 
@@ -147,17 +147,17 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
       successRate: requests.ok + requests.failed === 0 ? 0 : requests.ok / (requests.ok + requests.failed),
       offeredRps: info.offeredRps,
       concurrency: info.concurrency,
-      ttftMs: distribution(columns.ttftMs.view()),
-      ttfbMs: distribution(columns.ttfbMs.view()),
-      ttfoMs: distribution(columns.ttfoMs.view()),
-      e2eMs: distribution(columns.e2eMs.view()),
-      tpotMs: distribution(columns.tpotMs.view()),
-      itlMs: itlDistribution(itlMs),
-      queueMs: distribution(columns.queueMs.view()),
-      latencyFromScheduleMs: distribution(columns.latencyFromScheduleMs.view()),
-      outputTokens: distribution(columns.outputTokens.view()),
-      inputTokens: distribution(columns.inputTokens.view()),
-      tokensPerSec: lowTailDistribution(columns.tokensPerSec.view()),
+      ttftMs: columns.ttftMs.distribution(),
+      ttfbMs: columns.ttfbMs.distribution(),
+      ttfoMs: columns.ttfoMs.distribution(),
+      e2eMs: columns.e2eMs.distribution(),
+      tpotMs: columns.tpotMs.distribution(),
+      itlMs: itlMs.distribution(),
+      queueMs: columns.queueMs.distribution(),
+      latencyFromScheduleMs: columns.latencyFromScheduleMs.distribution(),
+      outputTokens: columns.outputTokens.distribution(),
+      inputTokens: columns.inputTokens.distribution(),
+      tokensPerSec: columns.tokensPerSec.lowTailDistribution(),
       // "Completed" means completed successfully, as in vLLM's benchmark: a server that
       // answers 429 quickly must not look faster.
       requestThroughputPerSec: perSec(requests.ok),
@@ -166,7 +166,7 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
       lateRequests,
       tokensSources: { ...tokensSources },
       errors: errorGroups(errors),
-      proxyOverheadMs: distribution(columns.proxyOverheadMs.view()),
+      proxyOverheadMs: columns.proxyOverheadMs.distribution(),
       clientHealth: info.clientHealth,
       ...sources.finish(),
     }
@@ -180,19 +180,6 @@ export function summarize(records: Iterable<RequestRecord>, info: SummaryInfo): 
   const accumulator = createSummaryAccumulator()
   for (const record of records) accumulator.add(record)
   return accumulator.finish(info)
-}
-
-function itlDistribution(column: SampledColumn): Distribution | null {
-  const fromValues = distribution(column.values())
-  if (fromValues === null || !column.sampled) return fromValues
-  // Percentiles from the sample; count, mean and extremes exact over every gap.
-  return {
-    ...fromValues,
-    count: column.count,
-    mean: column.sum / column.count,
-    min: column.min,
-    max: column.max,
-  }
 }
 
 interface GroupTally {

@@ -1,22 +1,41 @@
 // Token counting for streams that carry no `usage`: the served model's own tokenizer.json
 // when the user gives one, else OpenAI's o200k_base encoding (GPT-4o and later) as a
-// stated approximation. Loaded once before a run; counting is synchronous.
+// stated approximation. Counting is synchronous. The default encoding's BPE table costs
+// about 0.1 s of CPU to load and most servers send usage, so it is loaded on the first
+// count (the warm-up request, before the measurement window, when the server sends no
+// usage); a tokenizer.json the user names is loaded and checked before the run.
 import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { ConfigError } from '../errors.js'
 
 export type TokenCounterSpec = { kind: 'default' } | { kind: 'tokenizer-json'; path: string }
 
 export async function createTokenCounter(spec: TokenCounterSpec): Promise<(text: string) => number> {
-  if (spec.kind === 'default') {
-    const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base')
-    // Generated text may contain strings such as "<|endoftext|>": count them as text
-    // instead of throwing, as the model's output is what it is.
-    const asText = { disallowedSpecial: new Set<string>() }
-    return (text) => (text === '' ? 0 : countTokens(text, asText))
-  }
+  if (spec.kind === 'default') return lazyDefaultCounter()
   return loadTokenizerJson(spec.path)
 }
+
+type CountO200k = typeof import('gpt-tokenizer/encoding/o200k_base').countTokens
+
+/**
+ * A counter that loads o200k_base on its first non-empty text. The load is synchronous
+ * (the package's CommonJS build through require), as counting is; a failed load throws
+ * from the count, which the caller already treats as "no tokenizer count".
+ */
+export function lazyDefaultCounter(): (text: string) => number {
+  let count: CountO200k | null = null
+  // Generated text may contain strings such as "<|endoftext|>": count them as text
+  // instead of throwing, as the model's output is what it is.
+  const asText = { disallowedSpecial: new Set<string>() }
+  return (text) => {
+    if (text === '') return 0
+    count ??= (requireHere('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountO200k }).countTokens
+    return count(text, asText)
+  }
+}
+
+const requireHere = createRequire(import.meta.url)
 
 async function loadTokenizerJson(path: string): Promise<(text: string) => number> {
   let source: string

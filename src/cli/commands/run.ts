@@ -28,7 +28,6 @@ import { worseExitCode } from '../run-extension.js'
 import { type ExtensionFlags, runExtensions } from '../run-options/extensions.js'
 import { humanIo, type OutputFlags, printRunOutcome } from '../run-options/output.js'
 import { withUrlTargetModel } from '../url-target-model.js'
-import { writeReports } from '../write-reports.js'
 
 /** `--model all`: every model of the target, one run each, then one comparison report. */
 export const ALL_MODELS = 'all'
@@ -279,6 +278,7 @@ async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
   }
   const outputDir = plans[0]?.outputDir
   if (raws.length > 0 && outputDir !== undefined) {
+    const { writeReports } = await import('../write-reports.js')
     const written = await writeReports({ outputDir, formats: ['md'], io, runs: raws.map(runFromRawPath) })
     out()
     out(`Comparison of ${raws.length} run${raws.length === 1 ? '' : 's'} (models side by side):`)

@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js'
-import { startSimServer } from '../../sim/server.js'
+import type { startSimServer } from '../../sim/server.js'
 import type { SimFault, SimOptions } from '../../types.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
@@ -67,9 +67,11 @@ export async function simCommand(flags: SimFlags, io: Io): Promise<ExitCode> {
       throw new UsageError(`--prefix-cache-tokens must be >= 0 (got ${flags.prefixCacheTokens})`)
     options.prefixCacheTokens = flags.prefixCacheTokens
   }
+  // Loaded here, not at the top: `run-bench --help` reads SIM_HELP_AFTER from this module.
+  const { startSimServer: start } = await import('../../sim/server.js')
   let server: Awaited<ReturnType<typeof startSimServer>>
   try {
-    server = await startSimServer(options, { host: flags.host, port: flags.port })
+    server = await start(options, { host: flags.host, port: flags.port })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error)
     throw new UsageError(`Cannot listen on ${flags.host}:${flags.port} (${code})`, {
