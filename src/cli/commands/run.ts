@@ -156,7 +156,7 @@ export async function runCommand(flags: RunFlags, callerIo: Io): Promise<ExitCod
     exitCode = worseExitCode(exitCode, after?.exitCode)
     Object.assign(json, after?.json)
   }
-  printRunOutcome(flags, callerIo, lang, printed, json, exitCode)
+  await printRunOutcome(flags, callerIo, lang, printed, json, exitCode)
   return exitCode
 }
 

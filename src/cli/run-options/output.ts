@@ -4,7 +4,7 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings'
 import type { Io } from '../io.js'
 import type { Lang } from '../lang.js'
-import { doneLine, type PrintedRun } from '../run-and-print.js'
+import type { PrintedRun } from '../run-and-print.js'
 
 export type OutputFlags = { json?: true; quiet?: true }
 
@@ -31,7 +31,7 @@ export function humanIo(flags: OutputFlags, io: Io): Io {
  * results/summary/<run>.json) with the run's files and the fields extensions add, or the
  * run's last line.
  */
-export function printRunOutcome(
+export async function printRunOutcome(
   flags: OutputFlags,
   io: Io,
   lang: Lang,
@@ -39,7 +39,7 @@ export function printRunOutcome(
   extensionFields: Record<string, unknown>,
   /** The run's exit code after the extensions' verdicts. */
   exitCode: number,
-): void {
+): Promise<void> {
   if (flags.json === true) {
     const files = {
       raw: printed.paths.raw,
@@ -50,5 +50,9 @@ export function printRunOutcome(
     }
     const object = { ...printed.summary, exitCode, files, ...extensionFields }
     io.stdout.write(`${JSON.stringify(object)}\n`)
-  } else if (flags.quiet === true) io.stdout.write(`${doneLine(printed.summary, lang)}\n`)
+  } else if (flags.quiet === true) {
+    // Loaded here: this file is read when the program is built, run-and-print only by a run.
+    const { doneLine } = await import('../run-and-print.js')
+    io.stdout.write(`${doneLine(printed.summary, lang)}\n`)
+  }
 }

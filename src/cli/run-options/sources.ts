@@ -17,10 +17,8 @@ import {
   workloadSourcesOf,
 } from '../../config/workload-sources-schema.js'
 import { UsageError } from '../../errors.js'
-import { buildRunSource, type RunSource } from '../../run/run-source.js'
-import { createSourceHook } from '../../run/source-hook.js'
+import type { RunSource } from '../../run/run-source.js'
 import type { RunPlan, SourceStats, TokenLength, WorkloadSources } from '../../types.js'
-import { createTokenCounter } from '../../workload/tokenizer.js'
 import type { Io } from '../io.js'
 import type { RunExtension } from '../run-extension.js'
 
@@ -228,6 +226,12 @@ function checkSources(plan: RunPlan, sources: WorkloadSources): void {
 }
 
 export async function sourceExtension(flags: SourceFlags, io: Io): Promise<RunExtension | null> {
+  // Loaded when a run is built, not when the program is (`--version` and `--help` stay light).
+  const [{ buildRunSource }, { createSourceHook }, { createTokenCounter }] = await Promise.all([
+    import('../../run/run-source.js'),
+    import('../../run/source-hook.js'),
+    import('../../workload/tokenizer.js'),
+  ])
   const tokenizer = flags.tokenizer === undefined ? undefined : resolve(io.cwd, flags.tokenizer)
   const countTokens = await createTokenCounter(
     tokenizer === undefined ? { kind: 'default' } : { kind: 'tokenizer-json', path: tokenizer },
