@@ -11,6 +11,7 @@ import { listRuns, type RunOnDisk, summaryInfoOf } from '../results/run-summarie
 import { describeCapabilities } from '../run/probe-target.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import { createTimeSeriesAccumulator, type RunTimeSeries } from '../stats/time-series.js'
+import { withServerSide } from '../telemetry/server-side.js'
 import type { Summary } from '../types.js'
 import type { Io } from './io.js'
 
@@ -56,7 +57,10 @@ export async function writeReports(options: WriteReportsOptions): Promise<string
     for (const skip of read.skipped) {
       options.io.stderr.write(`Warning: ${run.rawPath}:${skip.line}: skipped, ${skip.reason}\n`)
     }
-    summaries.push(accumulator.finish(summaryInfoOf(run, firstModel)))
+    // The server section comes from the run's server-metrics file (issue 14), when it has one.
+    summaries.push(
+      await withServerSide(accumulator.finish(summaryInfoOf(run, firstModel)), run.rawPath, run.meta),
+    )
     if (visual) series[run.runId] = timeline.finish()
   }
 

@@ -16,6 +16,7 @@ import {
   valueAxis,
 } from './chart-option.js'
 import { DISTRIBUTION_METRICS, TOKENS_PER_SEC } from './metric-catalogue.js'
+import { serverCharts } from './server-charts.js'
 
 export { CHART_FONT_STACK, type ChartOption, type JsonValue } from './chart-option.js'
 
@@ -85,7 +86,13 @@ export function reportCharts(
     overview,
     runs: runs.map((run) => ({
       run,
-      charts: [latencyOverTimeChart(run), throughputOverTimeChart(run), errorRateOverTimeChart(run)],
+      charts: [
+        latencyOverTimeChart(run),
+        throughputOverTimeChart(run),
+        errorRateOverTimeChart(run),
+        // The server's queue, KV cache and GPU on the same clock, right under the client's timelines.
+        ...serverCharts(run.runId, run.label, summaries.find((s) => s.runId === run.runId)?.server),
+      ],
     })),
   }
 }

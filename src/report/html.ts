@@ -26,6 +26,7 @@ import {
   VALUE_METRICS,
 } from './metric-catalogue.js'
 import { errorGroupLabel, notSentLine } from './not-sent.js'
+import { renderServerSectionsHtml } from './server-section.js'
 
 export type RunConfigValue = string | number | boolean | null
 
@@ -82,6 +83,7 @@ ${latencyTable(summaries)}
 ${throughputTable(summaries)}
 ${errorsTable(summaries)}
 </section>
+${renderServerSectionsHtml(summaries.map((s) => ({ label: `${runLabel(s, summaries)} · ${s.runId}`, server: s.server })))}
 <section>
 <h2>Comparisons</h2>
 <p class="note">Bold: the best value in its column (lowest latency, highest throughput and success).</p>

@@ -15,6 +15,7 @@ import {
   VALUE_METRICS,
 } from './metric-catalogue.js'
 import { notSentLine } from './not-sent.js'
+import { serverMarkdownParts } from './server-section.js'
 import { escapeCell, markdownTable } from './text-table.js'
 
 export type { GroupKey } from './comparison.js'
@@ -105,6 +106,7 @@ function runSection(s: Summary): string[] {
   ]
   const notes = runNotes(s)
   if (notes.length > 0) parts.push(notes.map((note) => `- ${note}`).join('\n'))
+  parts.push(...serverMarkdownParts(s.server))
   return parts
 }
 

@@ -150,6 +150,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
       onProgress: (snapshot) => {
         lastSnapshot = snapshot
         emit({ kind: 'progress', snapshot })
+        for (const hook of hooks) hook.onProgress?.(snapshot)
+      },
+      beforeClock: async () => {
+        for (const hook of hooks) await hook.loadStarting?.()
       },
       onRecord: (record) => {
         sink.write(record)

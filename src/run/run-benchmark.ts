@@ -26,6 +26,8 @@ export interface RunOptions {
   ignoreEos: boolean
   /** One unrecorded request before the clock starts (default on); see warm-up.ts. */
   warmup?: boolean
+  /** Awaited after the warm-up, right before the run's clock starts (run hooks' loadStarting). */
+  beforeClock?: () => Promise<void>
   /** The request function; tests and the worker pool may swap it. */
   send?: SendRequest
 }
@@ -55,6 +57,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {
     await warmUp(plan, { ...options, send, dispatcher: pool })
   }
+  await options.beforeClock?.()
 
   const runStartEpochMs = Date.now()
   const runStartMs = performance.now()

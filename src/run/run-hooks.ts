@@ -4,7 +4,7 @@
 // objects, and may add to them before they are written.
 import type { ResultPaths } from '../results/result-paths.js'
 import type { RequestRecord, RunMeta, RunPlan, Summary } from '../types.js'
-import type { RunResult } from './run-benchmark.js'
+import type { ProgressSnapshot, RunResult } from './run-benchmark.js'
 
 export interface RunHookContext {
   /** The plan as it runs (probed, the simulator's URL filled in). */
@@ -20,6 +20,14 @@ export interface RunHook {
   name: string
   /** After meta.json's first write, before the load: the measurement window opens when all resolve. */
   beforeLoad?(ctx: RunHookContext): Promise<void> | void
+  /**
+   * After the unrecorded warm-up request, right before the run's clock starts: where the
+   * measurement window opens (telemetry's scrape just before it, so the warm-up's tokens
+   * stay out of the server's counts).
+   */
+  loadStarting?(): Promise<void> | void
+  /** Every progress snapshot (about once a second, and the last one). Must not throw or block. */
+  onProgress?(snapshot: ProgressSnapshot): void
   /** Every record, as it is written to the raw file. Must not throw or block. */
   onRecord?(record: RequestRecord): void
   /** The load is over, before meta and summary are written: add to them here. */

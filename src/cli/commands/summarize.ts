@@ -5,6 +5,7 @@ import { renderSummaryCsv } from '../../report/csv.js'
 import { pathsForRaw } from '../../results/result-paths.js'
 import { writeSummaryFiles } from '../../results/run-files.js'
 import { runFromRawPath, summarizeRun } from '../../results/run-summaries.js'
+import { withServerSide } from '../../telemetry/server-side.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang } from '../lang.js'
@@ -27,7 +28,9 @@ export async function summarizeCommand(
       throw new UsageError(`Raw file not found: ${raw}`, { hint: 'pass files from results/raw/*.jsonl' })
     }
     const run = runFromRawPath(rawPath)
-    const { summary, skipped } = await summarizeRun(run)
+    const summarized = await summarizeRun(run)
+    const { skipped } = summarized
+    const summary = await withServerSide(summarized.summary, rawPath, run.meta)
     for (const skip of skipped) {
       io.stderr.write(`Warning: ${raw}:${skip.line}: skipped, ${skip.reason}\n`)
     }
