@@ -178,7 +178,7 @@ describe('run-bench run with server telemetry', () => {
     const refused = 'http://127.0.0.1:1/metrics'
     const hung = `http://127.0.0.1:${port}/metrics`
     const p = project(t)
-    const ran = await run(p, ['--server-metrics', 'auto', refused, hung, '--duration', '2'])
+    const ran = await run(p, ['--server-metrics', `auto,${refused},${hung}`, '--duration', '2'])
     assert.equal(ran.code, 0, ran.io.err())
     assert.equal(ran.records.length, 4)
     assert.ok(ran.records.every((r) => r.outcome === 'ok'))
@@ -218,7 +218,7 @@ describe('run-bench run with server telemetry', () => {
     const p = project(t)
     for (const [flags, message] of [
       [['--metrics-interval', '5'], /--metrics-interval must be a duration with a unit \(got "5"\)/],
-      [['--server-metrics', 'off', 'http://a/metrics'], /--server-metrics off cannot be combined with URLs/],
+      [['--server-metrics', 'off,http://a/metrics'], /--server-metrics off cannot be combined with URLs/],
       [['--gpu', 'dcgm'], /--gpu takes 'local', 'off' or an http:\/\/ URL \(got "dcgm"\)/],
       [['--gpus', '0,x'], /--gpus must be GPU indices separated by commas/],
       [['--prometheus-port', 'abc'], /--prometheus-port must be a port or host:port/],

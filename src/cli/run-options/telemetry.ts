@@ -10,7 +10,7 @@ import type { Io } from '../io.js'
 import type { RunExtension } from '../run-extension.js'
 
 export interface TelemetryFlags {
-  serverMetrics?: string[]
+  serverMetrics?: string
   metricsInterval?: string
   gpu?: string
   gpus?: string
@@ -28,22 +28,22 @@ export function addTelemetryOptions<Args extends unknown[], Opts extends OptionV
 ) {
   return command
     .option(
-      '--server-metrics <urls...>',
-      "Prometheus endpoints to scrape during the run: 'off', or URLs ('auto' = the target's /metrics next to /v1, the default, kept when it answers); targets.yaml metrics_urls are added",
+      '--server-metrics <list>',
+      "Prometheus endpoints to scrape during the run: 'off', or a comma list of URLs ('auto' = the target's /metrics next to /v1, the default, kept when it answers); targets.yaml metrics_urls are added",
     )
-    .option('--metrics-interval <duration>', 'time between scrapes, e.g. 500ms or 2s (default 1s)')
+    .option('--metrics-interval <dur>', 'time between scrapes, e.g. 500ms or 2s (default 1s)')
     .option(
       '--gpu <source>',
       "GPU telemetry: 'local' (nvidia-smi on this machine), a DCGM exporter URL, or 'off' (default: the target's gpu, else off)",
     )
     .option('--gpus <list>', "GPU indices serving the model, e.g. 0,1 (default: the target's gpus, else all)")
     .option(
-      '--idle-baseline <duration>',
+      '--idle-baseline <dur>',
       'sample GPU power this long before the load, e.g. 10s, to report dynamic energy',
     )
     .option(
-      '--prometheus-port <[host:]port>',
-      "serve Run Bench's live metrics on GET /metrics here during the run",
+      '--prometheus-port <port>',
+      "serve Run Bench's live metrics on GET /metrics at this port (or host:port; default host 127.0.0.1) during the run",
     )
     .option('--pushgateway <url>', 'push the final metrics to this Prometheus Pushgateway when the run ends')
 }
@@ -76,10 +76,10 @@ function requireUrl(flag: string, value: string, words: string): string {
 }
 
 /** --server-metrics: 'off' alone, else URLs and 'auto'. */
-export function parseServerMetrics(values: readonly string[] | undefined): 'off' | string[] {
-  if (values === undefined) return ['auto']
-  const words = values
-    .flatMap((value) => value.split(','))
+export function parseServerMetrics(list: string | undefined): 'off' | string[] {
+  if (list === undefined) return ['auto']
+  const words = list
+    .split(',')
     .map((value) => value.trim())
     .filter(Boolean)
   if (words.includes('off')) {
