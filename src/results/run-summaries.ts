@@ -15,10 +15,13 @@ export interface RunOnDisk {
 export function listRuns(outputDir: string): RunOnDisk[] {
   const rawDir = join(outputDir, 'raw')
   if (!existsSync(rawDir)) return []
-  return readdirSync(rawDir)
-    .filter((name) => name.endsWith('.jsonl'))
-    .sort()
-    .map((name) => runFromRawPath(join(rawDir, name)))
+  return (
+    readdirSync(rawDir)
+      // <run>.server-metrics.jsonl beside a run holds server samples, not request records.
+      .filter((name) => name.endsWith('.jsonl') && !name.endsWith('.server-metrics.jsonl'))
+      .sort()
+      .map((name) => runFromRawPath(join(rawDir, name)))
+  )
 }
 
 /**

@@ -27,6 +27,11 @@ export async function summarizeCommand(
     if (!existsSync(rawPath)) {
       throw new UsageError(`Raw file not found: ${raw}`, { hint: 'pass files from results/raw/*.jsonl' })
     }
+    if (rawPath.endsWith('.server-metrics.jsonl')) {
+      // A shell glob over results/raw picks these up: they hold server samples, not records.
+      io.stderr.write(`Note: ${raw} holds server metrics, not request records; skipped\n`)
+      continue
+    }
     const run = runFromRawPath(rawPath)
     const summarized = await summarizeRun(run)
     const { skipped } = summarized
