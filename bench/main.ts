@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --workers N] [-- --source] [-- --only ceiling,accuracy,open-loop,scale,summary-memory,merge]`
+// `npm run bench [-- --quick] [-- --workers N] [-- --source] [-- --only ceiling,accuracy,open-loop,scale,summary-memory,merge,scrape-cost]`
 //
 // Measures whether Run Bench's numbers can be trusted at any load: its own ceiling and CPU
 // per request, its timing accuracy against a server that records the truth, open-loop rate
@@ -16,6 +16,7 @@ import { ceilingSection } from './sections/ceiling.js'
 import { mergeSection } from './sections/merge.js'
 import { openLoopSection } from './sections/open-loop.js'
 import { scaleSection } from './sections/scale.js'
+import { scrapeCostSection } from './sections/scrape-cost.js'
 import { summaryMemorySection } from './sections/summary-memory.js'
 import { stopAllServers } from './server-process.js'
 
@@ -26,6 +27,7 @@ const SECTIONS: Record<string, (bench: BenchContext) => Promise<SectionResult>> 
   scale: scaleSection,
   'summary-memory': summaryMemorySection,
   merge: mergeSection,
+  'scrape-cost': scrapeCostSection,
 }
 
 function flagValue(args: string[], name: string): string | undefined {
