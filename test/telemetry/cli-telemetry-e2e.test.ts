@@ -3,7 +3,7 @@
 // token agreement is 100 % and tokens per joule matches the simulator's power model; a
 // metrics URL that refuses or hangs leaves the run going and the report saying why.
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
@@ -229,4 +229,53 @@ describe('run-bench run with server telemetry', () => {
       assert.match(io.err(), message)
     }
   })
+})
+
+// A stand-in nvidia-smi: GPU 0 at a constant 150 W and GPU 1 at 200 W, one period every
+// 100 ms like `-lms 100`; it knows no energy field, so energy is the power integral.
+const SMI_STAND_IN = `#!/bin/sh
+if [ "$1" = "--help-query-gpu" ]; then echo '"power.draw"'; exit 0; fi
+while true; do
+  echo "0, 150.00, 60, 1024, 45, 1410"
+  echo "1, 200.00, 80, 2048, 50, 1410"
+  sleep 0.1
+done
+`
+
+test('--gpu local --gpus 0,5 --idle-baseline: power from nvidia-smi, the missing GPU named, dynamic energy', async (t) => {
+  const p = project(t)
+  const smi = join(p.dir, 'nvidia-smi')
+  writeFileSync(smi, SMI_STAND_IN)
+  chmodSync(smi, 0o755)
+  const io = createFakeIo({ cwd: p.dir, env: { RUN_BENCH_NVIDIA_SMI: smi } })
+  const args = [
+    'run',
+    '--config-dir',
+    p.configDir,
+    '--target',
+    'sim',
+    '--workload',
+    'steady',
+    '--duration',
+    '2',
+  ]
+  const flags = ['--server-metrics', 'off', '--gpu', 'local', '--gpus', '0,5', '--idle-baseline', '500ms']
+  const code = await main([...args, '--output-dir', p.outputDir, ...flags, '--metrics-interval', '100ms'], io)
+  assert.equal(code, 0, io.err())
+  const summaryFile = readdirSync(join(p.outputDir, 'summary')).find((f) => f.endsWith('.json')) ?? ''
+  const summary = JSON.parse(readFileSync(join(p.outputDir, 'summary', summaryFile), 'utf8')) as Summary
+  const server = summary.server
+  assert.ok(server?.available, server?.reason ?? '')
+  assert.equal(server.energy.source, 'power_integral')
+  // Only GPU 0 counts: a constant 150 W, before the load (idle) and during it.
+  assert.equal(server.averagePowerWatts?.toFixed(6), '150.000000')
+  assert.equal(server.energy.idleWatts, 150)
+  assert.ok(Math.abs(server.energy.dynamicJoules ?? Number.NaN) < 1e-6, String(server.energy.dynamicJoules))
+  const joules = server.energy.joules as number
+  assert.equal(((server.tokensPerJoule as number) * joules).toFixed(6), '64.000000') // 4 requests × 16 tokens
+  assert.ok(
+    server.problems.includes('nvidia-smi: GPU 5 does not exist (nvidia-smi lists 0, 1)'),
+    server.problems.join('\n'),
+  )
+  assert.match(io.out(), /Note: nvidia-smi: GPU 5 does not exist/)
 })
