@@ -131,6 +131,27 @@ export function meterEngine(
       `${model},finished_reason="length"`,
       finished,
     )
+    // vLLM counts both in tokens; served only when the simulator has a prefix cache.
+    // From the start (0 before any engine exists), so the first scrape's counters are a baseline.
+    const caches = [...metered.keys()].flatMap((engine) => engine.prefixCacheStats() ?? [])
+    if (options.prefixCacheTokens > 0 && (caches.length > 0 || metered.size === 0)) {
+      const sum = (pick: (stats: (typeof caches)[number]) => number) =>
+        caches.reduce((total, stats) => total + pick(stats), 0)
+      scalar(
+        'vllm:prefix_cache_queries_total',
+        'counter',
+        'Prefix-cache queries, in tokens.',
+        model,
+        sum((stats) => stats.queriedTokens),
+      )
+      scalar(
+        'vllm:prefix_cache_hits_total',
+        'counter',
+        'Prefix-cache hits, in tokens.',
+        model,
+        sum((stats) => stats.hitTokens),
+      )
+    }
     histogram('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', ttft)
     histogram('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', e2e)
     scalar('DCGM_FI_DEV_POWER_USAGE', 'gauge', 'Power draw (in W).', gpu, watts)
