@@ -1,6 +1,7 @@
 // Run Bench's own live metrics as a lifecycle hook: served on a port for the whole run
 // (--prometheus-port) so a Prometheus watching a long soak sees the client beside the
 // engine, and pushed once at the end to a Pushgateway (--pushgateway) for CI runs.
+import { UsageError } from '../errors.js'
 import { createLiveExporter, type LiveExporter, type ServedExporter } from '../telemetry/live-exporter.js'
 import type { RunHook } from './run-hooks.js'
 
@@ -33,7 +34,16 @@ export function createLiveMetricsHook(options: LiveMetricsHookOptions): RunHook 
         },
       })
       if (options.listen !== null) {
-        served = await exporter.serve(options.listen.port, options.listen.host)
+        const { host, port } = options.listen
+        try {
+          served = await exporter.serve(port, host)
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+          throw new UsageError(`--prometheus-port: cannot listen on ${host}:${port} (${code})`, {
+            hint: 'choose a free port (or 0 for any), or a host:port this machine has',
+            cause: error,
+          })
+        }
         options.note(`Live metrics for Prometheus: ${served.url}`)
       }
     },

@@ -279,3 +279,21 @@ test('--gpu local --gpus 0,5 --idle-baseline: power from nvidia-smi, the missing
   )
   assert.match(io.out(), /Note: nvidia-smi: GPU 5 does not exist/)
 })
+
+test('--prometheus-port on a port in use is a usage error before any load, with no record written', async (t) => {
+  const p = project(t)
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.after(() => taken.close())
+  const port = (taken.address() as { port: number }).port
+  const io = createFakeIo({ cwd: p.dir })
+  const args = ['run', '--config-dir', p.configDir, '--target', 'sim', '--workload', 'steady']
+  const code = await main([...args, '--output-dir', p.outputDir, '--prometheus-port', String(port)], io)
+  assert.equal(code, 2, io.err())
+  assert.match(
+    io.err(),
+    new RegExp(`--prometheus-port: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`),
+  )
+  const raw = readdirSync(join(p.outputDir, 'raw')).find((f) => /\d\.jsonl$/.test(f)) ?? ''
+  assert.equal(readFileSync(join(p.outputDir, 'raw', raw), 'utf8'), '')
+})
