@@ -18,7 +18,7 @@ const RPS = 20
 const GOAL_TTFT_RATIO = 1.05
 
 export async function scrapeCostSection(bench: BenchContext): Promise<SectionResult> {
-  const server = await startServer('sim-server', ['--prefill-ms', '20', '--decode-ms', '5'])
+  const server = await startServer('scrape-sim-server', ['--prefill-ms', '20', '--decode-ms', '5'])
   const metricsUrl = `http://127.0.0.1:${server.port}/metrics`
   const rows: Row[] = []
   const goals: GoalResult[] = []

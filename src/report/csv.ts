@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync'
 import type { Distribution, LowTailDistribution, RequestRecord, Summary } from '../types.js'
 import { DISTRIBUTION_METRICS, TOKENS_PER_SEC, VALUE_METRICS } from './metric-catalogue.js'
 import { notSentReason } from './not-sent.js'
-import { serverCsvRows } from './server-section.js'
+import { serverCsvRows } from './server-csv.js'
 
 const SUMMARY_COLUMNS = [
   'metric',
