@@ -18,6 +18,7 @@ import { coldStartSection } from './sections/cold-start.js'
 import { mergeSection } from './sections/merge.js'
 import { openLoopSection } from './sections/open-loop.js'
 import { scaleSection } from './sections/scale.js'
+import { scrapeCostSection } from './sections/scrape-cost.js'
 import { summaryMemorySection } from './sections/summary-memory.js'
 import { stopAllServers } from './server-process.js'
 
@@ -30,6 +31,7 @@ const SECTIONS: Record<string, (bench: BenchContext) => Promise<SectionResult>> 
   'summary-memory': summaryMemorySection,
   merge: mergeSection,
   cli: cliSection,
+  'scrape-cost': scrapeCostSection,
 }
 
 function flagValue(args: string[], name: string): string | undefined {

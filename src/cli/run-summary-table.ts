@@ -4,6 +4,7 @@
 import { errorBreakdown, headlineRows, rightAligned } from '../report/headline.js'
 import { formatCount as count, formatFixed as fixed } from '../report/metric-catalogue.js'
 import { errorGroupLabel, notSentLine } from '../report/not-sent.js'
+import { serverTerminalLines } from '../report/server-section.js'
 import { paddedTable } from '../report/text-table.js'
 import type { Distribution, Summary } from '../types.js'
 
@@ -69,6 +70,7 @@ export function renderRunSummaryTable(summary: Summary, lang: 'en' | 'ko'): stri
   if (summary.latencyFromScheduleMs !== null)
     lines.push(text.fromSchedule(summary.latencyFromScheduleMs, summary.e2eMs))
   if (summary.proxyOverheadMs !== null) lines.push(text.proxy(summary.proxyOverheadMs))
+  lines.push(...serverTerminalLines(summary.server))
   const errors = errorBreakdown(summary.errors)
   if (errors !== '') {
     lines.push(text.errors + errors)

@@ -13,6 +13,7 @@ import { listRuns, type RunOnDisk, summaryInfoOf } from '../results/run-summarie
 import { describeCapabilities } from '../run/probe-target.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import { createTimeSeriesAccumulator, type RunTimeSeries } from '../stats/time-series.js'
+import { withServerSide } from '../telemetry/server-side.js'
 import type { Summary } from '../types.js'
 import type { Io } from './io.js'
 
@@ -80,7 +81,14 @@ export async function writeReportFormats(options: WriteReportsOptions): Promise<
     for (const skip of read.skipped) {
       options.io.stderr.write(`Warning: ${run.rawPath}:${skip.line}: skipped, ${skip.reason}\n`)
     }
-    summaries.push(markIncomplete(accumulator.finish(summaryInfoOf(run, firstModel)), run))
+    // The server section comes from the run's server-metrics file (issue 14), when it has one.
+    summaries.push(
+      await withServerSide(
+        markIncomplete(accumulator.finish(summaryInfoOf(run, firstModel)), run),
+        run.rawPath,
+        run.meta,
+      ),
+    )
     if (visual) series[run.runId] = timeline.finish()
   }
 

@@ -98,6 +98,8 @@ function toSimOptions(sim: NonNullable<TargetEntry['sim']>): Partial<SimOptions>
   if (sim.prefix_cache_tokens !== undefined) options.prefixCacheTokens = sim.prefix_cache_tokens
   if (sim.prefix_cache_block_tokens !== undefined)
     options.prefixCacheBlockTokens = sim.prefix_cache_block_tokens
+  if (sim.idle_watts !== undefined) options.idleWatts = sim.idle_watts
+  if (sim.watts_per_sequence !== undefined) options.wattsPerSequence = sim.watts_per_sequence
   return options
 }
 
@@ -115,6 +117,9 @@ function toTarget(entry: TargetEntry, configDir: string): Target {
   if (entry.api_key_env !== undefined) target.apiKeyEnv = entry.api_key_env
   if (entry.litellm_config !== undefined) target.litellmConfig = resolve(configDir, entry.litellm_config)
   if (entry.sim !== undefined) target.sim = toSimOptions(entry.sim)
+  if (entry.metrics_urls !== undefined) target.metricsUrls = entry.metrics_urls
+  if (entry.gpu !== undefined) target.gpu = entry.gpu
+  if (entry.gpus !== undefined) target.gpus = entry.gpus
   return target
 }
 

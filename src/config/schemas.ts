@@ -92,6 +92,8 @@ const simSchema = z
       /** Token budget of the simulated prefix cache (0 = off), and its block size. */
       prefix_cache_tokens: wholeNumber(0),
       prefix_cache_block_tokens: wholeNumber(1),
+      idle_watts: number().min(0, { error: 'must be >= 0' }),
+      watts_per_sequence: number().min(0, { error: 'must be >= 0' }),
     },
     { error: 'must be a map of simulator options' },
   )
@@ -111,6 +113,18 @@ export const targetSchema = z.strictObject(
     keepalive: flag().optional(),
     litellm_config: nonEmpty().optional(),
     sim: simSchema.optional(),
+    // Server side (issue 14): extra /metrics endpoints, GPU telemetry and which GPUs serve.
+    metrics_urls: z
+      .array(text().refine(isHttpUrl, { error: 'must be an http:// or https:// URL' }), {
+        error: 'must be a list of URLs',
+      })
+      .optional(),
+    gpu: text()
+      .refine((value) => value === 'local' || value === 'off' || isHttpUrl(value), {
+        error: "must be 'local', 'off' or a DCGM exporter http:// URL",
+      })
+      .optional(),
+    gpus: z.array(wholeNumber(0), { error: 'must be a list of GPU indices' }).optional(),
   },
   { error: 'must be a map' },
 )

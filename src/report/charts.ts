@@ -23,6 +23,7 @@ import {
 } from './load-charts.js'
 import { DISTRIBUTION_METRICS } from './metric-catalogue.js'
 import { runName, runNames } from './run-names.js'
+import { serverCharts } from './server-charts.js'
 
 export {
   CHART_FONT_STACK,
@@ -98,6 +99,8 @@ export function reportCharts(
         latencyOverTimeChart(run, text),
         throughputOverTimeChart(run, text),
         errorRateOverTimeChart(run, text),
+        // The server's queue, KV cache and GPU on the same clock, right under the client's timelines.
+        ...serverCharts(run.runId, run.label, summaries.find((s) => s.runId === run.runId)?.server),
       ],
     })),
   }

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync'
 import type { Distribution, LowTailDistribution, RequestRecord, Summary } from '../types.js'
 import { DISTRIBUTION_METRICS, TOKENS_PER_SEC, VALUE_METRICS } from './metric-catalogue.js'
 import { notSentReason } from './not-sent.js'
+import { serverCsvRows } from './server-csv.js'
 
 const SUMMARY_COLUMNS = [
   'metric',
@@ -72,6 +73,9 @@ export function renderSummaryCsv(summary: Summary): string {
   rows.push(
     valueRow('window_sec', 's', round(summary.windowSec, 3), 'first request sent to last request ended'),
   )
+  for (const row of serverCsvRows(summary.server)) {
+    rows.push({ ...emptyRow(row.metric, row.unit, row.note), count: null, mean: row.value })
+  }
   return stringify(rows, { header: true, columns: SUMMARY_COLUMNS, escape_formulas: true })
 }
 

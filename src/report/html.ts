@@ -38,6 +38,7 @@ import {
 } from './metric-catalogue.js'
 import { errorGroupLabel, notSentLine } from './not-sent.js'
 import { settingsById } from './run-names.js'
+import { renderServerSectionsHtml } from './server-section.js'
 
 export type RunConfigValue = string | number | boolean | null
 
@@ -97,6 +98,7 @@ ${latencyTable(page)}
 ${throughputTable(page)}
 ${errorsTable(page)}
 </section>
+${renderServerSectionsHtml(summaries.map((s) => ({ label: `${runLabel(s, summaries)} · ${s.runId}`, server: s.server })))}
 <section>
 <h2>${esc(text.comparisons)}</h2>
 <p class="note">${esc(text.bestRule)}</p>

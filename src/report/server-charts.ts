@@ -1,7 +1,7 @@
 // Server-side time series as echarts options, on the same x axis as the client's latency
 // charts (seconds since run start, from the run's performance.now() clock), so a TTFT climb
 // can be read against the queue, the KV cache and the GPU at the same moment.
-import type { Point, TelemetrySummary } from '../telemetry/telemetry-summary.js'
+import type { Point, TelemetrySummary } from '../types.js'
 import {
   CHART_FONT_STACK,
   type ChartDefinition,
@@ -50,8 +50,12 @@ function line(name: string, axisIndex: number, points: readonly Point[], scale =
 }
 
 /** The server section's charts; empty when the summary has no series to draw. */
-export function serverCharts(runId: string, label: string, summary: TelemetrySummary): ChartDefinition[] {
-  if (!summary.available) return []
+export function serverCharts(
+  runId: string,
+  label: string,
+  summary: TelemetrySummary | null | undefined,
+): ChartDefinition[] {
+  if (summary === null || summary === undefined || !summary.available) return []
   const charts: ChartDefinition[] = []
   const { series } = summary
   if (series.waiting.length + series.running.length + series.kvCacheUsage.length > 0) {

@@ -1,8 +1,7 @@
 // The server-side section of the reports: summary rows (terminal, CSV, Markdown share them),
 // a Markdown block and an HTML block. Pure: a TelemetrySummary in, strings out. A run without
 // telemetry gets one line saying why, never empty tables or charts.
-import type { EnergyFigure } from '../telemetry/energy.js'
-import type { ServerQuantiles, TelemetrySummary } from '../telemetry/telemetry-summary.js'
+import type { EnergyFigure, ServerQuantiles, TelemetrySummary } from '../types.js'
 import type { ChartDefinition } from './charts.js'
 
 export interface ServerRow {
@@ -12,7 +11,7 @@ export interface ServerRow {
   value: string
 }
 
-const fixed = (value: number | null | undefined, decimals: number, unit = ''): string =>
+export const fixed = (value: number | null | undefined, decimals: number, unit = ''): string =>
   value === null || value === undefined || !Number.isFinite(value) ? '–' : `${value.toFixed(decimals)}${unit}`
 
 function meanMax(
@@ -99,10 +98,12 @@ function notes(summary: TelemetrySummary): string[] {
   return [...(summary.energy.warning === null ? [] : [summary.energy.warning]), ...summary.problems]
 }
 
-export function renderServerSectionMarkdown(summary: TelemetrySummary): string {
-  if (!summary.available) return `## Server side\n\n${noTelemetryLine(summary.reason ?? 'unknown reason')}\n`
+/** The Markdown section; `level` 4 nests it under a run's ### heading. */
+export function renderServerSectionMarkdown(summary: TelemetrySummary, level = 2): string {
+  const heading = `${'#'.repeat(level)} Server side`
+  if (!summary.available) return `${heading}\n\n${noTelemetryLine(summary.reason ?? 'unknown reason')}\n`
   const lines = [
-    '## Server side',
+    heading,
     '',
     `Recognised: ${summary.recognised.join(', ')}. Counters are deltas over the measurement window.`,
     '',
@@ -129,14 +130,80 @@ export function renderServerSectionHtml(
   if (!summary.available) {
     return `<section class="server-side"><h2>Server side</h2><p>${escHtml(noTelemetryLine(summary.reason ?? 'unknown reason'))}</p></section>`
   }
+  const chartDivs = charts
+    .map((c) => `<div class="chart" id="${escHtml(c.id)}" role="img" aria-label="${escHtml(c.title)}"></div>`)
+    .join('')
+  return `<section class="server-side"><h2>Server side</h2>${serverBodyHtml(summary)}${chartDivs}</section>`
+}
+
+/** "Recognised", the table and the notes of an available summary. */
+function serverBodyHtml(summary: TelemetrySummary): string {
   const rows = serverSummaryRows(summary)
     .map((row) => `<tr><th scope="row">${escHtml(row.label)}</th><td>${escHtml(row.value)}</td></tr>`)
     .join('')
   const extra = notes(summary)
   const list =
     extra.length === 0 ? '' : `<ul>${extra.map((note) => `<li>${escHtml(note)}</li>`).join('')}</ul>`
-  const chartDivs = charts
-    .map((c) => `<div class="chart" id="${escHtml(c.id)}" role="img" aria-label="${escHtml(c.title)}"></div>`)
-    .join('')
-  return `<section class="server-side"><h2>Server side</h2><p>Recognised: ${escHtml(summary.recognised.join(', '))}</p><table>${rows}</table>${list}${chartDivs}</section>`
+  return `<p>Recognised: ${escHtml(summary.recognised.join(', '))}</p><table>${rows}</table>${list}`
+}
+
+/** Why a summary has no server section to show; null when it has one. */
+export function missingReason(server: TelemetrySummary | null): string | null {
+  if (server === null) return 'not collected in this run'
+  return server.available ? null : (server.reason ?? 'unknown reason')
+}
+
+/**
+ * A run's server section inside its Markdown section. A summary written before telemetry
+ * existed (no `server` key) gets nothing, so older reports render as they did.
+ */
+export function serverMarkdownParts(server: TelemetrySummary | null | undefined): string[] {
+  if (server === undefined) return []
+  if (server === null) return [`#### Server side\n\n${noTelemetryLine(missingReason(server) ?? '')}`]
+  return [renderServerSectionMarkdown(server, 4).trimEnd()]
+}
+
+/** The summary rows the terminal shows (the rest is in the reports). */
+const TERMINAL_KEYS = [
+  'tokens_per_joule',
+  'avg_power_w',
+  'energy_source',
+  'generation_token_agreement_pct',
+  'prefix_cache_hit_rate',
+]
+
+/** Lines under the terminal's summary table: a few rows, the warnings, or one line saying why there are none. */
+export function serverTerminalLines(server: TelemetrySummary | null | undefined): string[] {
+  if (server === undefined) return []
+  const reason = missingReason(server)
+  if (reason !== null || server === null) return [noTelemetryLine(reason ?? '')]
+  const rows = serverSummaryRows(server).filter((row) => TERMINAL_KEYS.includes(row.key))
+  const width = Math.max(...rows.map((row) => row.label.length))
+  return [
+    `Server side (${server.recognised.join(', ')}):`,
+    ...rows.map((row) => `  ${row.label.padEnd(width)}  ${row.value}`),
+    ...notes(server).map((note) => `  Note: ${note}`),
+  ]
+}
+
+/** The HTML page's server section over every run; '' when no summary knows of telemetry. */
+export function renderServerSectionsHtml(
+  runs: ReadonlyArray<{ label: string; server: TelemetrySummary | null | undefined }>,
+): string {
+  const known = runs.filter((run) => run.server !== undefined)
+  if (known.length === 0) return ''
+  const parts = known.map(({ label, server }) => {
+    const reason = missingReason(server ?? null)
+    const heading = `<h3>${escHtml(label)}</h3>`
+    if (reason !== null || server === null || server === undefined)
+      return `${heading}<p>${escHtml(noTelemetryLine(reason ?? ''))}</p>`
+    return (
+      heading +
+      renderServerSectionHtml(server, []).replace(
+        /^<section class="server-side"><h2>Server side<\/h2>|<\/section>$/g,
+        '',
+      )
+    )
+  })
+  return `<section class="server-side">\n<h2>Server side</h2>\n<p class="note">Engine and GPU metrics scraped during the run; counters are deltas over the measurement window. Their charts follow each run's client charts, on the same clock.</p>\n${parts.join('\n')}\n</section>`
 }

@@ -15,8 +15,9 @@ export interface RunOnDisk {
 export function listRuns(outputDir: string): RunOnDisk[] {
   const rawDir = join(outputDir, 'raw')
   if (!existsSync(rawDir)) return []
+  // <run>.server-metrics.jsonl beside a run holds server samples, not request records.
   return readdirSync(rawDir)
-    .filter((name) => name.endsWith('.jsonl'))
+    .filter((name) => name.endsWith('.jsonl') && !name.endsWith('.server-metrics.jsonl'))
     .sort()
     .map((name) => runFromRawPath(join(rawDir, name)))
 }

@@ -157,6 +157,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
         sink.flush() // whatever a progress line counts is on disk first (raw-sink.ts)
         lastSnapshot = snapshot
         emit({ kind: 'progress', snapshot })
+        for (const hook of hooks) hook.onProgress?.(snapshot)
       },
       onRecord: (record) => {
         sink.write(record)

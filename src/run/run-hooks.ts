@@ -4,7 +4,7 @@
 // objects, and may add to them before they are written.
 import type { ResultPaths } from '../results/result-paths.js'
 import type { RequestRecord, RunMeta, RunPlan, Summary } from '../types.js'
-import type { RunResult } from './run-benchmark.js'
+import type { ProgressSnapshot, RunResult } from './run-benchmark.js'
 
 export interface RunHookContext {
   /** The plan as it runs (probed, the simulator's URL filled in). */
@@ -25,6 +25,8 @@ export interface RunHook {
    * counters read here see no warm-up traffic.
    */
   windowStart?(ctx: RunHookContext): Promise<void> | void
+  /** Every progress snapshot (about once a second, and the last one). Must not throw or block. */
+  onProgress?(snapshot: ProgressSnapshot): void
   /** Every record, as it is written to the raw file. Must not throw or block. */
   onRecord?(record: RequestRecord): void
   /** The load is over, before meta and summary are written: add to them here. */

@@ -1,15 +1,13 @@
 // Reads samples by concept: gauges as one value per sample (summed over series, or averaged
 // for fractions), counters as reset-aware increases per series summed over series, and
 // histograms as bucket increases merged over series. Only successful samples count.
+import type { Point } from '../types.js'
 import { type Concept, catalogueEntry } from './metric-catalogue.js'
 import { seriesKey } from './prom-text.js'
 import type { TelemetrySample } from './sample.js'
 import { type Buckets, counterIncrease, histogramIncrease } from './series-math.js'
 
-export interface Point {
-  atMs: number
-  value: number
-}
+export type { Point } from '../types.js'
 
 /** Fractions and rates are averaged over series (GPUs, models); counts and watts are summed. */
 const AVERAGED: ReadonlySet<Concept> = new Set([

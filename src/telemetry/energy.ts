@@ -3,25 +3,11 @@
 // integral of sampled power (trapezoids, the power held flat past the first/last sample).
 // Every figure carries its source, sample count and largest gap, because a 30 s DCGM
 // exporter interval over a 60 s run makes the integral a guess.
-import { counterConceptIncrease, gaugePoints, type Point } from './concept-readings.js'
+import type { EnergyFigure, EnergySource, Point } from '../types.js'
+import { counterConceptIncrease, gaugePoints } from './concept-readings.js'
 import type { TelemetrySample } from './sample.js'
 
-export type EnergySource = 'energy_counter' | 'power_integral' | 'none'
-
-export interface EnergyFigure {
-  joules: number | null
-  source: EnergySource
-  sampleCount: number
-  /** Largest time between consecutive GPU samples around the window. */
-  largestGapMs: number | null
-  windowMs: number
-  averageWatts: number | null
-  /** Idle power measured before the load, when a baseline was taken. */
-  idleWatts: number | null
-  /** joules − idleWatts × window: what the load itself cost. */
-  dynamicJoules: number | null
-  warning: string | null
-}
+export type { EnergyFigure, EnergySource } from '../types.js'
 
 /** A gap above this share of the window makes the power integral too coarse to trust. */
 const MAX_GAP_SHARE = 0.25

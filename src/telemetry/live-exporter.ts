@@ -18,6 +18,10 @@ export interface LiveExporterOptions {
 export interface ServedExporter {
   url: string
   port: number
+  /** performance.now() of the last two GET /metrics (oldest first). */
+  lastScrapesMs(): number[]
+  /** Resolves true at the next GET /metrics after this call has been answered, false after maxWaitMs. */
+  nextScrape(maxWaitMs: number): Promise<boolean>
   close(): Promise<void>
 }
 
@@ -30,6 +34,8 @@ export interface LiveExporter {
   readonly registry: Registry
   /** A request left the client (call when it is sent; observe() takes it out of flight). */
   requestSent(): void
+  /** Sets the in-flight gauge from the run's own count (its progress snapshots). */
+  setInFlight(count: number): void
   /** One completed record (any outcome, including not_sent and aborted). */
   observe(record: RequestRecord): void
   /** The Prometheus text of the current values. */
@@ -83,6 +89,10 @@ export function createLiveExporter(options: LiveExporterOptions = {}): LiveExpor
       sentNow += 1
       inFlight.set(sentNow)
     },
+    setInFlight(count) {
+      sentNow = count
+      inFlight.set(count)
+    },
     observe(record) {
       const outcome = record.outcome as string
       requests.inc({ outcome })
@@ -100,12 +110,18 @@ export function createLiveExporter(options: LiveExporterOptions = {}): LiveExpor
     },
     metricsText: () => registry.metrics(),
     async serve(port, host = '127.0.0.1') {
+      const scrapesMs: number[] = []
+      const waiters = new Set<() => void>()
       const server = createServer((req, res) => {
         if (req.method === 'GET' && (req.url ?? '/').split('?')[0] === '/metrics') {
           registry.metrics().then(
             (text) => {
               res.writeHead(200, { 'content-type': registry.contentType })
-              res.end(text)
+              res.end(text, () => {
+                scrapesMs.push(performance.now())
+                if (scrapesMs.length > 2) scrapesMs.shift()
+                for (const wake of [...waiters]) wake()
+              })
             },
             (error: Error) => {
               res.writeHead(500, { 'content-type': 'text/plain' })
@@ -125,6 +141,18 @@ export function createLiveExporter(options: LiveExporterOptions = {}): LiveExpor
       return {
         url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`,
         port: bound,
+        lastScrapesMs: () => [...scrapesMs],
+        nextScrape: (maxWaitMs) =>
+          new Promise<boolean>((resolve) => {
+            const done = (scraped: boolean) => {
+              clearTimeout(timer)
+              waiters.delete(wake)
+              resolve(scraped)
+            }
+            const wake = () => done(true)
+            const timer = setTimeout(() => done(false), maxWaitMs)
+            waiters.add(wake)
+          }),
         close: () =>
           new Promise<void>((resolve) => {
             server.close(() => resolve())

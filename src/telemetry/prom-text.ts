@@ -2,6 +2,9 @@
 // The library is lenient in odd ways (a broken sample line may come back with an empty
 // value, or throw for the whole body), so every sample line is checked first: a malformed
 // line is dropped and named in `problems`, and the rest of the body still counts.
+// The reference brings the library's types along wherever this file is compiled from (the
+// package's declaration build starts at src/index.ts and would not see the .d.ts otherwise).
+/// <reference path="./parse-prometheus-text-format.d.ts" />
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 
 export type SeriesKind = 'counter' | 'gauge' | 'untyped' | 'summary'

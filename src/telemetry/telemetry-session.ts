@@ -36,6 +36,15 @@ export interface TelemetrySession {
   /** Stops scraping and sampling and closes the raw file. */
   stop(): Promise<TelemetrySample[]>
   summarize(client: ClientTotals): TelemetrySummary
+  /** The window's edges and idle power on the session's clock, and the GPU sampler's problems. */
+  describe(): SessionFacts
+}
+
+export interface SessionFacts {
+  windowStartMs: number | null
+  windowEndMs: number | null
+  idleWatts: number | null
+  problems: string[]
 }
 
 /** The conventional /metrics URL of an OpenAI-compatible base URL (…/v1 → …/metrics). */
@@ -102,6 +111,10 @@ export async function startTelemetrySession(options: TelemetrySessionOptions): P
         return [...samples]
       })()
       return stopped
+    },
+    describe() {
+      const problems = (gpu?.problems() ?? []).map((problem) => `nvidia-smi: ${problem}`)
+      return { windowStartMs, windowEndMs, idleWatts, problems }
     },
     summarize(client) {
       const sorted = [...samples].sort((a, b) => a.atMs - b.atMs)

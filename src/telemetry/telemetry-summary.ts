@@ -2,16 +2,16 @@
 // client's totals in, plain numbers out. With several sources (replicas behind LiteLLM) the
 // counts (waiting, running, tokens) are summed over sources and fractions averaged; the max
 // of a sum is taken as the sum of per-source maxima, an upper bound.
+import type { MeanMax, ServerQuantiles, TelemetrySummary } from '../types.js'
 import {
   counterConceptIncrease,
   detectSources,
   gaugePoints,
   histogramConceptIncrease,
-  type Point,
 } from './concept-readings.js'
-import { type EnergyFigure, estimateEnergy } from './energy.js'
+import { estimateEnergy } from './energy.js'
 
-export type { Point } from './concept-readings.js'
+export type { MeanMax, Point, ServerQuantiles, TelemetrySeries, TelemetrySummary } from '../types.js'
 
 import type { Concept } from './metric-catalogue.js'
 import { bracketWindow, type TelemetrySample } from './sample.js'
@@ -23,60 +23,6 @@ export interface ClientTotals {
   /** Σ input tokens of successful requests. */
   inputTokens: number
   okRequests: number
-}
-
-export interface MeanMax {
-  mean: number
-  max: number
-}
-
-/** Server-side latency quantiles from histogram bucket deltas, in ms. */
-export interface ServerQuantiles {
-  count: number
-  p50: number | null
-  p90: number | null
-  p99: number | null
-  meanMs: number | null
-}
-
-export interface TelemetrySeries {
-  waiting: Point[]
-  running: Point[]
-  kvCacheUsage: Point[]
-  gpuUtilPercent: Point[]
-  gpuPowerWatts: Point[]
-}
-
-export interface TelemetrySummary {
-  available: boolean
-  /** Why there is nothing (set when not available), e.g. "http://h/metrics: HTTP 404". */
-  reason: string | null
-  /** Engines/exporters recognised by their metric names: vllm, sglang, tgi, llamacpp, litellm, dcgm. */
-  recognised: string[]
-  windowMs: number
-  waiting: MeanMax | null
-  running: MeanMax | null
-  /** 0..1 */
-  kvCacheUsage: MeanMax | null
-  /** 0..1: Δhits / Δqueries, or the engine's own rate gauge (SGLang) averaged. */
-  prefixCacheHitRate: number | null
-  serverGenerationTokens: number | null
-  serverPromptTokens: number | null
-  /** 100 × min(server, client) / max(server, client): 100 when both counted the same. */
-  generationAgreementPercent: number | null
-  promptAgreementPercent: number | null
-  serverTtft: ServerQuantiles | null
-  serverE2e: ServerQuantiles | null
-  serverQueue: ServerQuantiles | null
-  gpuUtilPercent: MeanMax | null
-  gpuPowerWatts: MeanMax | null
-  energy: EnergyFigure
-  tokensPerJoule: number | null
-  joulesPerRequest: number | null
-  averagePowerWatts: number | null
-  /** Per-source notes: failed scrapes and dropped lines. */
-  problems: string[]
-  series: TelemetrySeries
 }
 
 export interface SummarizeTelemetryInput {

@@ -135,7 +135,7 @@ describe('interactive dialog in a terminal', {
     assert.match(end, /✅ Done: 10 requests, 10 succeeded \(100\.0%\)/)
     assert.match(end, /EXIT:0/)
     const raw = readdirSync(join(outputDir, 'raw'))
-    const jsonl = raw.filter((name) => name.endsWith('.jsonl'))
+    const jsonl = raw.filter((name) => name.endsWith('.jsonl') && !name.endsWith('.server-metrics.jsonl'))
     assert.equal(jsonl.length, 1, raw.join(', '))
     assert.match(jsonl[0] ?? '', /^bench_sim_sim-llama-8b_tiny_\d{8}_\d{6}\.jsonl$/)
     const lines = readFileSync(join(outputDir, 'raw', jsonl[0] ?? ''), 'utf8')

@@ -110,7 +110,7 @@ describe('a LiteLLM proxy target in front of the simulator', () => {
 
     const rawDir = join(project.outputDir, 'raw')
     const raws = readdirSync(rawDir)
-      .filter((name) => name.endsWith('.jsonl'))
+      .filter((name) => name.endsWith('.jsonl') && !name.endsWith('.server-metrics.jsonl'))
       .sort()
     assert.equal(raws.length, 2, raws.join(', '))
     for (const [index, group] of GROUPS.entries()) {
@@ -194,7 +194,7 @@ describe('a LiteLLM proxy target in front of the simulator', () => {
     assert.equal(await running, 130, io.err())
     assert.deepEqual(
       readdirSync(rawDir)
-        .filter((name) => name.endsWith('.jsonl'))
+        .filter((name) => name.endsWith('.jsonl') && !name.endsWith('.server-metrics.jsonl'))
         .map((name) => name.split('_')[2]),
       ['proxy-llama'],
     )
@@ -209,7 +209,9 @@ describe('a LiteLLM proxy target in front of the simulator', () => {
     const io = createFakeIo({ cwd: project.dir, env })
     const code = await main([...args, '--model', 'proxy-qwen', '--output-dir', project.outputDir], io)
     assert.equal(code, 0, io.err() + io.out())
-    const raws = readdirSync(join(project.outputDir, 'raw')).filter((name) => name.endsWith('.jsonl'))
+    const raws = readdirSync(join(project.outputDir, 'raw')).filter(
+      (name) => name.endsWith('.jsonl') && !name.endsWith('.server-metrics.jsonl'),
+    )
     assert.equal(raws.length, 1)
     const runRecords = records(join(project.outputDir, 'raw', raws[0] ?? ''))
     assert.deepEqual(

@@ -135,7 +135,7 @@ describe('result files', () => {
 
     const rawDir = join(project.outputDir, 'raw')
     const raws = readdirSync(rawDir)
-      .filter((file) => file.endsWith('.jsonl'))
+      .filter((file) => file.endsWith('.jsonl') && !file.endsWith('.server-metrics.jsonl'))
       .sort()
     const metas = readdirSync(rawDir).filter((file) => file.endsWith('.meta.json'))
     const csvs = readdirSync(join(project.outputDir, 'summary')).filter((file) => file.endsWith('.csv'))

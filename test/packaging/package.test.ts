@@ -114,7 +114,9 @@ function unpack(tarball: string, into: string): string {
 }
 
 function onlyRawFile(pkg: string): string {
-  const raw = readdirSync(join(pkg, 'results', 'raw')).filter((name) => name.endsWith('.jsonl'))
+  const raw = readdirSync(join(pkg, 'results', 'raw')).filter(
+    (name) => name.endsWith('.jsonl') && !name.endsWith('.server-metrics.jsonl'),
+  )
   assert.equal(raw.length, 1, raw.join(', '))
   return join(pkg, 'results', 'raw', raw[0] ?? '')
 }

@@ -80,13 +80,21 @@ export interface ScrapeJob {
 
 export interface PrometheusServer {
   url: string
-  /** Instant query; the `data.result` vector. */
-  query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>
+  /** Instant query (now, or at atSec epoch seconds); the `data.result` vector. */
+  query(expr: string, atSec?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]>
   logTail(): string
   close(): Promise<void>
 }
 
-export async function startPrometheus(jobs: readonly ScrapeJob[]): Promise<PrometheusServer> {
+/**
+ * Prometheus scraping `jobs` every second; resolves once the jobs in `awaitJobs` (default
+ * all) have been scraped, so a job whose target starts later (a run's --prometheus-port) can
+ * be left out of the wait.
+ */
+export async function startPrometheus(
+  jobs: readonly ScrapeJob[],
+  options: { awaitJobs?: readonly string[] } = {},
+): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'run-bench-prometheus-'))
   const config = [
     'global:',
@@ -112,8 +120,9 @@ export async function startPrometheus(jobs: readonly ScrapeJob[]): Promise<Prome
   await waitReady(`${url}/-/ready`, running, 'prometheus')
   const server: PrometheusServer = {
     url,
-    async query(expr) {
-      const res = await request(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)
+    async query(expr, atSec) {
+      const at = atSec === undefined ? '' : `&time=${atSec}`
+      const res = await request(`${url}/api/v1/query?query=${encodeURIComponent(expr)}${at}`)
       const body = (await res.body.json()) as {
         status: string
         error?: string
@@ -128,7 +137,12 @@ export async function startPrometheus(jobs: readonly ScrapeJob[]): Promise<Prome
   // Prometheus hands new targets to its scrape loops only every 5 s (discovery throttle), so
   // "ready" comes well before the first scrape; wait until every job has been scraped once.
   const deadline = performance.now() + 20_000
-  while ((await server.query('up == 1')).length < jobs.length) {
+  const awaited = options.awaitJobs ?? jobs.map((job) => job.job)
+  const allUp = async () => {
+    const up = new Set((await server.query('up == 1')).map((r) => r.metric.job))
+    return awaited.every((job) => up.has(job))
+  }
+  while (!(await allUp())) {
     if (performance.now() > deadline) {
       await server.close()
       throw new Error(`prometheus scraped no target within 20 s: ${running.logTail()}`)
@@ -148,7 +162,12 @@ export interface PushgatewayServer {
 export async function startPushgateway(): Promise<PushgatewayServer> {
   const dir = mkdtempSync(join(tmpdir(), 'run-bench-pushgateway-'))
   const port = await freePort()
-  const running = launch(PUSHGATEWAY_BIN, [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'])
+  // Debian's build persists to /var/lib/prometheus by default: groups of earlier tests would reappear.
+  const running = launch(PUSHGATEWAY_BIN, [
+    `--web.listen-address=127.0.0.1:${port}`,
+    `--persistence.file=${join(dir, 'pushgateway.data')}`,
+    '--log.level=warn',
+  ])
   const url = `http://127.0.0.1:${port}`
   await waitReady(`${url}/-/ready`, running, 'pushgateway')
   return {

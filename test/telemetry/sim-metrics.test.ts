@@ -125,3 +125,54 @@ test('tokens per joule of a simulator with no idle power equals its per-sequence
   assert.ok(Math.abs(tokensPerJoule - model) / model < 0.01, `${tokensPerJoule} vs ${model}`)
   assert.equal(summary.joulesPerRequest, 22.2 / 3)
 })
+
+test('a simulator with a prefix cache serves vLLM hit and query counters; the summary divides their deltas', async (t) => {
+  const sim = await startSimServer({ ...SIM, prefixCacheTokens: 4096 })
+  t.after(() => sim.close())
+  const scraper = startScraper({
+    urls: [sim.url.replace(/\/v1$/, '/metrics')],
+    intervalMs: 0,
+    clock: () => performance.now(),
+  })
+  t.after(() => scraper.stop())
+  const [before] = await scraper.scrapeNow()
+  // The counters appear once an engine has a prefix cache: simModelTiming passes
+  // prefixCacheTokens on to the engines only where the prompt-source work (issue 16) lands.
+  const prompt = 'The same long system prompt, repeated so that its blocks are cached. '.repeat(8)
+  let promptTokens = 0
+  for (let i = 0; i < 2; i++) {
+    const res = await request(`${sim.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'sim-llama-8b',
+        messages: [{ role: 'user', content: prompt }],
+        max_tokens: 2,
+      }),
+    })
+    promptTokens += ((await res.body.json()) as { usage: { prompt_tokens: number } }).usage.prompt_tokens
+  }
+  const [after] = await scraper.scrapeNow()
+  const value = (sample: typeof before, name: string) =>
+    sample?.series.find((s) => s.name === name)?.value ?? Number.NaN
+  if (Number.isNaN(value(after, 'vllm:prefix_cache_queries_total'))) {
+    t.skip(
+      'the simulator does not pass prefixCacheTokens to its engines yet (src/sim/options.ts simModelTiming)',
+    )
+    return
+  }
+  const queries =
+    value(after, 'vllm:prefix_cache_queries_total') - value(before, 'vllm:prefix_cache_queries_total')
+  const hits = value(after, 'vllm:prefix_cache_hits_total') - value(before, 'vllm:prefix_cache_hits_total')
+  // Every prompt token is looked up; the second request finds the first one's blocks.
+  assert.equal(queries, promptTokens)
+  assert.ok(hits > 0 && hits < promptTokens / 2, `${hits} of ${promptTokens}`)
+  assert.equal(hits % 16, 0)
+  const summary = summarizeTelemetry({
+    samples: [before, after].filter((x) => x !== undefined),
+    windowStartMs: before?.atMs ?? 0,
+    windowEndMs: after?.atMs ?? 0,
+    client: { outputTokens: 4, inputTokens: promptTokens, okRequests: 2 },
+  })
+  assert.equal(summary.prefixCacheHitRate, hits / queries)
+})

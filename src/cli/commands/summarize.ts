@@ -5,6 +5,7 @@ import { renderSummaryCsv } from '../../report/csv.js'
 import { pathsForRaw } from '../../results/result-paths.js'
 import { writeSummaryFiles } from '../../results/run-files.js'
 import { runFromRawPath, summarizeRun } from '../../results/run-summaries.js'
+import { withServerSide } from '../../telemetry/server-side.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { detectLang } from '../lang.js'
@@ -26,8 +27,15 @@ export async function summarizeCommand(
     if (!existsSync(rawPath)) {
       throw new UsageError(`Raw file not found: ${raw}`, { hint: 'pass files from results/raw/*.jsonl' })
     }
+    if (rawPath.endsWith('.server-metrics.jsonl')) {
+      // A shell glob over results/raw picks these up: they hold server samples, not records.
+      io.stderr.write(`Note: ${raw} holds server metrics, not request records; skipped\n`)
+      continue
+    }
     const run = runFromRawPath(rawPath)
-    const { summary, skipped } = await summarizeRun(run)
+    const summarized = await summarizeRun(run)
+    const { skipped } = summarized
+    const summary = await withServerSide(summarized.summary, rawPath, run.meta)
     for (const skip of skipped) {
       io.stderr.write(`Warning: ${raw}:${skip.line}: skipped, ${skip.reason}\n`)
     }
