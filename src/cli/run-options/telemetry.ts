@@ -4,8 +4,6 @@
 // (serve and push Run Bench's own counters).
 import type { Command, OptionValues } from '@commander-js/extra-typings'
 import { UsageError } from '../../errors.js'
-import { createLiveMetricsHook } from '../../run/live-metrics-hook.js'
-import { createTelemetryHook } from '../../run/telemetry-hook.js'
 import type { Io } from '../io.js'
 import type { RunExtension } from '../run-extension.js'
 
@@ -116,6 +114,11 @@ export function parseListen(value: string): { host: string; port: number } {
 }
 
 export async function telemetryExtension(flags: TelemetryFlags, io: Io): Promise<RunExtension | null> {
+  // Loaded when a run is built, not when the program is (`--version` and `--help` stay light).
+  const [{ createTelemetryHook }, { createLiveMetricsHook }] = await Promise.all([
+    import('../../run/telemetry-hook.js'),
+    import('../../run/live-metrics-hook.js'),
+  ])
   const serverMetrics = parseServerMetrics(flags.serverMetrics)
   const intervalMs =
     flags.metricsInterval === undefined
