@@ -154,6 +154,20 @@ export interface RunPlan {
   /** In-flight requests get this long after the bounds end, then are recorded as aborted. */
   graceMs: number
   toolVersion: string
+  /**
+   * Set when this process runs one shard of a larger plan (issue 17): it sends the requests
+   * k of the global schedule with k mod count = index, timed from the shared start.
+   */
+  shard?: RunPlanShard
+}
+
+export interface RunPlanShard {
+  index: number
+  count: number
+  /** Shared by all shards of one run; their file names carry it. */
+  runId: string
+  /** The shared start on the wall clock, or null when each shard starts on its own. */
+  startAtEpochMs: number | null
 }
 
 /**

@@ -29,7 +29,7 @@ export async function measureMerge(
   const plan = benchPlan('http://127.0.0.1:1/v1', { rps: 1000, requests: total })
   const single = join(dir, 'single', 'raw', 'bench_single.jsonl')
   mkdirSync(join(dir, 'single', 'raw'), { recursive: true })
-  mkdirSync(join(dir, 'shards', 'raw'), { recursive: true })
+  mkdirSync(join(dir, 'shards', 'shards'), { recursive: true })
   log(`merge: writing ${count(total)} records once whole and once as ${SHARDS} shards ...`)
   writeFiles(single, join(dir, 'shards'), plan, total)
 

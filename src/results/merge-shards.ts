@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { UsageError } from '../errors.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
-import type { RequestRecord, Summary } from '../types.js'
+import type { RequestRecord, RunPlan, Summary } from '../types.js'
 import { openRawSink } from './raw-sink.js'
 import { readRawRecords } from './read-raw-records.js'
-import type { MergedMeta, MergedShardEntry } from './shard-meta.js'
+import type { MergedMeta, MergedShardEntry, ShardMeta } from './shard-meta.js'
 import { findShardSet, type ShardSet } from './shard-set.js'
 
 export interface MergeOptions {
@@ -92,21 +92,31 @@ export async function mergeShards(options: MergeOptions): Promise<MergedRun> {
     sink.close()
   }
   const records = entries.reduce((sum, entry) => sum + entry.records, 0)
-  const { plan } = first.meta
+  const plan = globalPlanOf(first.meta)
+  const complete = set.missing.length === 0 && entries.every((entry) => entry.complete)
+  const hosts = [...new Set(set.shards.map((s) => s.meta.host.hostname))]
+  const endedAts = set.shards.flatMap((s) => (s.meta.endedAt === null ? [] : [Date.parse(s.meta.endedAt)]))
   const meta: MergedMeta = {
     runId: set.runId,
+    toolVersion: first.meta.toolVersion,
+    seed: first.meta.seed,
+    host: { ...first.meta.host, hostname: hosts.join(',') },
+    startedAt: new Date(originEpochMs).toISOString(),
+    endedAt: endedAts.length === 0 ? null : new Date(Math.max(...endedAts)).toISOString(),
+    complete,
+    incompleteReason: complete ? null : incompleteReason(set.missing, entries),
+    plan,
+    capabilities: first.meta.capabilities,
+    // Per-shard client health lives in each shard's meta; no one process saw the whole load.
+    clientHealth: null,
     merged: true,
     planHash: set.planHash,
     shardCount: set.count,
-    complete: set.missing.length === 0 && entries.every((entry) => entry.complete),
     missingShards: set.missing,
     shards: entries,
     records,
     originEpochMs,
     warnings,
-    plan,
-    toolVersion: first.meta.toolVersion,
-    seed: first.meta.seed,
     mergedAt: new Date().toISOString(),
   }
   writeFileSync(metaPath, `${JSON.stringify(meta, null, 2)}\n`)
@@ -115,10 +125,9 @@ export async function mergeShards(options: MergeOptions): Promise<MergedRun> {
     target: plan.target.name,
     model: plan.model.fullName,
     workload: plan.workload.name,
-    startedAt: new Date(originEpochMs).toISOString(),
+    startedAt: meta.startedAt,
     offeredRps: plan.workload.rps ?? null,
     concurrency: plan.workload.concurrency,
-    // Per-shard client health lives in each shard's meta; no one process saw the whole load.
     clientHealth: null,
   })
   return { set, meta, summary, rawPath, metaPath }
@@ -132,4 +141,19 @@ function moveRecord(record: RequestRecord, offsetMs: number): RequestRecord {
     sent_at_ms: record.sent_at_ms + offsetMs,
     ended_at_ms: record.ended_at_ms + offsetMs,
   }
+}
+
+/** The plan every shard was sliced from: a shard's meta holds its slice and the global workload. */
+function globalPlanOf(meta: ShardMeta): RunPlan {
+  const { shard: _slice, ...plan } = meta.plan
+  return meta.shard.globalWorkload === undefined ? plan : { ...plan, workload: meta.shard.globalWorkload }
+}
+
+function incompleteReason(missing: number[], entries: MergedShardEntry[]): string {
+  const early = entries.filter((entry) => !entry.complete).map((entry) => entry.index)
+  const parts = [
+    ...(missing.length === 0 ? [] : [`shards missing: ${missing.join(', ')}`]),
+    ...(early.length === 0 ? [] : [`shards ended early: ${early.join(', ')}`]),
+  ]
+  return parts.join('; ')
 }

@@ -1,5 +1,6 @@
 // The closed-loop executor: `concurrency` workers, each sending its next request when its
 // last one has ended, until the run stops or the request count is reached.
+import { globalRequestId } from '../workload/shard.js'
 import type { RunState } from './run-state.js'
 
 export async function runClosedLoop(state: RunState): Promise<void> {
@@ -7,7 +8,8 @@ export async function runClosedLoop(state: RunState): Promise<void> {
   let requestId = 0
   const worker = async () => {
     while (!state.isStopped() && requestId < maxRequests) {
-      const spec = state.specFor(requestId++, null)
+      // A shard's worker ids j become global ids j·N + i, disjoint across shards (issue 17).
+      const spec = state.specFor(globalRequestId(requestId++, state.plan.shard), null)
       state.counts.sent++
       state.finish(await state.send(spec, state.ctx))
     }

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
 import { seededRandom } from '../seeded-random.js'
 import { planArrivals } from '../workload/arrivals.js'
+import { shardClockShiftMs, sliceSchedule } from '../workload/shard.js'
 import type { RunState } from './run-state.js'
 import { unsentRecord } from './unsent-record.js'
 
@@ -22,8 +23,12 @@ export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<
     },
     seededRandom(plan.seed),
   )
-  let requestId = 0
-  for (const atMs of arrivals) {
+  // A shard sends only its slice of the one global schedule (request ids stay global k),
+  // at the global deadlines counted from the shared start (issue 17).
+  const schedule = sliceSchedule(arrivals, plan.shard)
+  const shiftMs = shardClockShiftMs(plan.shard, state.ctx.runStartEpochMs)
+  for (const { globalIndex: requestId, scheduledAtMs } of schedule.arrivals) {
+    const atMs = scheduledAtMs - shiftMs
     // Sleep to the absolute deadline (never a relative gap, so lateness does not add
     // up): a timer for all but the last millisecond, then yield to I/O until due.
     const deadline = runStartMs + atMs
@@ -32,10 +37,11 @@ export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<
     while (!state.isStopped() && performance.now() < deadline) await yieldToIo()
     if (state.isStopped()) return 'stopped'
     state.scheduleLag.add(performance.now() - deadline)
-    state.track(arrive(state, requestId++, atMs))
+    state.track(arrive(state, requestId, atMs))
   }
-  if (requestId === workload.requests) return 'count_bound'
-  if (durationMs !== null) await state.sleepUnlessStopped(runStartMs + durationMs - performance.now())
+  if (schedule.walked() === workload.requests) return 'count_bound'
+  if (durationMs !== null)
+    await state.sleepUnlessStopped(runStartMs - shiftMs + durationMs - performance.now())
   return 'schedule_spent'
 }
 
