@@ -18,7 +18,11 @@ export interface ShardInfo {
   startAtEpochMs: number | null
   /** Date.now() when this shard's clock started (its record offsets count from here). */
   startedAtEpochMs: number
-  /** startedAt − startAt (ms, + = late); 0 without a shared start. */
+  /**
+   * How late this shard was ready to send against the shared start (ms, ≥ 0): its clock
+   * start minus the start when later, else 0 (an open-loop shard starts its clock a lead
+   * early and waits for the global deadlines); 0 without a shared start.
+   */
   skewMs: number
   /** The clock behind startedAtEpochMs: the host's system clock (NTP-disciplined on clusters). */
   clock: { source: 'system'; hostname: string }
@@ -147,7 +151,8 @@ export function createShardInfo(options: {
     planHash: planHash({ ...plan, target, outputDir: '', shard: undefined }),
     startAtEpochMs: options.startAtEpochMs,
     startedAtEpochMs: options.startedAtEpochMs,
-    skewMs: options.startAtEpochMs === null ? 0 : options.startedAtEpochMs - options.startAtEpochMs,
+    skewMs:
+      options.startAtEpochMs === null ? 0 : Math.max(0, options.startedAtEpochMs - options.startAtEpochMs),
     clock: { source: 'system', hostname: options.hostname },
     concurrencyExceedsCap: options.concurrencyExceedsCap,
     ...(options.globalWorkload === undefined ? {} : { globalWorkload: options.globalWorkload }),

@@ -183,6 +183,19 @@ export function planStartWait(
   )
 }
 
+/**
+ * An open-loop shard starts its clock this long before the shared start: the warm-up
+ * request and the first connection happen in that lead, and the executor then waits for
+ * the global deadlines (shardClockShiftMs), so a slow warm-up on a busy node does not make
+ * the shard late. A closed loop has no deadlines to wait for and starts at the start time.
+ */
+export const OPEN_LOOP_LEAD_MS = 5000
+
+/** When a shard's hook stops waiting: the lead before the shared start for an open loop. */
+export function shardWaitUntilEpochMs(startAtEpochMs: number, openLoop: boolean): number {
+  return openLoop ? startAtEpochMs - OPEN_LOOP_LEAD_MS : startAtEpochMs
+}
+
 /** Start-time skew of a shard: when it actually started against the shared plan (ms, + = late). */
 export function startSkewMs(startAtEpochMs: number, startedAtEpochMs: number): number {
   return startedAtEpochMs - startAtEpochMs

@@ -17,6 +17,7 @@ import {
   planStartWait,
   resolveShard,
   type ShardSpec,
+  shardWaitUntilEpochMs,
   sliceWorkload,
 } from '../../workload/shard.js'
 import type { Io } from '../io.js'
@@ -115,8 +116,8 @@ interface ShardHookOptions {
 }
 
 /**
- * Waits for the shared start just before the load, then writes the shard block into the
- * meta at once, so a shard killed mid-run still leaves a meta the merge can name. After the
+ * Waits for the shared start just before the load (refused when already too late, e.g.
+ * after a slow probe), then writes the shard block into the meta at once, so a shard killed mid-run still leaves a meta the merge can name. After the
  * load, the block gets the exact start of the shard's clock (after its warm-up request).
  */
 function shardHook(options: ShardHookOptions): RunHook {
@@ -136,7 +137,11 @@ function shardHook(options: ShardHookOptions): RunHook {
   return {
     name: 'shards',
     async beforeLoad(ctx: RunHookContext) {
-      if (options.startAtEpochMs !== null) await waitUntil(options.startAtEpochMs, ctx.signal)
+      if (options.startAtEpochMs !== null) {
+        planStartWait(options.startAtEpochMs, Date.now())
+        const openLoop = options.global.workload.rps !== undefined
+        await waitUntil(shardWaitUntilEpochMs(options.startAtEpochMs, openLoop), ctx.signal)
+      }
       info = build(Date.now())
       ;(ctx.meta as ShardMeta).shard = info
       writeMeta(ctx.paths, ctx.meta)
@@ -148,12 +153,13 @@ function shardHook(options: ShardHookOptions): RunHook {
 }
 
 /**
- * Sleeps until the wall clock reaches startAtEpochMs: a timer for all but the last few
+ * Sleeps until the wall clock reaches epochMs: a timer for all but the last few
  * milliseconds, then short waits, so the start is late by about a millisecond, not by a
- * timer's slack. Too late (past the tolerance, e.g. after a slow probe) is refused.
+ * timer's slack.
  */
-async function waitUntil(startAtEpochMs: number, signal: AbortSignal): Promise<void> {
-  const { waitMs } = planStartWait(startAtEpochMs, Date.now())
+async function waitUntil(epochMs: number, signal: AbortSignal): Promise<void> {
+  const waitMs = epochMs - Date.now()
+  // An interrupt during the wait ends it; the run then records the interrupt as usual.
   if (waitMs > 20) await sleep(waitMs - 10, undefined, { signal }).catch(() => {})
-  while (!signal.aborted && Date.now() < startAtEpochMs) await sleep(1)
+  while (!signal.aborted && Date.now() < epochMs) await sleep(1)
 }
