@@ -143,7 +143,6 @@ describe('shards as local processes against one simulator', () => {
       const arrivals = planArrivalsMs(firstArrival)
       assert.equal(arrivals.length, 80)
       const rate = arrivalRatePerSec(arrivals)
-      if (process.env.DEBUG_SHARDS)
         console.log(
           JSON.stringify({
             skew: onDisk.map((s) => s.meta.shard.skewMs),
