@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { UsageError } from '../errors.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import type { RequestRecord, RunPlan, Summary } from '../types.js'
-import { openRawSink } from './raw-sink.js'
 import { readRawRecords } from './read-raw-records.js'
 import type { MergedMeta, MergedShardEntry, ShardMeta } from './shard-meta.js'
 import { findShardSet, type ShardSet } from './shard-set.js'
@@ -53,7 +52,7 @@ export async function mergeShards(options: MergeOptions): Promise<MergedRun> {
   mkdirSync(dirname(rawPath), { recursive: true })
   const originEpochMs =
     first.meta.shard.startAtEpochMs ?? Math.min(...set.shards.map((s) => s.meta.shard.startedAtEpochMs))
-  const sink = openRawSink(rawPath)
+  const sink = openBatchedSink(rawPath)
   const accumulator = createSummaryAccumulator()
   const entries: MergedShardEntry[] = []
   const warnings = [...set.warnings]
@@ -156,4 +155,34 @@ function incompleteReason(missing: number[], entries: MergedShardEntry[]): strin
     ...(early.length === 0 ? [] : [`shards ended early: ${early.join(', ')}`]),
   ]
   return parts.join('; ')
+}
+
+/**
+ * The merged raw file, written in ~1 MiB batches: unlike a live run, which must hand every
+ * record to the kernel as it completes, a merge can be redone from the shards, and one
+ * write per record would cost a system call per record (a million for 4 × 250,000).
+ */
+function openBatchedSink(path: string): { write(record: RequestRecord): void; close(): void } {
+  const fd = openSync(path, 'wx')
+  let batch: string[] = []
+  let batchChars = 0
+  const flush = () => {
+    if (batch.length === 0) return
+    writeSync(fd, batch.join(''))
+    batch = []
+    batchChars = 0
+  }
+  return {
+    write(record) {
+      const line = `${JSON.stringify(record)}\n`
+      batch.push(line)
+      batchChars += line.length
+      if (batchChars >= 1 << 20) flush()
+    },
+    close() {
+      flush()
+      fsyncSync(fd)
+      closeSync(fd)
+    },
+  }
 }
