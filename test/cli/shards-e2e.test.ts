@@ -143,13 +143,13 @@ describe('shards as local processes against one simulator', () => {
       const arrivals = planArrivalsMs(firstArrival)
       assert.equal(arrivals.length, 80)
       const rate = arrivalRatePerSec(arrivals)
-        console.log(
-          JSON.stringify({
-            skew: onDisk.map((s) => s.meta.shard.skewMs),
-            arr: arrivals.map((a) => Math.round(a - (arrivals[0] ?? 0))),
-            rec: union.map((r) => [r.request_id, r.scheduled_at_ms, Math.round(r.sent_at_ms)]),
-          }),
-        )
+      console.log(
+        JSON.stringify({
+          skew: onDisk.map((s) => s.meta.shard.skewMs),
+          arr: arrivals.map((a) => Math.round(a - (arrivals[0] ?? 0))),
+          rec: union.map((r) => [r.request_id, r.scheduled_at_ms, Math.round(r.sent_at_ms)]),
+        }),
+      )
       assert.ok(Math.abs(rate - PLAN.rps) / PLAN.rps <= 0.01, `server-side rate ${rate.toFixed(3)} req/s`)
     })
   }
