@@ -92,6 +92,11 @@ export async function shardExtension(flags: ShardFlags, io: Io): Promise<RunExte
         )
       }
       const runId = runIdFlag ?? defaultRunId(plan, startAtEpochMs ?? 0)
+      const start =
+        startAtEpochMs === null ? 'no shared start' : `shared start ${new Date(startAtEpochMs).toISOString()}`
+      io.stdout.write(
+        `Shard ${spec.index}/${spec.count} of run ${runId}: requests k with k mod ${spec.count} = ${spec.index} of the global plan, ${start}\n`,
+      )
       return { ...plan, workload: sliced.workload, shard: { ...spec, runId, startAtEpochMs } }
     },
     hooks(plan) {
