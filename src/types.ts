@@ -190,6 +190,20 @@ export interface RunPlan {
   toolVersion: string
   /** The tokenizer.json that counts tokens (--tokenizer); absent: the bundled o200k_base (approximate). */
   tokenizer?: string
+  /**
+   * Set when this process runs one shard of a larger plan (issue 17): it sends the requests
+   * k of the global schedule with k mod count = index, timed from the shared start.
+   */
+  shard?: RunPlanShard
+}
+
+export interface RunPlanShard {
+  index: number
+  count: number
+  /** Shared by all shards of one run; their file names carry it. */
+  runId: string
+  /** The shared start on the wall clock, or null when each shard starts on its own. */
+  startAtEpochMs: number | null
 }
 
 /**

@@ -29,7 +29,7 @@ export async function measureMerge(
   const plan = benchPlan('http://127.0.0.1:1/v1', { rps: 1000, requests: total })
   const single = join(dir, 'single', 'raw', 'bench_single.jsonl')
   mkdirSync(join(dir, 'single', 'raw'), { recursive: true })
-  mkdirSync(join(dir, 'shards', 'raw'), { recursive: true })
+  mkdirSync(join(dir, 'shards', 'shards'), { recursive: true })
   log(`merge: writing ${count(total)} records once whole and once as ${SHARDS} shards ...`)
   writeFiles(single, join(dir, 'shards'), plan, total)
 
@@ -136,8 +136,8 @@ function writeFiles(
         count: SHARDS,
         planHash: planHash(plan),
         startAtEpochMs: START_AT_EPOCH_MS,
-        startedAtEpochMs: START_AT_EPOCH_MS,
-        skewMs: 0,
+        startedAtEpochMs: START_AT_EPOCH_MS + shardSkewMs(index),
+        skewMs: shardSkewMs(index),
         clock: { source: 'system', hostname: 'bench' },
         concurrencyExceedsCap: false,
       },
@@ -151,9 +151,11 @@ function writeFiles(
   const batches: string[][] = fds.map(() => [])
   let wholeBatch: string[] = []
   for (let k = 0; k < total; k++) {
-    const line = `${JSON.stringify(benchRecord(k))}\n`
-    wholeBatch.push(line)
-    batches[k % SHARDS]?.push(line)
+    const record = benchRecord(k)
+    wholeBatch.push(`${JSON.stringify(record)}\n`)
+    // A shard's records count from its own clock start, skewMs after the shared start,
+    // so the merge has to move every record's times (as with real shards).
+    batches[k % SHARDS]?.push(`${JSON.stringify(onShardClock(record, shardSkewMs(k % SHARDS)))}\n`)
     if (wholeBatch.length === 10_000 || k === total - 1) {
       writeSync(whole, wholeBatch.join(''))
       wholeBatch = []
@@ -167,11 +169,28 @@ function writeFiles(
   for (const fd of fds) closeSync(fd)
 }
 
-/** A plausible streamed request: 1 ms apart, TTFT and length varied deterministically. */
+/** Shard i's clock started 4·i ms after the shared start (binary-exact, like all times here). */
+function shardSkewMs(index: number): number {
+  return 4 * index
+}
+
+function onShardClock(record: RequestRecord, skewMs: number): RequestRecord {
+  return {
+    ...record,
+    scheduled_at_ms: record.scheduled_at_ms === null ? null : record.scheduled_at_ms - skewMs,
+    sent_at_ms: record.sent_at_ms - skewMs,
+    ended_at_ms: record.ended_at_ms - skewMs,
+  }
+}
+
+/**
+ * A plausible streamed request: 1 ms apart, TTFT and length varied deterministically. Times
+ * are multiples of 1/8 ms, so moving them by whole milliseconds and back is exact.
+ */
 function benchRecord(k: number): RequestRecord {
   const ok = k % 50 !== 49
-  const ttftMs = 20 + ((k * 7919) % 997) / 10
-  const e2eMs = ttftMs + 100 + ((k * 104_729) % 4999) / 10
+  const ttftMs = 20 + ((k * 7919) % 997) / 8
+  const e2eMs = ttftMs + 100 + ((k * 104_729) % 4999) / 8
   const outputTokens = 64 + (k % 65)
   return {
     timestamp: START_AT_EPOCH_MS / 1000 + k / 1000,
@@ -190,15 +209,15 @@ function benchRecord(k: number): RequestRecord {
     error_code: ok ? null : 'HTTP_503',
     timeout_kind: null,
     scheduled_at_ms: k,
-    sent_at_ms: k + 0.2,
-    ended_at_ms: k + 0.2 + e2eMs,
-    queue_ms: 0.2,
+    sent_at_ms: k + 0.25,
+    ended_at_ms: k + 0.25 + e2eMs,
+    queue_ms: 0.25,
     ttfb_ms: ok ? ttftMs - 1 : null,
     ttft_ms: ok ? ttftMs : null,
     ttfo_ms: ok ? ttftMs : null,
     e2e_ms: ok ? e2eMs : null,
     tpot_ms: ok ? (e2eMs - ttftMs) / (outputTokens - 1) : null,
-    latency_from_schedule_ms: 0.2 + e2eMs,
+    latency_from_schedule_ms: 0.25 + e2eMs,
     itl_ms: [],
     tokens_source: 'usage',
     reasoning_tokens: null,

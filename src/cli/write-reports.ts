@@ -10,6 +10,7 @@ import { readRawRecords } from '../results/read-raw-records.js'
 import { pathsFor, reportPaths } from '../results/result-paths.js'
 import { readSummaryFile } from '../results/run-files.js'
 import { listRuns, type RunOnDisk, summaryInfoOf } from '../results/run-summaries.js'
+import { describeShards, isMergedMeta } from '../results/shard-meta.js'
 import { describeCapabilities } from '../run/probe-target.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import { createTimeSeriesAccumulator, type RunTimeSeries } from '../stats/time-series.js'
@@ -213,6 +214,8 @@ function runConfigsOf(runs: RunOnDisk[]) {
         ignoreEos: w.ignoreEos,
         // What the probe before the run found (issue 5); runs from older versions have none.
         capabilities: run.meta?.capabilities ? describeCapabilities(run.meta.capabilities) : 'not probed',
+        // A run merged from shards (issue 17) says so, and which shards it holds.
+        ...(isMergedMeta(run.meta) ? { shards: describeShards(run.meta) } : {}),
       }
       return [[run.runId, config]]
     }),

@@ -106,6 +106,9 @@ export function renderIndexedJob(options: IndexedJobOptions): IndexedJobManifest
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
+          // The image runs as the `node` user (uid/gid 1000): fsGroup lets it write to the
+          // results volume, whose root a fresh PVC gives to root.
+          securityContext: { fsGroup: 1000 },
           containers: [
             {
               name: 'shard',

@@ -11,6 +11,8 @@ export interface SubmitOptions {
   /** The sbatch program (default `sbatch` on PATH). */
   sbatch?: string
   env?: NodeJS.ProcessEnv
+  /** Called once with the job id as soon as sbatch prints it (before --wait returns). */
+  onJobId?: (jobId: string) => void
 }
 
 export interface Submitted {
@@ -31,7 +33,15 @@ export function submitSbatch(options: SubmitOptions): Promise<Submitted> {
     const child = spawn(program, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text))
+    let announced = false
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text
+      const jobId = /^(\d+)(;\S+)?\n/m.exec(stdout)?.[1]
+      if (jobId !== undefined && !announced) {
+        announced = true
+        options.onJobId?.(jobId)
+      }
+    })
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') {

@@ -10,6 +10,8 @@ export interface SbatchOptions {
   sbatchArgs?: readonly string[]
   /** Where Slurm writes each task's stdout/stderr (default: <outputDir>/cluster). */
   logDir?: string
+  /** The tasks' working directory (#SBATCH --chdir): relative paths in the run flags resolve here. */
+  workDir?: string
   /** Replaces the run-bench command (the Slurm harness test runs a plain shell command). */
   command?: string
 }
@@ -32,6 +34,7 @@ export function renderSbatchScript(options: SbatchOptions): string {
     `#SBATCH --output=${sbatchValue(join(logDir, `${run.runId}.shard-%a.out`))}`,
     `#SBATCH --error=${sbatchValue(join(logDir, `${run.runId}.shard-%a.err`))}`,
   ]
+  if (options.workDir !== undefined) lines.push(`#SBATCH --chdir=${sbatchValue(options.workDir)}`)
   if (options.partition !== undefined) lines.push(`#SBATCH --partition=${sbatchValue(options.partition)}`)
   for (const arg of options.sbatchArgs ?? []) {
     if (!arg.startsWith('-') || /[\r\n]/.test(arg)) {

@@ -8,6 +8,7 @@ export interface SlurmSubmitOptions extends SbatchOptions {
   wait: boolean
   sbatch?: string
   env?: NodeJS.ProcessEnv
+  onSubmitted?: (jobId: string) => void
 }
 
 export interface SlurmSubmitted extends Submitted {
@@ -26,21 +27,29 @@ export async function submitSlurmRun(options: SlurmSubmitOptions): Promise<Slurm
   mkdirSync(clusterDir, { recursive: true })
   const scriptPath = join(clusterDir, `${run.runId}.sbatch`)
   writeFileSync(scriptPath, renderSbatchScript(options), { mode: 0o755 })
+  // The record is written as soon as the job id is known, so `slurm collect JOBID` works
+  // even when the waiting submitter is interrupted.
+  const record = (jobId: string) =>
+    writeSubmissionRecord(clusterDir, {
+      engine: 'slurm',
+      jobId,
+      runId: run.runId,
+      shards: run.shards,
+      outputDir: run.outputDir,
+      script: scriptPath,
+      submittedAt: new Date().toISOString(),
+    })
   const submitted = await submitSbatch({
     scriptPath,
     wait: options.wait,
     ...(options.sbatch === undefined ? {} : { sbatch: options.sbatch }),
     ...(options.env === undefined ? {} : { env: options.env }),
+    onJobId: (jobId) => {
+      record(jobId)
+      options.onSubmitted?.(jobId)
+    },
   })
-  writeSubmissionRecord(clusterDir, {
-    engine: 'slurm',
-    jobId: submitted.jobId,
-    runId: run.runId,
-    shards: run.shards,
-    outputDir: run.outputDir,
-    script: scriptPath,
-    submittedAt: new Date().toISOString(),
-  })
+  record(submitted.jobId)
   const merged = options.wait ? await collectRun(run.outputDir, run.runId, run.shards) : null
   return { ...submitted, scriptPath, merged }
 }

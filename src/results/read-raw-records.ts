@@ -45,7 +45,7 @@ export async function readRawRecords(
   return report
 }
 
-function isRecordLike(value: unknown): value is Partial<RequestRecord> & { success: boolean } {
+export function isRecordLike(value: unknown): value is Partial<RequestRecord> & { success: boolean } {
   return typeof value === 'object' && value !== null && 'success' in value && 'model' in value
 }
 
@@ -54,7 +54,7 @@ function isRecordLike(value: unknown): value is Partial<RequestRecord> & { succe
  * rest is derived by the one record builder (seconds → ms, TPOT) so both kinds summarize
  * the same way. Fields a file does carry are kept as written: a raw file is evidence.
  */
-function normalizeRecord(value: Partial<RequestRecord> & { success: boolean }): RequestRecord {
+export function normalizeRecord(value: Partial<RequestRecord> & { success: boolean }): RequestRecord {
   const ttftMs = value.ttft_ms ?? (typeof value.ttft === 'number' ? value.ttft * 1000 : null)
   const e2eMs = value.e2e_ms ?? (typeof value.total_time === 'number' ? value.total_time * 1000 : null)
   const sentAtMs = value.sent_at_ms ?? (typeof value.timestamp === 'number' ? value.timestamp * 1000 : 0)

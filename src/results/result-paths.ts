@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { OutputError } from '../errors.js'
+import { OutputError, UsageError } from '../errors.js'
 
 export interface ResultPaths {
   runId: string
@@ -47,9 +47,10 @@ export function fileStamp(date: Date): string {
  */
 export function planResultPaths(
   outputDir: string,
-  parts: { target: string; model: string; workload: string },
+  parts: { target: string; model: string; workload: string; shard?: ShardName | undefined },
   now: Date,
 ): ResultPaths {
+  if (parts.shard !== undefined) return planShardPaths(outputDir, parts.shard)
   const base = `bench_${safeNamePart(parts.target)}_${safeNamePart(parts.model)}_${safeNamePart(parts.workload)}_${fileStamp(now)}`
   for (let n = 1; ; n++) {
     const runId = n === 1 ? base : `${base}_${n}`
@@ -109,4 +110,45 @@ export function prepareOutputDirs(outputDir: string): void {
       })
     }
   }
+}
+
+/** Which shard of which run a process writes (issue 17). */
+export interface ShardName {
+  runId: string
+  index: number
+  count: number
+}
+
+/** <runId>.shard-<i>-of-<N>: the run id every shard shares, then the shard. */
+export function shardFileStem(shard: ShardName): string {
+  return `${shard.runId}.shard-${shard.index}-of-${shard.count}`
+}
+
+/**
+ * A shard's files go to <outputDir>/shards/, not raw/: `report` lists raw/ as runs, and a
+ * shard is a part of the merged run (raw/<runId>.jsonl), not a run of its own.
+ */
+export function shardResultPaths(outputDir: string, shard: ShardName): ResultPaths {
+  const stem = join(outputDir, 'shards', shardFileStem(shard))
+  return {
+    runId: shardFileStem(shard),
+    raw: `${stem}.jsonl`,
+    meta: `${stem}.meta.json`,
+    summaryCsv: `${stem}.summary.csv`,
+    summaryJson: `${stem}.summary.json`,
+    reportsDir: join(outputDir, 'reports'),
+  }
+}
+
+/** A shard's files, refused when that shard of that run already wrote some (a duplicate). */
+function planShardPaths(outputDir: string, shard: ShardName): ResultPaths {
+  const paths = shardResultPaths(outputDir, shard)
+  if (existsSync(paths.raw) || existsSync(paths.meta)) {
+    throw new UsageError(
+      `Shard ${shard.index}/${shard.count} of run ${shard.runId} already has results: ${paths.meta}`,
+      { hint: 'every shard index runs once per run id: give a new --run-id, or remove the old files' },
+    )
+  }
+  mkdirSync(dirname(paths.raw), { recursive: true })
+  return paths
 }

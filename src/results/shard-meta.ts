@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { join } from 'node:path'
-import type { RunMeta } from '../types.js'
+import type { RunMeta, Workload } from '../types.js'
+import { shardResultPaths, shardFileStem as stemOf } from './result-paths.js'
 
 /**
  * What a shard adds to its run's `*.meta.json` (key `shard`). Record times in a shard's raw
@@ -18,12 +18,21 @@ export interface ShardInfo {
   startAtEpochMs: number | null
   /** Date.now() when this shard's clock started (its record offsets count from here). */
   startedAtEpochMs: number
-  /** startedAt − startAt (ms, + = late); 0 without a shared start. */
+  /**
+   * How late this shard was ready to send against the shared start (ms, ≥ 0): its clock
+   * start minus the start when later, else 0 (an open-loop shard starts its clock a lead
+   * early and waits for the global deadlines); 0 without a shared start.
+   */
   skewMs: number
   /** The clock behind startedAtEpochMs: the host's system clock (NTP-disciplined on clusters). */
   clock: { source: 'system'; hostname: string }
   /** True when the concurrency cap was smaller than the shard count (each shard kept 1 slot). */
   concurrencyExceedsCap: boolean
+  /**
+   * The workload of the global plan (meta.plan holds this shard's slice: its share of the
+   * cap, of closed-loop workers and of a request bound); the merged run reports this one.
+   */
+  globalWorkload?: Workload
 }
 
 export type ShardMeta = RunMeta & { shard: ShardInfo }
@@ -39,29 +48,40 @@ export interface MergedShardEntry {
   complete: boolean
 }
 
-/** The `*.meta.json` of a merged run (its raw file is the union of the shards' records). */
-export interface MergedMeta {
-  runId: string
+/**
+ * The `*.meta.json` of a merged run: a RunMeta (so `report` and `summarize` read it as one
+ * run; its plan is the global plan) plus what the merge found. Its raw file is the union of
+ * the shards' records.
+ */
+export type MergedMeta = RunMeta & {
   merged: true
   planHash: string
   shardCount: number
-  /** False when a shard is missing or one ended early; the reasons are in warnings. */
-  complete: boolean
   missingShards: number[]
   shards: MergedShardEntry[]
   records: number
   /** Offsets in the merged raw file count from this epoch ms (the shared start). */
   originEpochMs: number
   warnings: string[]
-  plan: RunMeta['plan']
-  toolVersion: string
-  seed: number
   mergedAt: string
 }
 
-/** One shard's raw file and meta: raw/<runId>.shard-<i>-of-<N>.jsonl and .meta.json. */
+export function isMergedMeta(value: unknown): value is MergedMeta {
+  return typeof value === 'object' && value !== null && (value as { merged?: unknown }).merged === true
+}
+
+/** One line on a merged run's shards, for reports: "4 of 4 shards merged (node1, node2)". */
+export function describeShards(meta: MergedMeta): string {
+  const hosts = [...new Set(meta.shards.map((shard) => shard.hostname))]
+  const found = `${meta.shards.length} of ${meta.shardCount} shards merged`
+  const missing = meta.missingShards.length === 0 ? '' : `, missing ${meta.missingShards.join(', ')}`
+  const state = meta.complete ? '' : ' (incomplete)'
+  return `${found}${missing}${state}; hosts ${hosts.join(', ')}`
+}
+
+/** One shard's raw file and meta: shards/<runId>.shard-<i>-of-<N>.jsonl and .meta.json. */
 export function shardFileStem(runId: string, index: number, count: number): string {
-  return `${runId}.shard-${index}-of-${count}`
+  return stemOf({ runId, index, count })
 }
 
 export function shardPaths(
@@ -70,8 +90,8 @@ export function shardPaths(
   index: number,
   count: number,
 ): { raw: string; meta: string } {
-  const stem = join(outputDir, 'raw', shardFileStem(runId, index, count))
-  return { raw: `${stem}.jsonl`, meta: `${stem}.meta.json` }
+  const paths = shardResultPaths(outputDir, { runId, index, count })
+  return { raw: paths.raw, meta: paths.meta }
 }
 
 /**
@@ -120,6 +140,7 @@ export function createShardInfo(options: {
   startedAtEpochMs: number
   hostname: string
   concurrencyExceedsCap: boolean
+  globalWorkload?: Workload
 }): ShardInfo {
   const { plan } = options
   const target = plan.target.kind === 'sim' ? { ...plan.target, baseUrl: '' } : plan.target
@@ -127,11 +148,13 @@ export function createShardInfo(options: {
     runId: options.runId,
     index: options.index,
     count: options.count,
-    planHash: planHash({ ...plan, target, outputDir: '' }),
+    planHash: planHash({ ...plan, target, outputDir: '', shard: undefined }),
     startAtEpochMs: options.startAtEpochMs,
     startedAtEpochMs: options.startedAtEpochMs,
-    skewMs: options.startAtEpochMs === null ? 0 : options.startedAtEpochMs - options.startAtEpochMs,
+    skewMs:
+      options.startAtEpochMs === null ? 0 : Math.max(0, options.startedAtEpochMs - options.startAtEpochMs),
     clock: { source: 'system', hostname: options.hostname },
     concurrencyExceedsCap: options.concurrencyExceedsCap,
+    ...(options.globalWorkload === undefined ? {} : { globalWorkload: options.globalWorkload }),
   }
 }

@@ -38,7 +38,7 @@ export function findShardSet(
   const runIds = [...new Set(all.map((found) => found.meta.shard.runId))].sort()
   if (all.length === 0) {
     throw new UsageError(`No shard results in ${dirs.join(', ')}`, {
-      hint: 'point at the --output-dir the shards wrote to (it holds raw/<run>.shard-<i>-of-<N>.meta.json)',
+      hint: 'point at the --output-dir the shards wrote to (it holds shards/<run>.shard-<i>-of-<N>.meta.json)',
     })
   }
   const runId = options.runId ?? runIds[0] ?? ''
@@ -94,7 +94,11 @@ export function findShardSet(
         `shard ${meta.shard.index} on ${meta.shard.clock.hostname} started ${meta.shard.skewMs.toFixed(0)} ms off the shared start (bound ${maxSkewMs} ms)`,
       )
     }
-    if (!meta.complete) {
+    if (meta.incompleteReason === 'running') {
+      warnings.push(
+        `shard ${meta.shard.index} on ${meta.shard.clock.hostname} did not finish: its meta still says running (the process was killed, or is still running)`,
+      )
+    } else if (!meta.complete) {
       warnings.push(`shard ${meta.shard.index} ended early: ${meta.incompleteReason ?? 'unknown reason'}`)
     }
   }
@@ -112,7 +116,7 @@ function findShardMetas(dirOrFile: string): FoundShard[] {
   }
   const files = statSync(dirOrFile).isFile()
     ? [dirOrFile]
-    : [dirOrFile, join(dirOrFile, 'raw')]
+    : [dirOrFile, join(dirOrFile, 'shards'), join(dirOrFile, 'raw')]
         .filter((dir) => existsSync(dir) && statSync(dir).isDirectory())
         .flatMap((dir) =>
           readdirSync(dir)

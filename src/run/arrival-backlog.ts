@@ -78,36 +78,35 @@ export function splitLateness(blocked: BlockedTime, deadlineMs: number, reachedM
  */
 export async function recordLeftArrivalsUnsent(
   state: RunState,
-  arrivals: Iterator<number>,
-  firstRequestId: number,
+  /** What is left of this process's slice of the schedule (global ids, times on the shared clock). */
+  arrivals: Iterator<{ globalIndex: number; scheduledAtMs: number }>,
+  /** Shard clock shift (0 for one process): a deadline on this process's clock is at − shift. */
+  shiftMs: number,
   blocked: BlockedTime,
-): Promise<number> {
+): Promise<void> {
   const stopAtMs = performance.now()
   const dueByMs = state.isStopped() ? stopAtMs : Number.POSITIVE_INFINITY
-  let requestId = firstRequestId
+  let written = 0
   for (let next = arrivals.next(); next.done !== true; next = arrivals.next()) {
-    const deadlineMs = state.runStartMs + next.value
+    const atMs = next.value.scheduledAtMs - shiftMs
+    const deadlineMs = state.runStartMs + atMs
     if (deadlineMs > dueByMs) break
     const endedAtMs = Math.max(stopAtMs, deadlineMs) - state.runStartMs
-    const spec = state.specFor(requestId, next.value)
+    const spec = state.specFor(next.value.globalIndex, atMs)
     // A prompt source may have nothing left to send for this arrival.
-    if (spec === null) {
-      requestId++
-      continue
-    }
+    if (spec === null) continue
     state.finish(
       unsentRecord({
-        requestId: requestId++,
+        requestId: next.value.globalIndex,
         model: spec.model,
         prompt: spec.prompt.text,
-        scheduledAtMs: next.value,
+        scheduledAtMs: atMs,
         endedAtMs,
         runStartEpochMs: state.ctx.runStartEpochMs,
         reason: 'Not sent: no concurrency slot was free before the run ended',
         ...splitLateness(blocked, deadlineMs, stopAtMs),
       }),
     )
-    if ((requestId - firstRequestId) % DRAIN_BATCH === 0) await yieldToIo()
+    if (++written % DRAIN_BATCH === 0) await yieldToIo()
   }
-  return requestId
 }

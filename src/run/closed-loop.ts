@@ -1,5 +1,6 @@
 // The closed-loop executor: `concurrency` workers, each sending its next request when its
 // last one has ended, until the run stops or the request count is reached.
+import { globalRequestId } from '../workload/shard.js'
 import type { RunState } from './run-state.js'
 
 export async function runClosedLoop(state: RunState): Promise<void> {
@@ -8,7 +9,8 @@ export async function runClosedLoop(state: RunState): Promise<void> {
   const worker = async () => {
     while (!state.isStopped() && requestId < maxRequests) {
       // A session (issue 16) is one iteration: its turns follow each other on this worker.
-      let spec = state.specFor(requestId++, null)
+      // A shard's worker ids j become global ids j·N + i, disjoint across shards (issue 17).
+      let spec = state.specFor(globalRequestId(requestId++, state.plan.shard), null)
       if (spec === null) return // the prompt source is spent
       while (spec !== null) {
         state.counts.sent++

@@ -92,7 +92,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   const startedAt = new Date()
   const paths = planResultPaths(
     plan.outputDir,
-    { target: plan.target.name, model: plan.model.name, workload: workload.name },
+    { target: plan.target.name, model: plan.model.name, workload: workload.name, shard: plan.shard },
     startedAt,
   )
   const sink = openRawSink(paths.raw)

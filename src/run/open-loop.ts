@@ -5,6 +5,7 @@ import { setImmediate as yieldToIo } from 'node:timers/promises'
 import type { RequestSpec } from '../client/send-request.js'
 import { seededRandom } from '../seeded-random.js'
 import { planArrivals } from '../workload/arrivals.js'
+import { shardClockShiftMs, sliceSchedule } from '../workload/shard.js'
 import {
   createBlockedTime,
   MAX_WAITING_ARRIVALS,
@@ -24,22 +25,26 @@ export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<
   const { workload } = plan
   // A trace's own send times (issue 16) replace the rps schedule.
   const fromTrace = state.sourceArrivalsMs
-  const arrivals: Iterator<number> & Iterable<number> =
-    fromTrace !== null
-      ? fromTrace[Symbol.iterator]()
-      : planArrivals(
-          {
-            kind: workload.arrival,
-            ratePerSec,
-            ...(durationMs === null ? {} : { durationMs }),
-            ...(workload.requests === undefined ? {} : { maxRequests: workload.requests }),
-          },
-          seededRandom(plan.seed),
-        )
+  const planned: Iterable<number> =
+    fromTrace ??
+    planArrivals(
+      {
+        kind: workload.arrival,
+        ratePerSec,
+        ...(durationMs === null ? {} : { durationMs }),
+        ...(workload.requests === undefined ? {} : { maxRequests: workload.requests }),
+      },
+      seededRandom(plan.seed),
+    )
+  // A shard sends only its slice of the one global schedule (request ids stay global k),
+  // at the global deadlines counted from the shared start (issue 17).
+  const schedule = sliceSchedule(planned, plan.shard)
+  const shiftMs = shardClockShiftMs(plan.shard, state.ctx.runStartEpochMs)
+  const slice = schedule.arrivals
   const blocked = createBlockedTime()
-  const endMs = durationMs === null ? Number.POSITIVE_INFINITY : runStartMs + durationMs
-  let requestId = 0
-  for (const atMs of arrivals) {
+  const endMs = durationMs === null ? Number.POSITIVE_INFINITY : runStartMs + durationMs - shiftMs
+  for (const { globalIndex: requestId, scheduledAtMs } of slice) {
+    const atMs = scheduledAtMs - shiftMs
     // Sleep to the absolute deadline (never a relative gap, so lateness does not add
     // up): a timer for all but the last millisecond, then yield to I/O until due.
     const deadline = runStartMs + atMs
@@ -49,22 +54,24 @@ export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<
     if (state.isStopped()) return 'stopped'
     const lateness = splitLateness(blocked, deadline, performance.now())
     state.scheduleLag.add(lateness.scheduleLagMs)
-    state.track(arrive(state, requestId++, atMs, lateness))
+    state.track(arrive(state, requestId, atMs, lateness))
     // Bounded memory: past this many waiters the executor waits itself (arrival-backlog.ts).
     if (state.slots.waiting() >= MAX_WAITING_ARRIVALS) {
       const blockedAtMs = performance.now()
       const room = await state.waitForRoom(MAX_WAITING_ARRIVALS, endMs)
       blocked.add(blockedAtMs, performance.now())
       if (!room) {
-        requestId = await recordLeftArrivalsUnsent(state, arrivals, requestId, blocked)
+        await recordLeftArrivalsUnsent(state, slice, shiftMs, blocked)
         return state.isStopped() ? 'stopped' : 'schedule_spent'
       }
     }
   }
   // A replayed trace is spent like a count bound: the run waits for its last request.
-  if (requestId === workload.requests || (fromTrace !== null && requestId === fromTrace.length))
+  const walked = schedule.walked()
+  if (walked === workload.requests || (fromTrace !== null && walked === fromTrace.length))
     return 'count_bound'
-  if (durationMs !== null) await state.sleepUnlessStopped(runStartMs + durationMs - performance.now())
+  if (durationMs !== null)
+    await state.sleepUnlessStopped(runStartMs - shiftMs + durationMs - performance.now())
   return 'schedule_spent'
 }
 

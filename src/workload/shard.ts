@@ -183,7 +183,87 @@ export function planStartWait(
   )
 }
 
+/**
+ * An open-loop shard starts its clock this long before the shared start: the warm-up
+ * request and the first connection happen in that lead, and the executor then waits for
+ * the global deadlines (shardClockShiftMs), so a slow warm-up on a busy node does not make
+ * the shard late. A closed loop has no deadlines to wait for and starts at the start time.
+ */
+export const OPEN_LOOP_LEAD_MS = 5000
+
+/** When a shard's hook stops waiting: the lead before the shared start for an open loop. */
+export function shardWaitUntilEpochMs(startAtEpochMs: number, openLoop: boolean): number {
+  return openLoop ? startAtEpochMs - OPEN_LOOP_LEAD_MS : startAtEpochMs
+}
+
 /** Start-time skew of a shard: when it actually started against the shared plan (ms, + = late). */
 export function startSkewMs(startAtEpochMs: number, startedAtEpochMs: number): number {
   return startedAtEpochMs - startAtEpochMs
+}
+
+/** Shard i of N's walk of the global schedule, and how many global requests it passed. */
+export interface ShardSchedule {
+  /** One pass only: the open loop and its backlog drain share it. */
+  arrivals: IterableIterator<ShardArrival>
+  /** Requests of the global schedule walked so far, every shard's (the count bound is global). */
+  walked(): number
+}
+
+/** The open loop's schedule: the whole one without a shard, its slice with one. */
+export function sliceSchedule(global: Iterable<number>, shard: ShardSpec | undefined): ShardSchedule {
+  let walked = 0
+  const counted = (function* () {
+    for (const scheduledAtMs of global) {
+      walked++
+      yield scheduledAtMs
+    }
+  })()
+  return { arrivals: sliceArrivals(counted, shard ?? { index: 0, count: 1 }), walked: () => walked }
+}
+
+/**
+ * How far this shard's clock started after the shared start (ms). The open loop subtracts
+ * it from every deadline, so a shard whose clock started late (it waited for its warm-up
+ * request) still sends at the global deadlines, and records them on its own clock.
+ */
+export function shardClockShiftMs(
+  shard: { startAtEpochMs: number | null } | undefined,
+  runStartEpochMs: number,
+): number {
+  if (shard === undefined || shard.startAtEpochMs === null) return 0
+  return runStartEpochMs - shard.startAtEpochMs
+}
+
+/** Closed loop: worker request j of shard i gets the global id j·N + i, disjoint across shards. */
+export function globalRequestId(localId: number, shard: ShardSpec | undefined): number {
+  return shard === undefined ? localId : localId * shard.count + shard.index
+}
+
+/** A run id every shard can share: letters, digits, '.', '_' and '-' (it names files and a Job). */
+export function checkRunId(runId: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(runId)) {
+    throw new UsageError(`--run-id "${runId}" cannot name result files`, {
+      hint: 'use letters, digits, ".", "_" and "-" (up to 200), starting with a letter or digit',
+    })
+  }
+  return runId
+}
+
+/**
+ * The slice of a workload that shard i runs: open loop, its share of the concurrency cap
+ * (the schedule itself is sliced by the executor); closed loop, its share of the workers
+ * and of a request bound.
+ */
+export function sliceWorkload<W extends { rps?: number; concurrency: number; requests?: number }>(
+  workload: W,
+  shard: ShardSpec,
+): { workload: W; exceedsCap: boolean } {
+  if (workload.rps !== undefined) {
+    const share = openLoopConcurrency(workload.concurrency, shard)
+    return { workload: { ...workload, concurrency: share.concurrency }, exceedsCap: share.exceedsCap }
+  }
+  const share = closedLoopShare(workload.concurrency, workload.requests, shard)
+  const sliced = { ...workload, concurrency: share.workers }
+  if (share.maxRequests !== undefined) sliced.requests = share.maxRequests
+  return { workload: sliced, exceedsCap: false }
 }

@@ -62,7 +62,7 @@ describe('sbatch against a real one-node Slurm cluster', { skip: skip ?? false }
     writeShards(staging, 'run-s', 4, RECORDS)
     const command =
       `if [ "$SLURM_ARRAY_TASK_ID" = 2 ]; then echo "shard 2 failed" >&2; exit 1; fi; ` +
-      `mkdir -p ${outputDir}/raw && cp ${staging}/raw/run-s.shard-$SLURM_ARRAY_TASK_ID-of-4.* ${outputDir}/raw/`
+      `mkdir -p ${outputDir}/shards && cp ${staging}/shards/run-s.shard-$SLURM_ARRAY_TASK_ID-of-4.* ${outputDir}/shards/`
     const run = {
       program: ['run-bench'],
       runArgs: [],

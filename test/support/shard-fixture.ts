@@ -1,7 +1,7 @@
 // Hand-made shard results: a global plan, records with known values, and shard folders as
-// a sharded run would leave them (raw/<run>.shard-<i>-of-<N>.jsonl + .meta.json).
+// a sharded run would leave them (shards/<run>.shard-<i>-of-<N>.jsonl + .meta.json).
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname } from 'node:path'
 import { createShardInfo, type ShardMeta, shardPaths } from '../../src/results/shard-meta.js'
 import type { RequestRecord, RunPlan } from '../../src/types.js'
 
@@ -103,7 +103,7 @@ export function writeShard(options: WriteShardOptions): { raw: string; meta: str
   const plan = options.plan ?? fixturePlan()
   const skewMs = options.skewMs ?? 0
   const paths = shardPaths(options.dir, options.runId, options.index, options.count)
-  mkdirSync(join(options.dir, 'raw'), { recursive: true })
+  mkdirSync(dirname(paths.raw), { recursive: true })
   const local = options.records.map((r) => ({
     ...r,
     scheduled_at_ms: r.scheduled_at_ms === null ? null : r.scheduled_at_ms - skewMs,

@@ -128,7 +128,10 @@ function writeSlurmConf(dir: string, node: string, partition: string): string {
     'SelectTypeParameters=CR_CPU',
     'ReturnToService=2',
     'MpiDefault=none',
-    `NodeName=${node} CPUs=${availableParallelism()} State=UNKNOWN`,
+    // More CPUs than the machine has (config_overrides: slurmd believes the config), so
+    // an array of a few single-CPU shards runs at once, as on a real cluster's nodes.
+    'SlurmdParameters=config_overrides',
+    `NodeName=${node} CPUs=${Math.max(8, availableParallelism())} State=UNKNOWN`,
     `PartitionName=${partition} Nodes=${node} Default=YES MaxTime=INFINITE State=UP`,
     '',
   ]

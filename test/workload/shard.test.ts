@@ -1,16 +1,23 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { describe, test } from 'node:test'
 import { UsageError } from '../../src/errors.js'
 import { seededRandom } from '../../src/seeded-random.js'
 import { planArrivals } from '../../src/workload/arrivals.js'
 import {
+  checkRunId,
   closedLoopShare,
+  globalRequestId,
+  OPEN_LOOP_LEAD_MS,
   openLoopConcurrency,
   parseShard,
   parseStartAt,
   planStartWait,
   resolveShard,
+  shardClockShiftMs,
+  shardWaitUntilEpochMs,
   sliceArrivals,
+  sliceSchedule,
+  sliceWorkload,
   startSkewMs,
 } from '../../src/workload/shard.js'
 
@@ -112,4 +119,62 @@ test('start time: ISO or epoch ms; waits, tolerates 2 s late, refuses older', ()
     (e: unknown) => e instanceof UsageError && /2\.0 s in the past/.test(e.message),
   )
   assert.equal(startSkewMs(10_000, 10_012), 12)
+})
+
+describe('the executors’ view of a shard', () => {
+  test('sliceSchedule keeps k mod N = i and counts every global request walked', () => {
+    const schedule = sliceSchedule([0, 25, 50, 75, 100, 125, 150], { index: 2, count: 3 })
+    assert.deepEqual(
+      [...schedule.arrivals],
+      [
+        { globalIndex: 2, scheduledAtMs: 50 },
+        { globalIndex: 5, scheduledAtMs: 125 },
+      ],
+    )
+    assert.equal(schedule.walked(), 7)
+    const whole = sliceSchedule([0, 10], undefined)
+    assert.deepEqual(
+      [...whole.arrivals].map((a) => a.globalIndex),
+      [0, 1],
+    )
+  })
+
+  test('the clock shift is the clock start minus the shared start (negative: started a lead early)', () => {
+    assert.equal(shardClockShiftMs({ startAtEpochMs: 10_000 }, 7_000), -3000)
+    assert.equal(shardClockShiftMs({ startAtEpochMs: 10_000 }, 10_040), 40)
+    assert.equal(shardClockShiftMs({ startAtEpochMs: null }, 10_040), 0)
+    assert.equal(shardClockShiftMs(undefined, 10_040), 0)
+    assert.equal(shardWaitUntilEpochMs(10_000, true), 10_000 - OPEN_LOOP_LEAD_MS)
+    assert.equal(shardWaitUntilEpochMs(10_000, false), 10_000)
+  })
+
+  test('closed-loop request j of shard i is j·N + i', () => {
+    assert.deepEqual(
+      [0, 1, 2].map((j) => globalRequestId(j, { index: 1, count: 4 })),
+      [1, 5, 9],
+    )
+    assert.equal(globalRequestId(7, undefined), 7)
+  })
+
+  test('sliceWorkload: the open loop splits the cap, the closed loop workers and the request bound', () => {
+    assert.deepEqual(sliceWorkload({ rps: 10, concurrency: 10, requests: 99 }, { index: 3, count: 4 }), {
+      workload: { rps: 10, concurrency: 2, requests: 99 },
+      exceedsCap: false,
+    })
+    assert.deepEqual(sliceWorkload({ rps: 10, concurrency: 2 }, { index: 3, count: 4 }), {
+      workload: { rps: 10, concurrency: 1 },
+      exceedsCap: true,
+    })
+    assert.deepEqual(sliceWorkload({ concurrency: 10, requests: 99 }, { index: 0, count: 4 }), {
+      workload: { concurrency: 3, requests: 25 },
+      exceedsCap: false,
+    })
+  })
+
+  test('a run id must be able to name files and a Job', () => {
+    assert.equal(checkRunId('bench_sim_m_w_20261203_200000Z'), 'bench_sim_m_w_20261203_200000Z')
+    for (const bad of ['', '../x', 'a b', '-x', 'x'.repeat(201)]) {
+      assert.throws(() => checkRunId(bad), UsageError)
+    }
+  })
 })
