@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { createTargetPool } from '../client/pool.js'
 import { sendRequest } from '../client/send-request.js'
@@ -58,6 +59,8 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   const source = await prepareRunSource(plan, options.countTokens)
   const pool = createTargetPool(plan.target, workload.concurrency, plan.timeouts)
   const inFlightAbort = new AbortController()
+  // Every in-flight request listens to it: thousands at high concurrency, by design.
+  setMaxListeners(0, inFlightAbort.signal)
   const loopLag = startLoopLagSampler()
 
   if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {

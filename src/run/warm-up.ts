@@ -3,6 +3,7 @@
 // GET each instead of a connect storm inside the window, and a few rounds of real streamed
 // requests so the request path (body, SSE parsing, record building) is compiled by the JIT
 // before the first `concurrency` requests are timed. Nothing here is recorded.
+import { setMaxListeners } from 'node:events'
 import type { ConnectionSet } from '../client/pool.js'
 import type { ClientContext, RequestSpec } from '../client/send-request.js'
 import type { RequestRecord, RunPlan } from '../types.js'
@@ -31,6 +32,8 @@ export async function warmUp(
   const prompt = plan.prompts[0]
   if (prompt === undefined) return
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(WARMUP_TIMEOUT_MS)])
+  // Every parallel warm-up request listens to it: more than Node's default warning bound of 10.
+  setMaxListeners(0, signal)
   const ctx = createClientContext(plan, {
     dispatcher: options.dispatcher,
     countTokens: options.countTokens,

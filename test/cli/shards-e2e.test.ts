@@ -193,7 +193,7 @@ describe('shards as local processes against one simulator', () => {
     const results = await Promise.all(running.map((p) => p.done))
     assert.equal(results[0]?.code, 0, results[0]?.stderr)
     assert.equal(results[1]?.code, 0, results[1]?.stderr)
-    assert.equal(results[2]?.code, 130, results[2]?.stderr)
+    assert.equal(results[2]?.code, 143, results[2]?.stderr)
 
     const io = createFakeIo({ cwd: project.dir })
     assert.equal(await main(['merge', project.outputDir, '--shards', '4'], io), 1)
