@@ -6,5 +6,7 @@ export const EXIT_CHECKS_FAILED = 1
 export const EXIT_USAGE = 2
 export const EXIT_TARGET_UNREACHABLE = 3
 export const EXIT_INTERRUPTED = 130
+/** 4: an SLO failed or could not be evaluated; 5: a regression against --baseline (issue 15). */
+export { EXIT_REGRESSION, EXIT_SLO_FAILED } from '../stats/verdict-codes.js'
 
-export type ExitCode = 0 | 1 | 2 | 3 | 130
+export type ExitCode = 0 | 1 | 2 | 3 | 130 | 4 | 5
