@@ -75,11 +75,16 @@ export function renderRegressionText(report: RegressionReport, baselineLabel: st
   const regressed = report.verdicts.filter((verdict) => verdict.regressed)
   const lines = [`Against the baseline (${baselineLabel}):`]
   for (const verdict of report.verdicts) {
-    const worse =
-      verdict.worsening === null ? 'not comparable' : `${(verdict.worsening * 100).toFixed(1)}% worse`
+    const change =
+      verdict.worsening === null
+        ? 'too few samples to compare'
+        : verdict.worsening < 0
+          ? `${(-verdict.worsening * 100).toFixed(1)}% better`
+          : `${(verdict.worsening * 100).toFixed(1)}% worse`
     const label = verdict.regressed ? 'REGRESSION' : 'ok        '
+    const values = `${verdict.baseline?.toFixed(2) ?? '—'} → ${verdict.actual?.toFixed(2) ?? '—'}`
     lines.push(
-      `  ${label}  ${verdict.label.padEnd(16)} ${verdict.baseline?.toFixed(2) ?? '—'} → ${verdict.actual?.toFixed(2) ?? '—'} (${verdict.worsening !== null && verdict.worsening < 0 ? `${(-verdict.worsening * 100).toFixed(1)}% better` : worse}; tolerance ${(verdict.tolerance * 100).toFixed(0)}%)`,
+      `  ${label}  ${verdict.label.padEnd(16)} ${values} (${change}; tolerance ${(verdict.tolerance * 100).toFixed(0)}%)`,
     )
   }
   lines.push(
