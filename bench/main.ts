@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import type { BenchContext, SectionResult } from './bench-context.js'
 import { loadProduct } from './product.js'
 import { renderTable } from './report-table.js'
+import { abCompareSection } from './sections/ab-compare.js'
 import { accuracySection } from './sections/accuracy.js'
 import { ceilingSection } from './sections/ceiling.js'
 import { mergeSection } from './sections/merge.js'
@@ -26,6 +27,7 @@ const SECTIONS: Record<string, (bench: BenchContext) => Promise<SectionResult>> 
   scale: scaleSection,
   'summary-memory': summaryMemorySection,
   merge: mergeSection,
+  'ab-compare': abCompareSection,
 }
 
 function flagValue(args: string[], name: string): string | undefined {
