@@ -34,7 +34,10 @@ test('the workflow gates on SLOs and a baseline, uploads results and writes the 
   const text = readFileSync(join(ROOT, 'examples/github-actions/benchmark.yml'), 'utf8')
   const steps = parse(text).jobs.benchmark.steps as { name?: string; run?: string; uses?: string }[]
   const runs = steps.map((step) => step.run ?? '').join('\n')
-  assert.match(runs, /run-bench run --output-dir results \$SLO_FLAGS \$BASELINE_FLAG --junit results\/junit\.xml/)
+  assert.match(
+    runs,
+    /run-bench run --output-dir results \$SLO_FLAGS \$BASELINE_FLAG --junit results\/junit\.xml/,
+  )
   assert.match(
     runs,
     /run-bench check results\/raw \$SLO_FLAGS \$BASELINE_FLAG --format markdown >> "\$GITHUB_STEP_SUMMARY"/,
