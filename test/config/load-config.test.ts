@@ -262,7 +262,7 @@ describe('validation errors', () => {
     })
     assert.deepEqual(lines, [
       'configs/workloads.yaml: workloads[w].concurency: unknown key — did you mean `concurrency`?',
-      'configs/workloads.yaml: workloads[w].zzzzzzzz: unknown key — known keys: name, description, duration, requests, rps, arrival, concurrency, max_tokens, temperature, prompt_type, prompt_file, api, ignore_eos',
+      'configs/workloads.yaml: workloads[w].zzzzzzzz: unknown key — known keys: name, description, duration, requests, rps, arrival, concurrency, max_tokens, temperature, prompt_type, prompt_file, api, ignore_eos, slo',
     ])
     assert.deepEqual(problemLines({ workloads: 'workload:\n  - name: w\n' }), [
       'configs/workloads.yaml: workloads: is required',

@@ -2,7 +2,7 @@
 // The finished run is judged from its raw file (the same records `check` would read later),
 // so `run --slo X` and `check RAW --slo X` always agree.
 import { resolve } from 'node:path'
-import type { Command, OptionValues } from '@commander-js/extra-typings'
+import { type Command, Option, type OptionValues } from '@commander-js/extra-typings'
 import { UsageError } from '../../errors.js'
 import { incomparability } from '../../stats/compare.js'
 import { DEFAULT_REGRESSION_TOLERANCE } from '../../stats/regression.js'
@@ -40,23 +40,24 @@ SLO metrics (a unit is required: ms or s, %, req/s, tok/s):
     tokens_per_sec _p50 _p10 _p5 _p1 _mean, success_rate, attainment, goodput,
     goodput_tokens, throughput, output_throughput
 Exit codes: 0 ok · 1 no request succeeded · 2 usage/config · 3 target unreachable ·
-  4 an SLO failed or could not be evaluated · 5 regression against the baseline · 130 interrupted`
+  4 an SLO failed or could not be evaluated · 5 regression against the baseline ·
+  130 interrupted`
 
 export function addGateOptions<Args extends unknown[], Opts extends OptionValues>(
   command: Command<Args, Opts>,
 ) {
-  return command
-    .addHelpText('after', SLO_HELP_AFTER)
-    .option('--slo <expr>', SLO_HELP, collect)
-    .option('--junit <file>', 'write the SLO and baseline verdicts as JUnit XML (one testcase each)')
-    .option(
-      '--baseline <dir|file>',
-      'compare with a stored run (raw .jsonl, or a results folder); exit 5 when a metric is worse beyond --regression-tolerance',
-    )
-    .option(
-      '--regression-tolerance <pct>',
-      `how much worse than the baseline a metric may get (default ${DEFAULT_REGRESSION_TOLERANCE * 100}%)`,
-    )
+  return (
+    command
+      .addHelpText('after', SLO_HELP_AFTER)
+      .option('--slo <expr>', SLO_HELP, collect)
+      .option('--junit <file>', 'write the SLO and baseline verdicts as JUnit XML (one testcase each)')
+      .option(
+        '--baseline <dir|file>',
+        `compare with a stored run (raw .jsonl, or a results folder); exit 5 when a metric is worse by more than --regression-tolerance PCT (default ${DEFAULT_REGRESSION_TOLERANCE * 100}%)`,
+      )
+      // Described in --baseline's line: its name is wider than the options column of `run --help`.
+      .addOption(new Option('--regression-tolerance <pct>').hideHelp())
+  )
 }
 
 export async function gateExtension(flags: GateFlags, io: Io): Promise<RunExtension | null> {
