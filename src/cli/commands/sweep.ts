@@ -72,6 +72,7 @@ export function registerSweepCommand(program: Command, io: Io, setExitCode: (cod
 Each step is a full run of the workload at one rate, with its own raw files. The search
 brackets the edge geometrically, then interpolates on the SLO margin (an over-saturated step
 gives the served rate as the estimate) and repeats a step whose margin is within the noise.
+Exit 0 with a capacity (or "at least" the top of the range), 4 when even the lowest step fails.
 
 Examples:
   run-bench sweep --target sim --workload smoke --duration 10 --slo 'ttft_p99<=500ms'
