@@ -117,6 +117,7 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<ExitCode>
       tolerance,
       maxSteps,
       decimals: axis === 'rate' ? 1 : 0,
+      sweepsRate: axis === 'rate',
     })
   } catch (error) {
     if (!(error instanceof SweepInterrupted)) throw error
