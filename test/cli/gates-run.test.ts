@@ -10,7 +10,7 @@ import { createFakeIo } from '../support/fake-io.js'
 import { createTempProject, type TempProject } from '../support/temp-project.js'
 
 // A lone request: prefill 5 ms + one 10 ms decode step → TTFT ≈ 15 ms, then one token per
-// 10 ms step (TPOT ≈ 10 ms); `slow` decodes 10% slower (TPOT ≈ 11 ms). At 10 req/s with
+// 10 ms step (TPOT ≈ 10 ms); `slow` decodes 50% slower (TPOT ≈ 15 ms). At 10 req/s with
 // 8-token answers (~85 ms each) requests barely overlap, so the batch stays at 1–2.
 const TARGETS = `targets:
   - name: sim
@@ -18,7 +18,7 @@ const TARGETS = `targets:
     sim: { max_batch_size: 8, prefill_base_ms: 5, prefill_per_token_ms: 0, decode_base_ms: 10, decode_per_seq_ms: 0 }
   - name: slow
     kind: sim
-    sim: { max_batch_size: 8, prefill_base_ms: 5, prefill_per_token_ms: 0, decode_base_ms: 13, decode_per_seq_ms: 0 }
+    sim: { max_batch_size: 8, prefill_base_ms: 5, prefill_per_token_ms: 0, decode_base_ms: 15, decode_per_seq_ms: 0 }
 `
 const WORKLOADS = `workloads:
   - name: gate
@@ -41,6 +41,13 @@ const WORKLOADS = `workloads:
     rps: 10
     concurrency: 8
     max_tokens: 1
+    prompt_type: short
+    ignore_eos: true
+  - name: base
+    requests: 60
+    rps: 20
+    concurrency: 8
+    max_tokens: 8
     prompt_type: short
     ignore_eos: true
   - name: bad-slo
@@ -148,9 +155,9 @@ describe('run --slo, --junit, --baseline', () => {
     assert.equal(existsSync(join(p.outputDir, 'raw')), false, 'no run was started')
   })
 
-  test('--baseline: a 30% slower decode is a regression (exit 5); the same server is not', async (t) => {
+  test('--baseline: a 50% slower decode is a regression (exit 5); another workload is refused', async (t) => {
     const p = project(t)
-    const base = await run(p, ['--workload', 'gate'])
+    const base = await run(p, ['--workload', 'base'])
     assert.equal(base.code, 0, base.err)
     const baseline = join(
       p.outputDir,
@@ -159,7 +166,7 @@ describe('run --slo, --junit, --baseline', () => {
     )
     const slower = await run(p, [
       '--workload',
-      'gate',
+      'base',
       '--target',
       'slow',
       '--baseline',
@@ -168,11 +175,11 @@ describe('run --slo, --junit, --baseline', () => {
       'b.xml',
     ])
     assert.equal(slower.code, 5, slower.err + slower.out)
-    assert.match(slower.out, /REGRESSION {2}TPOT mean/)
+    assert.match(slower.out, /REGRESSION {2}TPOT p50/)
     assert.match(slower.out, /Exit 5: regression against the baseline/)
-    assert.match(readFileSync(join(p.dir, 'b.xml'), 'utf8'), /<failure message="TPOT mean worse by \d+\.\d%/)
+    assert.match(readFileSync(join(p.dir, 'b.xml'), 'utf8'), /<failure message="TPOT p50 worse by \d+\.\d%/)
     const wrongWorkload = await run(p, ['--workload', 'gated', '--baseline', baseline])
     assert.equal(wrongWorkload.code, 2)
-    assert.match(wrongWorkload.err, /--baseline .*: The runs differ: workload gate vs gated/)
+    assert.match(wrongWorkload.err, /--baseline .*: The runs differ: workload base vs gated/)
   })
 })
