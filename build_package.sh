@@ -106,7 +106,10 @@ if [ -z "$major" ] || [ "$major" -lt 20 ]; then
   echo "run-bench: Node.js $(node -v 2>/dev/null) is too old; 20 or newer is needed (run $root/install.sh for how to get it)" >&2
   exit 1
 fi
-exec node "$root/dist/cli/bin.js" "$@"
+# Next-step hints print the command as it was typed: bin/run-bench is on no PATH until linked.
+case $0 in */*) invoked=$0 ;; *) invoked=run-bench ;; esac
+[ "$(command -v run-bench 2>/dev/null)" = "$0" ] && invoked=run-bench
+RUN_BENCH_COMMAND=${RUN_BENCH_COMMAND:-$invoked} exec node "$root/dist/cli/bin.js" "$@"
 LAUNCHER
 chmod +x "$STAGE/bin/run-bench"
 

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --workers N] [-- --source] [-- --only ceiling,accuracy,open-loop,scale,summary-memory,merge]`
+// `npm run bench [-- --quick] [-- --workers N] [-- --source] [-- --only ceiling,accuracy,open-loop,scale,summary-memory,merge,cli]`
 //
 // Measures whether Run Bench's numbers can be trusted at any load: its own ceiling and CPU
 // per request, its timing accuracy against a server that records the truth, open-loop rate
@@ -14,6 +14,7 @@ import { renderTable } from './report-table.js'
 import { abCompareSection } from './sections/ab-compare.js'
 import { accuracySection } from './sections/accuracy.js'
 import { ceilingSection } from './sections/ceiling.js'
+import { cliSection } from './sections/cli-as-user.js'
 import { mergeSection } from './sections/merge.js'
 import { openLoopSection } from './sections/open-loop.js'
 import { scaleSection } from './sections/scale.js'
@@ -28,6 +29,7 @@ const SECTIONS: Record<string, (bench: BenchContext) => Promise<SectionResult>> 
   'summary-memory': summaryMemorySection,
   merge: mergeSection,
   'ab-compare': abCompareSection,
+  cli: cliSection,
 }
 
 function flagValue(args: string[], name: string): string | undefined {

@@ -125,6 +125,34 @@ export interface Workload {
   ignoreEos: boolean
   /** SLOs the run is judged by when no --slo is given (workloads.yaml `slo:`), e.g. ttft_p99<=500ms. */
   slo?: string[]
+  /** Where prompts come from instead of promptType/promptFile (issue 16; docs/workload-sources.md). */
+  sources?: WorkloadSources
+}
+
+/** A token length: fixed, uniform {min, max} (inclusive), or normal {mean, sd, min, max} (clipped). */
+export type TokenLength =
+  | number
+  | { min: number; max: number }
+  | { mean: number; sd: number; min: number; max: number }
+
+/**
+ * A workload's prompt-source keys, in workloads.yaml's snake_case (validated by
+ * config/workload-sources-schema.ts; paths absolute once loaded).
+ */
+export interface WorkloadSources {
+  input_tokens?: TokenLength
+  output_tokens?: TokenLength
+  on_bad_prompt?: 'skip' | 'stop'
+  dataset?: {
+    path: string
+    mode?: 'first-turn' | 'multi-turn'
+    min_input_tokens?: number
+    max_input_tokens?: number
+    exact_output?: boolean
+  }
+  sessions?: { turns: number; think_time_ms?: number }
+  prefix?: { tokens: number; groups?: number; mode?: 'shared' | 'random'; prime?: boolean }
+  trace?: { path: string; time_scale?: number; start_ms?: number; duration_ms?: number }
 }
 
 export interface Timeouts {
@@ -156,6 +184,8 @@ export interface RunPlan {
   /** In-flight requests get this long after the bounds end, then are recorded as aborted. */
   graceMs: number
   toolVersion: string
+  /** The tokenizer.json that counts tokens (--tokenizer); absent: the bundled o200k_base (approximate). */
+  tokenizer?: string
 }
 
 /**
@@ -185,7 +215,15 @@ export interface RequestRecord {
   scheduled_at_ms: number | null
   sent_at_ms: number
   ended_at_ms: number
+  /** sent − scheduled: slot_wait_ms + schedule_lag_ms + dispatch (the total delay after the schedule). */
   queue_ms: number | null
+  /**
+   * Time the request waited for a concurrency slot (0 when one was free). Absent in files
+   * written before the split (issue 12), whose queue_ms stands for it.
+   */
+  slot_wait_ms?: number | null
+  /** The client's own lateness: how late the executor reached the request's scheduled time. */
+  schedule_lag_ms?: number | null
   ttfb_ms: number | null
   ttft_ms: number | null
   ttfo_ms: number | null
@@ -203,6 +241,22 @@ export interface RequestRecord {
   retry_after_s: number | null
   litellm_model_id: string | null
   litellm_overhead_ms: number | null
+  // Prompt-source fields (issue 16), present only on requests of a source that knows them.
+  /** Tokens the prompt source aimed the message contents at (no chat template). */
+  requested_input_tokens?: number
+  /** Output tokens asked for with max_tokens (+ ignore_eos / min_tokens, see exact_output). */
+  requested_output_tokens?: number
+  /** How exactly requested_output_tokens was asked for: the parameters sent besides max_tokens. */
+  exact_output?: 'ignore_eos' | 'min_tokens' | 'ignore_eos+min_tokens' | 'max_tokens_only'
+  /** With exact_output: whether the answer had exactly requested_output_tokens (null when the request failed). */
+  requested_output_met?: boolean | null
+  /** Multi-turn sessions: the session (in start order, from 0) and the turn (from 1). */
+  session_id?: number
+  turn?: number
+  /** Turns the session has when none fails. */
+  session_turns?: number
+  /** Shared-prefix sources: which system prompt (0-based group) led the messages. */
+  prefix_group?: number
 }
 
 /** Exact distribution of one metric (numpy linear percentiles). */
@@ -288,12 +342,52 @@ export interface Summary {
   tokensPerSec: LowTailDistribution | null
   requestThroughputPerSec: number
   outputTokenThroughputPerSec: number
-  /** Requests that waited for a concurrency slot (queue_ms > 1). */
+  /** Requests that waited more than 1 ms for a concurrency slot (slot_wait_ms; queue_ms in older files). */
   queuedRequests: number
+  /** Requests the client itself sent more than 1 ms after their schedule (schedule_lag_ms); absent in older summaries. */
+  lateRequests?: number
   tokensSources: Partial<Record<TokensSource, number>>
   errors: ErrorGroup[]
   proxyOverheadMs: Distribution | null
   clientHealth: ClientHealth | null
+  /**
+   * Set when the run's meta says complete: false (why it ended early, e.g. "interrupted by
+   * SIGINT"); absent for a complete run. Reports mark such a run and never call it best.
+   */
+  incomplete?: string
+  /** Prompt-source figures (stats/source-stats.ts); absent when no record carries source fields. */
+  sources?: SourceStats
+}
+
+/** What the prompt-source fields of a run's records add up to (issue 16). */
+export interface SourceStats {
+  /**
+   * Successful requests whose server usage.prompt_tokens can be compared with
+   * requested_input_tokens: the difference (server − requested) is the chat template's
+   * overhead when the prompts were measured with the model's own tokenizer.
+   */
+  promptTokensVsRequested: {
+    count: number
+    exact: number
+    meanDiff: number
+    minDiff: number
+    maxDiff: number
+  } | null
+  /** Successful requests that asked for an exact output length, and how many got exactly that many. */
+  outputTokensVsRequested: { count: number; met: number } | null
+  /** TTFT of successful requests by turn number (multi-turn sessions). */
+  ttftByTurn: { turn: number; ttftMs: Distribution }[]
+  /**
+   * Sessions seen in the records: completed (every turn ok), failed (a turn failed, counted
+   * once: the failure ends the session) and cut (by the end of the run, an abort or never sent).
+   */
+  sessions: { started: number; completed: number; failed: number; cut: number } | null
+  /** Prompt tokens the server found in its prefix cache over the load, from its /metrics counters. */
+  prefixCache?: { url: string; queriedTokens: number; hitTokens: number; hitRate: number | null }
+  /** Said after the run, e.g. a "random" prefix run that shows prefix-cache hits. */
+  warnings?: string[]
+  /** The source, as the plan line names it. */
+  label?: string
 }
 
 /** Capabilities found by one probe request before the load (issue 5). */

@@ -31,15 +31,33 @@ export async function main(argv: string[], io: Io): Promise<ExitCode> {
   }
 }
 
+/** Options the dialog takes (`interactive`): given alone, they open the dialog. */
+const DIALOG_OPTIONS = ['--lang', '--config-dir', '--output-dir', '--tokenizer']
+
 /**
  * The original tool took its flags without a subcommand (`--target x --workload y`);
  * keep that working by routing such argv to `run`. No arguments at all opens the dialog
- * (which explains itself when there is no terminal).
+ * (which explains itself when there is no terminal), and so do the dialog's own options
+ * alone (`run-bench --lang ko`): a run that long starts only from its confirmation screen.
+ * `-v` is the version, as most CLIs have it (commander knows only `-V`).
  */
-function normalizeArgv(argv: string[], _io: Io): string[] {
+export function normalizeArgv(argv: string[], _io: Io): string[] {
   if (argv.length === 0) return ['interactive']
   const first = argv[0] ?? ''
+  if (first === '-v') return ['--version', ...argv.slice(1)]
   const isGlobal = first === '--help' || first === '-h' || first === '--version' || first === '-V'
-  if (first.startsWith('-') && !isGlobal) return ['run', ...argv]
+  if (first.startsWith('-') && !isGlobal)
+    return onlyDialogOptions(argv) ? ['interactive', ...argv] : ['run', ...argv]
   return argv
+}
+
+/** Every argument is a dialog option (`--lang ko`, `--lang=ko`) or the value of one. */
+function onlyDialogOptions(argv: string[]): boolean {
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] ?? ''
+    const name = arg.split('=')[0] ?? arg
+    if (!DIALOG_OPTIONS.includes(name)) return false
+    if (!arg.includes('=')) index += 1
+  }
+  return true
 }

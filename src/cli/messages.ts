@@ -13,8 +13,31 @@ export interface ProgressParts {
   expected: string | null
   remaining: string | null
   ok: string
+  /** Ended without success: failed, or aborted at the end ("0" hides the part). */
+  notOk: string
+  /** Recorded as never sent ("0" hides the part). */
+  notSent: string
   ttftP50: string
   inFlight: number
+}
+
+/** A count part shown only when it is not zero, so every request is accounted for. */
+const unlessZero = (count: string, part: string): string[] => (count === '0' ? [] : [part])
+
+/** What the one-line plan says, each value already formatted. */
+export interface PlanParts {
+  /** null: closed loop with `concurrency` workers. */
+  arrival: string | null
+  rps: string | null
+  concurrency: number
+  durationSec: number | null
+  requests: number | null
+  maxTokens: number
+  api: string
+  /** The masked URL; null for the built-in simulator (then `simUrl`). */
+  url: string | null
+  simUrl: string
+  workerThreads: number
 }
 
 /** `head` always shows; `tail` parts are dropped from the last one when the line is too wide. */
@@ -36,7 +59,11 @@ export interface RunMessages {
   nextStep: string
   files: string
   clientLimited: string
-  tokensEstimated: (source: string) => string
+  /** Output tokens counted here (not reported by the server) for `estimated` of `total` successes. */
+  tokensEstimated: (source: string, estimated: string, total: string, all: boolean) => string
+  /** The one-line plan before firing (see describePlan in run-and-print.ts). */
+  planLine: (parts: PlanParts) => string
+  closedLoop: string
   secondInterrupt: string
   noSuccess: string
 }
@@ -53,6 +80,8 @@ const en: RunMessages = {
           head: `⏱️  Progress: ${p.sent} / ${p.expected} requests (${p.percent}%)`,
           tail: [
             `ok: ${p.ok}`,
+            ...unlessZero(p.notOk, `failed/aborted: ${p.notOk}`),
+            ...unlessZero(p.notSent, `not sent: ${p.notSent}`),
             `in flight: ${p.inFlight}`,
             `TTFT p50: ${p.ttftP50}`,
             `elapsed: ${p.elapsed}s`,
@@ -66,6 +95,8 @@ const en: RunMessages = {
           tail: [
             `requests: ${p.sent}${p.expected === null ? '' : ` / ${p.expected}`}`,
             `ok: ${p.ok}`,
+            ...unlessZero(p.notOk, `failed/aborted: ${p.notOk}`),
+            ...unlessZero(p.notSent, `not sent: ${p.notSent}`),
             `in flight: ${p.inFlight}`,
             `TTFT p50: ${p.ttftP50}`,
             ...(p.remaining === null ? [] : [`remaining: ${p.remaining}`]),
@@ -76,7 +107,23 @@ const en: RunMessages = {
   nextStep: '📊 Analyse the results with:',
   files: '📁 Files:',
   clientLimited: '⚠️  Client-limited: these numbers may show the load generator, not the server:',
-  tokensEstimated: (s) => `ℹ️  Output token counts are estimated (${s}): the server sent no usage`,
+  tokensEstimated: (s, n, total, all) =>
+    all
+      ? `ℹ️  Output token counts are estimated for all ${total} successful requests (${s}): the server sent no usage`
+      : `ℹ️  Output token counts are estimated for ${n} of ${total} successful requests (${s}): the server sent no usage for those`,
+  planLine: (p) => {
+    const load =
+      p.arrival === null ? `closed loop, ${p.concurrency} workers` : `${p.arrival} @ ${p.rps} req/s`
+    const bounds = [
+      ...(p.durationSec === null ? [] : [`for ${p.durationSec} s`]),
+      ...(p.requests === null ? [] : [`at most ${p.requests} requests`]),
+    ].join(', ')
+    const cap = p.arrival === null ? '' : `, max ${p.concurrency} in flight`
+    const url = p.url ?? `built-in simulator (${p.simUrl})`
+    const threads = p.workerThreads > 1 ? `, ${p.workerThreads} worker threads` : ''
+    return `${load} ${bounds}${cap}, max_tokens ${p.maxTokens}, ${p.api} API → ${url}${threads}`
+  },
+  closedLoop: 'closed loop',
   secondInterrupt: 'Second interrupt: exiting now (completed records are already on disk)',
   noSuccess: '❌ No request succeeded: check the errors above',
 }
@@ -93,6 +140,8 @@ const ko: RunMessages = {
           head: `⏱️  진행: 요청 ${p.sent} / ${p.expected}개 (${p.percent}%)`,
           tail: [
             `성공: ${p.ok}`,
+            ...unlessZero(p.notOk, `실패/중단: ${p.notOk}`),
+            ...unlessZero(p.notSent, `미전송: ${p.notSent}`),
             `처리 중: ${p.inFlight}`,
             `TTFT 중앙값: ${p.ttftP50}`,
             `경과: ${p.elapsed}s`,
@@ -106,6 +155,8 @@ const ko: RunMessages = {
           tail: [
             `요청: ${p.sent}${p.expected === null ? '' : ` / ${p.expected}`}`,
             `성공: ${p.ok}`,
+            ...unlessZero(p.notOk, `실패/중단: ${p.notOk}`),
+            ...unlessZero(p.notSent, `미전송: ${p.notSent}`),
             `처리 중: ${p.inFlight}`,
             `TTFT 중앙값: ${p.ttftP50}`,
             ...(p.remaining === null ? [] : [`남은 시간: ${p.remaining}`]),
@@ -116,7 +167,24 @@ const ko: RunMessages = {
   nextStep: '📊 다음 명령으로 결과를 분석하세요:',
   files: '📁 결과 파일:',
   clientLimited: '⚠️  클라이언트 한계: 이 수치는 서버가 아니라 부하 생성기의 한계일 수 있습니다:',
-  tokensEstimated: (s) => `ℹ️  출력 토큰 수는 추정치입니다 (${s}): 서버가 usage를 보내지 않았습니다`,
+  tokensEstimated: (s, n, total, all) =>
+    all
+      ? `ℹ️  출력 토큰 수는 성공한 요청 ${total}개 모두 추정치입니다 (${s}): 서버가 usage를 보내지 않았습니다`
+      : `ℹ️  출력 토큰 수는 성공한 요청 ${total}개 중 ${n}개가 추정치입니다 (${s}): 그 요청들에 서버가 usage를 보내지 않았습니다`,
+  planLine: (p) => {
+    const arrival = p.arrival === 'poisson' ? '포아송' : p.arrival === 'constant' ? '일정 간격' : p.arrival
+    const load =
+      p.arrival === null ? `폐쇄 루프, 워커 ${p.concurrency}개` : `${arrival} 도착 @ ${p.rps} req/s`
+    const bounds = [
+      ...(p.durationSec === null ? [] : [`${p.durationSec}초 동안`]),
+      ...(p.requests === null ? [] : [`최대 요청 ${p.requests}개`]),
+    ].join(', ')
+    const cap = p.arrival === null ? '' : `, 동시 최대 ${p.concurrency}개`
+    const url = p.url ?? `내장 시뮬레이터 (${p.simUrl})`
+    const threads = p.workerThreads > 1 ? `, 워커 스레드 ${p.workerThreads}개` : ''
+    return `${load}, ${bounds}${cap}, max_tokens ${p.maxTokens}, ${p.api} API → ${url}${threads}`
+  },
+  closedLoop: '폐쇄 루프',
   secondInterrupt: '두 번째 중단: 즉시 종료합니다 (완료된 기록은 이미 디스크에 있습니다)',
   noSuccess: '❌ 성공한 요청이 없습니다: 위의 오류를 확인하세요',
 }

@@ -140,7 +140,8 @@ Examples:
   run-bench run --target sim --workload smoke
   run-bench run --target vllm-local --model qwen3-coder-30b --workload stress-test
   run-bench run --target sim --duration 30 --rps 10 --concurrency 8 --max-tokens 128 --prompt-type short
-  run-bench run --target sim --requests 100 --concurrency 16      # closed loop when the workload has no rps
+  run-bench run --target sim --closed-loop --requests 100 --concurrency 16  # closed loop: 16 workers
+  run-bench run --target http://127.0.0.1:8000/v1    # a server by URL, its first listed model
   run-bench run --target litellm-local --model all --workload smoke  # every model, then one comparison report`,
     )
     .action(async (options) => setExitCode(await runCommand(options as RunFlags, io)))
@@ -210,6 +211,7 @@ Examples:
     .option('--error-rate <fraction>', 'fraction of requests that fail (0..1)', number, SIM.errorRate)
     .option('--faults <list>', 'comma list: http_429,http_500,error_event,stall,drop')
     .option('--seed <n>', 'seed of the simulator choices', integer, SIM.seed)
+    .option('--prefix-cache-tokens <n>', 'model a prefix cache of n tokens (0 = off)', integer)
     .exitOverride()
     .addHelpText('after', SIM_HELP_AFTER)
     .action(async (options) => setExitCode(await simCommand(options, io)))
@@ -239,10 +241,16 @@ Examples:
       ] as const),
     )
     .option('--output-dir <dir>', 'results folder', 'results')
+    .addOption(
+      new Option('--lang <lang>', 'language of headings and labels (default: from LANG)').choices([
+        'en',
+        'ko',
+      ] as const),
+    )
     .exitOverride()
     .addHelpText(
       'after',
-      '\nExamples:\n  run-bench report\n  run-bench report results/raw --format md,html,png,pdf',
+      '\nExamples:\n  run-bench report\n  run-bench report results/raw --format md,html,png,pdf\n  run-bench report --lang ko',
     )
     .action(async (runs, options) => setExitCode(await reportCommand(runs, options, io)))
 

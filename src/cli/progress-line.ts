@@ -11,21 +11,46 @@ export const PLAIN_PROGRESS_EVERY_MS = 5000
 export const FALLBACK_COLUMNS = 80
 
 /**
+ * A progress snapshot, with the outcome counts when the run reports them. Without them the
+ * line derives what the snapshot allows: requests that ended without success (failed, or
+ * aborted at the end) and records of requests never sent.
+ */
+export type ProgressView = ProgressSnapshot & Partial<{ failed: number; aborted: number; notSent: number }>
+
+/**
+ * Every request the line mentions, accounted for: sent = ok + not ok + in flight, and the
+ * records of requests that were never sent apart. `notOk` is failed + aborted (the summary
+ * that follows the run splits them).
+ */
+export function outcomeCounts(p: ProgressView): { notOk: number; notSent: number } {
+  if (p.failed !== undefined && p.aborted !== undefined && p.notSent !== undefined) {
+    return { notOk: p.failed + p.aborted, notSent: p.notSent }
+  }
+  const endedAfterSending = Math.max(0, p.sent - p.inFlight)
+  return {
+    notOk: Math.max(0, endedAfterSending - p.ok),
+    notSent: Math.max(0, p.completed - endedAfterSending),
+  }
+}
+
+/**
  * The live line, at most `columns` wide (one column is kept free: a line filling the last
  * column makes some terminals wrap, and then \r no longer redraws it in place). Parts are
  * dropped from the least important end; the head is cut with … only on very narrow screens.
  * A run bounded by a request count before its duration shows requests, not seconds.
  */
-export function formatProgress(p: ProgressSnapshot, lang: Lang, columns = FALLBACK_COLUMNS): string {
+export function formatProgress(p: ProgressView, lang: Lang, columns = FALLBACK_COLUMNS): string {
   const totalSec = p.durationMs === null ? null : Math.round(p.durationMs / 1000)
   // Timers end a run a little after its duration: the line never says "22s / 20s".
   const elapsedMs = p.durationMs === null ? p.elapsedMs : Math.min(p.elapsedMs, p.durationMs)
   const elapsedSec = Math.floor(elapsedMs / 1000)
   const byTime = p.durationMs === null || p.durationMs === 0 ? null : elapsedMs / p.durationMs
   const byCount = p.expected === null || p.expected === 0 ? null : Math.min(1, p.sent / p.expected)
-  // An open loop's expected count is rps x duration, so both fractions move together; only a
-  // run whose count bound is ahead of its clock (or that has no clock) is count-bound.
-  const countBound = byCount !== null && (byTime === null || byCount > byTime + 0.05)
+  // An open loop's expected count is rps x duration, so both fractions move together (the
+  // count one request ahead: the schedule sends its first at 0 s); only a run whose count
+  // bound is further ahead of its clock (or that has no clock) is count-bound.
+  const aheadSlack = p.expected === null || p.expected === 0 ? 0 : 1 / p.expected
+  const countBound = byCount !== null && (byTime === null || byCount > byTime + 0.05 + aheadSlack)
   const remainingSec = totalSec === null ? null : Math.max(0, totalSec - elapsedSec)
   const fraction = countBound ? byCount : byTime
   const segments = runMessages(lang).progress({
@@ -42,6 +67,8 @@ export function formatProgress(p: ProgressSnapshot, lang: Lang, columns = FALLBA
           ? `${remainingSec}s (${formatDuration(remainingSec, lang)})`
           : `${remainingSec}s`,
     ok: formatCount(p.ok, lang),
+    notOk: formatCount(outcomeCounts(p).notOk, lang),
+    notSent: formatCount(outcomeCounts(p).notSent, lang),
     ttftP50: p.ttftP50Ms === null ? '-' : `${Math.round(p.ttftP50Ms)} ms`,
     inFlight: p.inFlight,
   })
@@ -67,7 +94,7 @@ export function createProgressPrinter(stream: OutputStream, lang: Lang) {
   let lastPlainMs = Number.NEGATIVE_INFINITY
   let drawn = false
   return {
-    update(p: ProgressSnapshot): void {
+    update(p: ProgressView): void {
       const line = formatProgress(p, lang, tty ? columns() : Number.POSITIVE_INFINITY)
       if (tty) {
         stream.write(`\r\x1b[2K${line}`)
@@ -78,7 +105,7 @@ export function createProgressPrinter(stream: OutputStream, lang: Lang) {
       }
     },
     /** Ends the in-place line so the next output starts on a fresh line. */
-    done(p: ProgressSnapshot | null): void {
+    done(p: ProgressView | null): void {
       if (p !== null) {
         const line = formatProgress(p, lang, tty ? columns() : Number.POSITIVE_INFINITY)
         stream.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`)

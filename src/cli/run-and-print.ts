@@ -4,11 +4,19 @@
 import { relative } from 'node:path'
 import { maskUrl } from '../http/mask.js'
 import { renderSummaryCsv } from '../report/csv.js'
+import { tokensEstimate } from '../report/headline.js'
 import { notSentLine } from '../report/not-sent.js'
 import type { ResultPaths } from '../results/result-paths.js'
 import { type ExecuteRunOptions, executeRun, type RunEvent } from '../run/execute-run.js'
 import type { RunPlan, Summary } from '../types.js'
-import { EXIT_CHECKS_FAILED, EXIT_INTERRUPTED, EXIT_OK, type ExitCode } from './exit-codes.js'
+import {
+  EXIT_CHECKS_FAILED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_TERMINATED,
+  type ExitCode,
+} from './exit-codes.js'
+import { invokedAs } from './invoked-as.js'
 import type { Io } from './io.js'
 import { formatCount, type Lang } from './lang.js'
 import { runMessages } from './messages.js'
@@ -29,6 +37,8 @@ export interface PrintedRun {
   exitCode: ExitCode
   paths: ResultPaths
   summary: Summary
+  /** The run's own report file (Markdown). */
+  reportPath: string
 }
 
 /**
@@ -41,6 +51,7 @@ export async function runAndPrint(options: RunAndPrintOptions): Promise<PrintedR
   const out = (line: string) => io.stdout.write(`${line}\n`)
   const progress = createProgressPrinter(io.stdout, lang)
   const interrupt = new AbortController()
+  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null
   const unsubscribe = io.onSignal((signal) => {
     if (interrupt.signal.aborted) {
       // Every completed record is already in the kernel (writeSync per record), so
@@ -49,6 +60,7 @@ export async function runAndPrint(options: RunAndPrintOptions): Promise<PrintedR
       io.killNow(signal)
       return
     }
+    stoppedBy = signal
     interrupt.abort(`interrupted by ${signal}`)
   })
   const onEvent = (event: RunEvent) => {
@@ -77,20 +89,18 @@ export async function runAndPrint(options: RunAndPrintOptions): Promise<PrintedR
 
   out('')
   if (result.interruptedBy !== null) out(msg.interrupted(result.interruptedBy))
-  const percent = (summary.successRate * 100).toFixed(1)
-  const notSent = notSentLine(summary, lang)
-  out(
-    msg.done(formatCount(summary.requests.total, lang), formatCount(summary.requests.ok, lang), percent) +
-      (notSent === null ? '' : `; ${notSent}`),
-  )
+  out(doneLine(summary, lang))
   out('')
   out(renderRunSummaryTable(summary, lang))
   if (result.clientHealth.limited) {
     out(msg.clientLimited)
     for (const reason of result.clientHealth.reasons) out(`  - ${reason}`)
   }
-  const estimated = Object.keys(summary.tokensSources).filter((source) => source !== 'usage')
-  if (estimated.length > 0 && summary.requests.ok > 0) out(msg.tokensEstimated(estimated.join(', ')))
+  const estimated = tokensEstimate(summary)
+  if (estimated !== null) {
+    const { sources, estimated: n, total } = estimated
+    out(msg.tokensEstimated(sources.join(', '), formatCount(n, lang), formatCount(total, lang), n === total))
+  }
   out('')
   out(msg.files)
   for (const file of [paths.raw, paths.meta, paths.summaryCsv, report]) {
@@ -98,17 +108,31 @@ export async function runAndPrint(options: RunAndPrintOptions): Promise<PrintedR
   }
   out('')
   out(msg.nextStep)
-  out(`  run-bench summarize ${displayPath(io.cwd, paths.raw)}`)
-  out(`  run-bench report --output-dir ${displayPath(io.cwd, plan.outputDir)}`)
+  const command = invokedAs(io.env)
+  out(`  ${command} summarize ${displayPath(io.cwd, paths.raw)}`)
+  out(`  ${command} report --output-dir ${displayPath(io.cwd, plan.outputDir)}`)
   if (summary.requests.ok === 0 && summary.requests.total > 0) out(msg.noSuccess)
 
   const exitCode: ExitCode =
     result.interruptedBy !== null
-      ? EXIT_INTERRUPTED
+      ? stoppedBy === 'SIGTERM'
+        ? EXIT_TERMINATED
+        : EXIT_INTERRUPTED
       : summary.requests.ok === 0
         ? EXIT_CHECKS_FAILED
         : EXIT_OK
-  return { exitCode, paths, summary }
+  return { exitCode, paths, summary, reportPath: report }
+}
+
+/** "Done: N requests, M succeeded (P%)" and why some were not sent: the run's last word (--quiet prints only this). */
+export function doneLine(summary: Summary, lang: Lang): string {
+  const msg = runMessages(lang)
+  const percent = (summary.successRate * 100).toFixed(1)
+  const notSent = notSentLine(summary, lang)
+  return (
+    msg.done(formatCount(summary.requests.total, lang), formatCount(summary.requests.ok, lang), percent) +
+    (notSent === null ? '' : `; ${notSent}`)
+  )
 }
 
 function printStart(
@@ -125,29 +149,34 @@ function printStart(
   out(
     msg.shape(
       workload.durationSec === undefined ? '-' : `${workload.durationSec}s`,
-      workload.rps === undefined ? 'closed loop' : String(workload.rps),
+      workload.rps === undefined ? msg.closedLoop : String(workload.rps),
       workload.concurrency,
     ),
   )
   if (event.expectedRequests !== null) out(msg.expectedTotal(formatCount(event.expectedRequests, lang)))
-  out(msg.plan(`${describePlan(plan)}${workerCount > 1 ? `, ${workerCount} worker threads` : ''}`))
+  out(msg.plan(describePlan(plan, lang, workerCount)))
   for (const note of event.notes) out(formatProbeNote(note, lang))
   out('='.repeat(70))
 }
 
-/** The one-line plan printed before firing, e.g. "constant @ 5.00 req/s for 10 s, max 4 in flight → URL". */
-export function describePlan(plan: RunPlan): string {
+/**
+ * The one-line plan printed before firing, in the user's language, e.g. "constant @ 5.00
+ * req/s for 10 s, max 4 in flight → URL" / "일정 간격 도착 @ 5.00 req/s, 10초 동안, …".
+ */
+export function describePlan(plan: RunPlan, lang: Lang = 'en', workerThreads = 1): string {
   const w = plan.workload
-  const load =
-    w.rps === undefined ? `closed loop, ${w.concurrency} workers` : `${w.arrival} @ ${w.rps.toFixed(2)} req/s`
-  const bounds = [
-    ...(w.durationSec === undefined ? [] : [`for ${w.durationSec} s`]),
-    ...(w.requests === undefined ? [] : [`at most ${w.requests} requests`]),
-  ].join(', ')
-  const cap = w.rps === undefined ? '' : `, max ${w.concurrency} in flight`
-  const url =
-    plan.target.kind === 'sim' ? `built-in simulator (${plan.target.baseUrl})` : maskUrl(plan.target.baseUrl)
-  return `${load} ${bounds}${cap}, max_tokens ${w.maxTokens}, ${w.api} API → ${url}`
+  return runMessages(lang).planLine({
+    arrival: w.rps === undefined ? null : w.arrival,
+    rps: w.rps === undefined ? null : w.rps.toFixed(2),
+    concurrency: w.concurrency,
+    durationSec: w.durationSec ?? null,
+    requests: w.requests ?? null,
+    maxTokens: w.maxTokens,
+    api: w.api,
+    url: plan.target.kind === 'sim' ? null : maskUrl(plan.target.baseUrl),
+    simUrl: plan.target.baseUrl,
+    workerThreads,
+  })
 }
 
 function displayPath(cwd: string, path: string): string {

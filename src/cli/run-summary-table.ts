@@ -14,7 +14,10 @@ const TERMINAL_TEXT = {
     lowTail: '¹ Tokens/sec P95/P99 = 5th/1st percentile (low tail: higher is better)',
     requests: (s: Summary) =>
       `Requests: ${count(s.requests.total)} total, ${count(s.requests.ok)} ok, ${count(s.requests.failed)} failed, ` +
-      `${count(s.requests.aborted)} aborted, ${count(s.requests.notSent)} not sent; ${count(s.queuedRequests)} waited for a slot`,
+      `${count(s.requests.aborted)} aborted, ${count(s.requests.notSent)} not sent; ${count(s.queuedRequests)} waited for a slot` +
+      ((s.lateRequests ?? 0) > 0
+        ? `, ${count(s.lateRequests ?? 0)} sent > 1 ms late by the client itself`
+        : ''),
     throughput: (s: Summary) =>
       `Throughput: ${fixed(s.requestThroughputPerSec, 3)} req/s, ${fixed(s.outputTokenThroughputPerSec, 2)} ` +
       `output tokens/s over a ${fixed(s.windowSec, 3)} s window`,
@@ -31,7 +34,8 @@ const TERMINAL_TEXT = {
     lowTail: '¹ 토큰/초의 P95/P99는 5번째/1번째 백분위수입니다 (높을수록 좋으므로 낮은 쪽 꼬리)',
     requests: (s: Summary) =>
       `요청: 총 ${count(s.requests.total)}개, 성공 ${count(s.requests.ok)}개, 실패 ${count(s.requests.failed)}개, ` +
-      `중단 ${count(s.requests.aborted)}개, 미전송 ${count(s.requests.notSent)}개; 동시성 슬롯 대기 ${count(s.queuedRequests)}개`,
+      `중단 ${count(s.requests.aborted)}개, 미전송 ${count(s.requests.notSent)}개; 동시성 슬롯 대기 ${count(s.queuedRequests)}개` +
+      ((s.lateRequests ?? 0) > 0 ? `, 클라이언트 자체 지연(1 ms 초과) ${count(s.lateRequests ?? 0)}개` : ''),
     throughput: (s: Summary) =>
       `처리량: ${fixed(s.requestThroughputPerSec, 3)} req/s, 출력 토큰 ${fixed(s.outputTokenThroughputPerSec, 2)} ` +
       `tokens/s (측정 구간 ${fixed(s.windowSec, 3)}초)`,

@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { OutputError } from '../errors.js'
+import { BenchError, OutputError } from '../errors.js'
+import type { ReportLang } from '../report/chart-text.js'
 import { allCharts, reportCharts } from '../report/charts.js'
 import { renderHtmlReport } from '../report/html.js'
 import { type GroupKey, renderMarkdownReport } from '../report/markdown.js'
 import { findChromium, renderPdf } from '../report/pdf.js'
+import { settingsById } from '../report/run-names.js'
 import { readRawRecords } from '../results/read-raw-records.js'
 import { pathsFor, reportPaths } from '../results/result-paths.js'
 import { readSummaryFile } from '../results/run-files.js'
@@ -25,16 +27,38 @@ export interface WriteReportsOptions {
   runs?: RunOnDisk[]
   groupBy?: GroupKey
   toolVersion?: string
+  /** Language of the reports' headings and labels (default English). */
+  lang?: ReportLang
+}
+
+/** A format that could not be written, and why (the error names the fix in its hint). */
+export interface NotWritten {
+  format: ReportFormat
+  error: BenchError
+}
+
+export interface WrittenReports {
+  written: string[]
+  notWritten: NotWritten[]
+}
+
+/** writeReportFormats, for callers that want all formats or an error: throws the first failure. */
+export async function writeReports(options: WriteReportsOptions): Promise<string[]> {
+  const { written, notWritten } = await writeReportFormats(options)
+  const first = notWritten[0]
+  if (first !== undefined) throw first.error
+  return written
 }
 
 /**
  * Writes <outputDir>/reports/benchmark_report.{md,html,pdf} and charts/*.png over the given
- * runs and returns the files written. Markdown alone needs only summaries (from
- * summary/<run>.json when a run wrote one); the visual formats also need each run's time
- * series, built in the same single streaming pass over its raw file, so a million-record
- * run is read once and never held in memory.
+ * runs. Each format stands alone: one that cannot be written (no Chromium for the PDF, no
+ * PNG renderer) is reported in notWritten while the others are still written. Markdown
+ * alone needs only summaries (from summary/<run>.json when a run wrote one); the visual
+ * formats also need each run's time series, built in the same single streaming pass over
+ * its raw file, so a million-record run is read once and never held in memory.
  */
-export async function writeReports(options: WriteReportsOptions): Promise<string[]> {
+export async function writeReportFormats(options: WriteReportsOptions): Promise<WrittenReports> {
   const runs = options.runs ?? listRuns(options.outputDir)
   const visual = options.formats.some((f) => f !== 'md')
   const summaries: Summary[] = []
@@ -42,7 +66,7 @@ export async function writeReports(options: WriteReportsOptions): Promise<string
   for (const run of runs) {
     const cached = visual ? null : readSummaryFile(pathsFor(options.outputDir, run.runId))
     if (cached !== null) {
-      summaries.push(cached)
+      summaries.push(markIncomplete(cached, run))
       continue
     }
     const accumulator = createSummaryAccumulator()
@@ -56,7 +80,7 @@ export async function writeReports(options: WriteReportsOptions): Promise<string
     for (const skip of read.skipped) {
       options.io.stderr.write(`Warning: ${run.rawPath}:${skip.line}: skipped, ${skip.reason}\n`)
     }
-    summaries.push(accumulator.finish(summaryInfoOf(run, firstModel)))
+    summaries.push(markIncomplete(accumulator.finish(summaryInfoOf(run, firstModel)), run))
     if (visual) series[run.runId] = timeline.finish()
   }
 
@@ -66,18 +90,33 @@ export async function writeReports(options: WriteReportsOptions): Promise<string
   const generatedAt = new Date().toISOString()
   const toolVersion = options.toolVersion ?? runs.find((run) => run.meta)?.meta?.toolVersion ?? 'unknown'
   const runConfigs = runConfigsOf(runs)
-  const charts = visual ? allCharts(reportCharts(summaries, series)) : []
+  const lang = options.lang ?? 'en'
+  const context = { settings: settingsById(runConfigs), lang }
+  const charts = visual ? allCharts(reportCharts(summaries, series, context)) : []
+  const notWritten: NotWritten[] = []
+  // A format that fails is noted and the others go on; bugs (plain Errors) still throw.
+  const attempt = async (format: ReportFormat, write: () => Promise<void> | void) => {
+    try {
+      await write()
+    } catch (error) {
+      if (!(error instanceof BenchError)) throw error
+      notWritten.push({ format, error })
+    }
+  }
 
   const chartImages: Array<{ title: string; file: string }> = []
   if (options.formats.includes('png')) {
-    const { renderChartPng } = await loadPngRenderer()
-    mkdirSync(files.chartsDir, { recursive: true })
-    for (const chart of charts) {
-      const { file, link } = files.chart(chart.id)
-      writeFileSync(file, renderChartPng(chart))
-      written.push(file)
-      chartImages.push({ title: chart.title, file: link })
-    }
+    await attempt('png', async () => {
+      const { renderChartPng } = await loadPngRenderer()
+      mkdirSync(files.chartsDir, { recursive: true })
+      for (const chart of charts) {
+        const { file, link } = files.chart(chart.id)
+        const height = 500 + (chart.extraHeightPx ?? 0)
+        writeFileSync(file, renderChartPng(chart, { height }))
+        written.push(file)
+        chartImages.push({ title: chart.title, file: link })
+      }
+    })
   }
   const markdown = renderMarkdownReport({
     summaries,
@@ -86,20 +125,33 @@ export async function writeReports(options: WriteReportsOptions): Promise<string
     runConfigs,
     ...(options.groupBy === undefined ? {} : { groupBy: options.groupBy }),
     chartImages,
+    lang,
   })
   if (options.formats.includes('md')) {
     writeFileSync(files.markdown, markdown)
     written.unshift(files.markdown)
   }
   if (options.formats.includes('html') || options.formats.includes('pdf')) {
-    writeFileSync(files.html, renderHtmlReport({ summaries, series, generatedAt, toolVersion, runConfigs }))
+    writeFileSync(
+      files.html,
+      renderHtmlReport({ summaries, series, generatedAt, toolVersion, runConfigs, lang }),
+    )
+    // Asked for PDF only: the HTML is still written, as the page the PDF is printed from.
     written.push(files.html)
     if (options.formats.includes('pdf')) {
-      await renderPdf(files.html, files.pdf, findChromium(options.io.env))
-      written.push(files.pdf)
+      await attempt('pdf', async () => {
+        await renderPdf(files.html, files.pdf, findChromium(options.io.env))
+        written.push(files.pdf)
+      })
     }
   }
-  return written
+  return { written, notWritten }
+}
+
+/** A summary marked incomplete when its run's meta says it ended early (Ctrl-C, SIGTERM). */
+function markIncomplete(summary: Summary, run: RunOnDisk): Summary {
+  if (run.meta?.complete !== false) return summary
+  return { ...summary, incomplete: run.meta.incompleteReason ?? 'ended early' }
 }
 
 /**
@@ -110,7 +162,7 @@ export function writeRunReport(options: { outputDir: string; summary: Summary; r
   const files = reportPaths(options.outputDir)
   mkdirSync(files.dir, { recursive: true })
   const markdown = renderMarkdownReport({
-    summaries: [options.summary],
+    summaries: [markIncomplete(options.summary, options.run)],
     generatedAt: new Date().toISOString(),
     toolVersion: options.run.meta?.toolVersion ?? 'unknown',
     runConfigs: runConfigsOf([options.run]),

@@ -6,7 +6,13 @@ import type { RequestRecord } from '../types.js'
 import type { ClientContext, RequestSpec } from './request-spec.js'
 import { StreamedRequest } from './streamed-request.js'
 
-export { buildRequestBody, type ClientContext, type RequestSpec } from './request-spec.js'
+export {
+  type AnsweredRecord,
+  buildRequestBody,
+  type ClientContext,
+  type RequestSpec,
+  type SourceRecordFields,
+} from './request-spec.js'
 
 /** Where requests go and what they carry, derived once per client. */
 export interface Route {

@@ -18,7 +18,7 @@ import type { Outcome, RequestRecord, TimeoutKind } from '../types.js'
 import { buildRecord } from './build-record.js'
 import { timeoutMessage, undiciTimeoutKind, Watchdog } from './deadlines.js'
 import { isClosingPool } from './pool.js'
-import { buildRequestBody, type RequestSpec } from './request-spec.js'
+import { type AnsweredRecord, buildRequestBody, type RequestSpec } from './request-spec.js'
 import {
   ErrorBody,
   isEventStream,
@@ -71,7 +71,7 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
     private readonly resolve: (record: RequestRecord) => void,
   ) {
     this.route = client.route
-    this.tally = new TokenTally(client.ctx.countTokens !== null)
+    this.tally = new TokenTally(client.ctx.countTokens !== null, spec.keepAnswer === true)
     this.watchdog = new Watchdog(client.ctx.timeouts, this, (kind, now) => {
       if (this.record !== null) return
       this.finishTimeout(now, kind)
@@ -324,27 +324,44 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
     if (this.record !== null) return
     const { spec } = this
     const { ctx } = this.client
-    const { ttfbAt, ...response } = this.response
+    const response = this.response
+    const tally = this.tally.observed(ctx.countTokens, ctx.runStartMs)
+    // Written out field by field, not spread: see emptyObservation (~25 µs per record saved).
     this.record = buildRecord(
       {
         requestId: spec.requestId,
         model: spec.model,
         prompt: spec.prompt.text,
         scheduledAtMs: spec.scheduledAtMs,
+        slotWaitMs: spec.slotWaitMs ?? null,
+        scheduleLagMs: spec.scheduleLagMs ?? null,
+        ...(spec.recordFields === undefined ? {} : { sourceFields: spec.recordFields }),
       },
       {
-        ...this.tally.observed(ctx.countTokens, ctx.runStartMs),
-        ...response,
         runStartEpochMs: ctx.runStartEpochMs,
         outcome,
         errorCode: code,
         error: error === null ? null : maskSecretsInText(error, this.route.secrets),
         timeoutKind,
+        httpStatus: response.httpStatus,
         sentAtMs: this.sentAt - ctx.runStartMs,
         endedAtMs: now - ctx.runStartMs,
-        ttfbAtMs: ttfbAt === null ? null : ttfbAt - ctx.runStartMs,
+        ttfbAtMs: response.ttfbAt === null ? null : response.ttfbAt - ctx.runStartMs,
+        firstTokenAtMs: tally.firstTokenAtMs,
+        firstAnswerAtMs: tally.firstAnswerAtMs,
+        outputTokens: tally.outputTokens,
+        tokensSource: tally.tokensSource,
+        inputTokens: tally.inputTokens,
+        reasoningTokens: tally.reasoningTokens,
+        finishReason: tally.finishReason,
+        itlMs: tally.itlMs,
+        retryAfterS: response.retryAfterS,
+        litellmModelId: response.litellmModelId,
+        litellmOverheadMs: response.litellmOverheadMs,
         retries: this.retries,
       },
     )
+    // Handed back beside the record, not in it (see AnsweredRecord).
+    if (spec.keepAnswer === true) (this.record as AnsweredRecord).answerText = this.tally.answer
   }
 }

@@ -19,9 +19,14 @@ export class TokenTally {
   private previousCompletionTokens: number | null = null
   private usageOnEveryTokenChunk = true
   private text = ''
+  /** The answer's content (no reasoning, no tool calls), when kept: a session's history needs it. */
+  answer = ''
 
-  /** `keepText`: collect the generated text for a tokenizer count. */
-  constructor(private readonly keepText: boolean) {}
+  /** `keepText`: collect the generated text for a tokenizer count; `keepAnswer`: the answer's content. */
+  constructor(
+    private readonly keepText: boolean,
+    private readonly keepAnswer = false,
+  ) {}
 
   /** Accounts one chunk observed at `now`. */
   observe(facts: ChunkFacts, now: number): void {
@@ -48,6 +53,7 @@ export class TokenTally {
         this.firstAnswerAt = now
       this.tokenChunks++
       if (this.keepText) this.text += facts.answerText + facts.reasoningText + facts.toolText
+      if (this.keepAnswer) this.answer += facts.answerText
     }
     if (usage !== null) {
       this.usage = usage

@@ -88,22 +88,35 @@ export function checkTargets(file: RawFile, problems: Problem[]): void {
   }
 }
 
-export function checkModels(file: RawFile, targetNames: string[], problems: Problem[]): void {
+/**
+ * models.yaml's rules. A `targets:` name close to a known target is a typo (an error); one
+ * that is nowhere near any is a target the user removed (the bundled models name `sim`):
+ * a warning, so that removing a target does not break every command.
+ */
+export function checkModels(
+  file: RawFile,
+  targetNames: string[],
+  problems: Problem[],
+  warnings: string[] = [],
+): void {
   checkDuplicateNames(file, 'models', problems)
   if (targetNames.length === 0) return
   for (const { index, item } of rawItems(file, 'models')) {
     if (!Array.isArray(item.targets)) continue
     item.targets.forEach((target: unknown, position) => {
       if (typeof target !== 'string' || targetNames.includes(target)) return
-      problems.push({
-        subject: `${subjectOf(file.display, file.value, ['models', index, 'targets'])}`.replace(
-          /:$/,
-          `[${position}]:`,
-        ),
-        message: 'names no target in targets.yaml',
-        got: target,
-        fix: didYouMeanFix(target, targetNames) ?? `known targets: ${targetNames.join(', ')}`,
-      })
+      const subject = `${subjectOf(file.display, file.value, ['models', index, 'targets'])}`.replace(
+        /:$/,
+        `[${position}]:`,
+      )
+      const typo = didYouMeanFix(target, targetNames)
+      if (typo === undefined) {
+        warnings.push(
+          `${subject} names no target in targets.yaml (got "${target}"): the model is not offered for it; known targets: ${targetNames.join(', ')}`,
+        )
+        return
+      }
+      problems.push({ subject, message: 'names no target in targets.yaml', got: target, fix: typo })
     })
   }
 }

@@ -22,6 +22,7 @@ import {
   type WorkloadsFile,
   workloadsFileSchema,
 } from './schemas.js'
+import { workloadSourcesOf } from './workload-sources-schema.js'
 import { parseYamlText } from './yaml-text.js'
 import { issuesToProblems } from './zod-problems.js'
 
@@ -39,6 +40,10 @@ export interface LoadedConfig {
   defaultWorkload: string
   /** Absolute paths of the files that were read (models.yaml only when it exists). */
   files: string[]
+  /** What the loader chose for the user, e.g. the bundled workloads.yaml; cli/ prints them. */
+  notes?: string[]
+  /** Problems that do not stop a command (a model meant for a removed target). */
+  warnings?: string[]
 }
 
 export const CONFIG_FILES = {
@@ -90,6 +95,9 @@ function toSimOptions(sim: NonNullable<TargetEntry['sim']>): Partial<SimOptions>
   if (sim.stall_ms !== undefined) options.stallMs = sim.stall_ms
   if (sim.seed !== undefined) options.seed = sim.seed
   if (sim.max_queue !== undefined) options.maxQueue = sim.max_queue
+  if (sim.prefix_cache_tokens !== undefined) options.prefixCacheTokens = sim.prefix_cache_tokens
+  if (sim.prefix_cache_block_tokens !== undefined)
+    options.prefixCacheBlockTokens = sim.prefix_cache_block_tokens
   return options
 }
 
@@ -142,6 +150,8 @@ function toWorkload(entry: WorkloadEntry, configDir: string): Workload {
   if (entry.rps !== undefined && entry.rps !== null) workload.rps = entry.rps
   if (entry.prompt_file !== undefined) workload.promptFile = resolve(configDir, entry.prompt_file)
   if (entry.slo !== undefined) workload.slo = typeof entry.slo === 'string' ? [entry.slo] : entry.slo
+  const sources = workloadSourcesOf(entry, configDir)
+  if (sources !== undefined) workload.sources = sources
   return workload
 }
 
@@ -163,10 +173,19 @@ export function loadConfig(opts: {
   env: Record<string, string | undefined>
 }): LoadedConfig {
   const configDir = resolve(opts.configDir)
+  if (!existsSync(configDir)) {
+    // One clear line, rather than one "file not found" per file of a folder that is not there.
+    throw new ConfigError(`Config folder ${displayPath(configDir)} does not exist`, {
+      hint: `Pass --config-dir a folder holding targets.yaml (workloads.yaml and models.yaml are optional), or leave --config-dir out to use ./configs or the bundled ${join(findPackageRoot(), 'configs')}`,
+    })
+  }
   const problems: Problem[] = []
+  const notes: string[] = []
+  const warnings: string[] = []
   const targetsFile = readRawFile(configDir, CONFIG_FILES.targets, true, problems)
   const modelsFile = readRawFile(configDir, CONFIG_FILES.models, false, problems)
-  const workloadsFile = readRawFile(configDir, CONFIG_FILES.workloads, true, problems)
+  const workloadsDir = workloadsFolder(configDir, notes)
+  const workloadsFile = readRawFile(workloadsDir, CONFIG_FILES.workloads, true, problems)
 
   if (targetsFile.empty) {
     problems.push({
@@ -184,7 +203,7 @@ export function loadConfig(opts: {
   const targetNames = rawItems(targetsFile, 'targets').flatMap(({ item }) =>
     typeof item.name === 'string' ? [item.name] : [],
   )
-  checkModels(modelsFile, targetNames, problems)
+  checkModels(modelsFile, targetNames, problems, warnings)
 
   if (workloadsFile.empty) {
     problems.push({
@@ -203,7 +222,8 @@ export function loadConfig(opts: {
     })
   }
 
-  const loadedWorkloads = workloads.workloads.map((entry) => toWorkload(entry, configDir))
+  // prompt_file of a bundled workload is relative to the bundled folder.
+  const loadedWorkloads = workloads.workloads.map((entry) => toWorkload(entry, workloadsDir))
   return {
     configDir,
     targets: targets.targets.map((entry) => toTarget(entry, configDir)),
@@ -211,7 +231,24 @@ export function loadConfig(opts: {
     workloads: loadedWorkloads,
     defaultWorkload: pickDefaultWorkload(workloads, loadedWorkloads),
     files: [targetsFile, modelsFile, workloadsFile].filter((file) => file.read).map((file) => file.path),
+    notes,
+    warnings,
   }
+}
+
+/**
+ * Where workloads.yaml comes from: the config folder, or, when a folder holding targets.yaml
+ * has none (a user who only wrote their servers down), the bundled one, said in a note.
+ */
+function workloadsFolder(configDir: string, notes: string[]): string {
+  const bundled = join(findPackageRoot(), 'configs')
+  if (existsSync(join(configDir, CONFIG_FILES.workloads))) return configDir
+  if (!existsSync(join(configDir, CONFIG_FILES.targets)) || resolve(bundled) === configDir) return configDir
+  if (!existsSync(join(bundled, CONFIG_FILES.workloads))) return configDir
+  notes.push(
+    `${displayPath(configDir)} has no ${CONFIG_FILES.workloads}: using the bundled ${join(bundled, CONFIG_FILES.workloads)}`,
+  )
+  return bundled
 }
 
 /** The models of models.yaml meant for `targetName` (entries without `targets:` fit every target). */

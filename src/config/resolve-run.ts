@@ -16,6 +16,7 @@ import { didYouMeanFix } from './did-you-mean.js'
 import { CONFIG_FILES, type ConfigModel, type LoadedConfig, modelsForTarget } from './load-config.js'
 import { displayPath } from './problems.js'
 import { type ChoiceSources, type RunChoice, type SettledChoice, settleChoice } from './run-overrides.js'
+import { withUrlTarget } from './url-target.js'
 
 export type { RunChoice } from './run-overrides.js'
 
@@ -110,6 +111,9 @@ function pickModel(
   const byAlias = config.models.find((model) => model.name === requested)
   if (byAlias !== undefined) {
     if (byAlias.targets !== undefined && !byAlias.targets.includes(target.name)) {
+      // The same name as a served model of this target (a URL target's --model) is not the alias.
+      const served = fitting.find((model) => model.fullName === requested)
+      if (served !== undefined) return asModel(served)
       throw new UsageError(
         `Model "${requested}" (${sources.model ?? '--model'}) is meant for target${byAlias.targets.length === 1 ? '' : 's'} ${byAlias.targets.join(', ')}, not "${target.name}"`,
         {
@@ -166,6 +170,14 @@ function applyOverrides(base: Workload, choice: RunChoice, sources: ChoiceSource
     delete workload.promptFile
   }
   if (choice.promptFile !== undefined) workload.promptFile = choice.promptFile
+  if (choice.closedLoop === true) {
+    if (choice.rps !== undefined) {
+      throw new UsageError(`--closed-loop cannot be combined with ${sources.rps ?? '--rps'}`, {
+        hint: 'A closed loop has no rate: drop --rps, or drop --closed-loop for an open loop',
+      })
+    }
+    delete workload.rps
+  }
   // --duration 0 means "no time bound", which needs a request bound instead.
   if (workload.durationSec === 0) {
     if (workload.requests === undefined) {
@@ -195,10 +207,12 @@ export function resolveRun(
 
 /** resolveRun for a choice already merged with BENCH_* (settleChoice), so it merges once. */
 export function resolveSettled(
-  config: LoadedConfig,
-  settled: SettledChoice,
+  loaded: LoadedConfig,
+  settledChoice: SettledChoice,
   env: Record<string, string | undefined>,
 ): ResolvedRun {
+  // --target URL / --base-url / --api-key: an ad-hoc target or a changed one (no-op when applied already).
+  const { config, settled } = withUrlTarget(loaded, settledChoice)
   const { sources } = settled
   const settings = settled.choice
   const target = requireKeyedTarget(

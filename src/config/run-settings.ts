@@ -28,6 +28,12 @@ export interface RunChoice {
   /** Whole-request timeout in seconds (Timeouts.totalMs). */
   timeoutSec?: number
   outputDir?: string
+  /** A server given by URL: an ad-hoc target named host:port (or the chosen target's new base_url). */
+  baseUrl?: string
+  /** The chosen target's API key, over its api_key / api_key_env. */
+  apiKey?: string
+  /** Drop the workload's rps: `concurrency` workers, each sending when its last request ends. */
+  closedLoop?: boolean
 }
 
 /**
@@ -66,7 +72,27 @@ export const SETTINGS: readonly RunSetting[] = [
     env: 'BENCH_TARGET',
     kind: 'name',
     rule: runFieldRules.name,
-    help: 'server from configs/targets.yaml (default: the first one, "sim")',
+    help: 'server from configs/targets.yaml (default: the first one, "sim"), or its URL (http://host:8000/v1)',
+  },
+  {
+    key: 'baseUrl',
+    flag: '--base-url',
+    valueName: '<url>',
+    env: 'BENCH_BASE_URL',
+    kind: 'name',
+    rule: runFieldRules.base_url,
+    fix: 'the OpenAI-compatible prefix of the server, e.g. http://127.0.0.1:8000/v1',
+    help: 'server URL, e.g. http://127.0.0.1:8000/v1 (a target named host:port, or the new base_url of --target)',
+  },
+  {
+    key: 'apiKey',
+    flag: '--api-key',
+    valueName: '<key>',
+    env: 'BENCH_API_KEY',
+    kind: 'name',
+    rule: runFieldRules.api_key,
+    fix: 'the key the server wants as Bearer token (it is masked in every output)',
+    help: "API key sent as Bearer token (over the target's api_key / api_key_env; masked in every output)",
   },
   {
     key: 'model',
@@ -115,6 +141,13 @@ export const SETTINGS: readonly RunSetting[] = [
     rule: workloadFieldRules.rps,
     fix: 'requests per second above 0, e.g. 5; leave it out (with a workload without rps) for a closed loop',
     help: 'requests per second, open loop (omit in YAML for a closed loop)',
+  },
+  {
+    key: 'closedLoop',
+    flag: '--closed-loop',
+    kind: 'switch',
+    rule: runFieldRules.closed_loop,
+    help: "closed loop: ignore the workload's rps; --concurrency workers each send when their last request ends",
   },
   {
     key: 'arrival',

@@ -4,6 +4,7 @@
 // values and flags get exactly the same checks as YAML.
 
 import { z } from 'zod'
+import { checkWorkloadSources, workloadSourceFields } from './workload-sources-schema.js'
 
 /** zod calls this for a wrong type and for a missing required key (input undefined). */
 function requiredOr(message: string) {
@@ -64,6 +65,10 @@ export const runFieldRules = {
   timeout: number().positive({ error: 'must be > 0' }),
   output_dir: nonEmpty(),
   name: nonEmpty(),
+  base_url: text().refine(isHttpUrl, { error: 'must be an http:// or https:// URL' }),
+  api_key: nonEmpty(),
+  // A switch: the workload's rps is dropped (YAML spells it `rps: null`).
+  closed_loop: flag(),
 }
 
 const simSchema = z
@@ -84,6 +89,9 @@ const simSchema = z
       stall_ms: number().min(0, { error: 'must be >= 0' }),
       seed: runFieldRules.seed,
       max_queue: wholeNumber(0),
+      /** Token budget of the simulated prefix cache (0 = off), and its block size. */
+      prefix_cache_tokens: wholeNumber(0),
+      prefix_cache_block_tokens: wholeNumber(1),
     },
     { error: 'must be a map of simulator options' },
   )
@@ -139,6 +147,8 @@ export const workloadSchema = z.strictObject(
         error: "must be an SLO text or a list of them, e.g. ['ttft_p99<=500ms']",
       })
       .optional(),
+    // Prompt sources (issue 16): exact lengths, datasets, sessions, prefixes, trace replay.
+    ...workloadSourceFields,
   },
   { error: 'must be a map' },
 )
@@ -160,7 +170,14 @@ export const modelsFileSchema = z.strictObject(
 export const workloadsFileSchema = z.strictObject(
   {
     workloads: z
-      .array(workloadSchema, { error: requiredOr('must be a list of workloads') })
+      .array(
+        // The prompt-source rules across fields; runs only once every field is valid.
+        workloadSchema.superRefine((workload, ctx) => {
+          for (const problem of checkWorkloadSources(workload))
+            ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: workload })
+        }),
+        { error: requiredOr('must be a list of workloads') },
+      )
       .min(1, { error: 'must list at least one workload' }),
     defaults: z
       .strictObject({ default_workload: name().optional() }, { error: 'must be a map' })

@@ -3,7 +3,9 @@
 // that load-config can spread `workloadSourceFields` into workloadSchema and add
 // `checkWorkloadSources` to its cross-field checks. Keys are the files' snake_case; every
 // flag is the kebab-case form (input_tokens → --input-tokens).
+import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
+import type { WorkloadSources } from '../types.js'
 
 function requiredOr(message: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message)
@@ -142,4 +144,26 @@ export function checkWorkloadSources(settings: WorkloadSourceSettings): SourcePr
     })
   }
   return problems
+}
+
+const SOURCE_KEYS = Object.keys(workloadSourceFields) as (keyof WorkloadSourceSettings)[]
+
+/**
+ * The source keys of a validated workload entry (or of flags) as the plan carries them:
+ * undefined keys dropped, dataset and trace paths made absolute against `baseDir` (the
+ * config folder, or the working directory for flags). undefined when there are none.
+ */
+export function workloadSourcesOf(
+  entry: Partial<WorkloadSourceSettings>,
+  baseDir: string,
+): WorkloadSources | undefined {
+  const picked: Record<string, unknown> = {}
+  for (const key of SOURCE_KEYS) if (entry[key] !== undefined) picked[key] = entry[key]
+  if (Object.keys(picked).length === 0) return undefined
+  // A JSON copy: plain data, and keys holding undefined (zod's optional output) are gone.
+  const sources = JSON.parse(JSON.stringify(picked)) as WorkloadSources
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path))
+  if (sources.dataset !== undefined) sources.dataset.path = absolute(sources.dataset.path)
+  if (sources.trace !== undefined) sources.trace.path = absolute(sources.trace.path)
+  return sources
 }

@@ -42,6 +42,13 @@ export interface ProbeResult {
   capabilities: ServerCapabilities
   /** What was rejected, retried or could not be told; secrets masked. */
   notes: string[]
+  /**
+   * The HTTP status that refused the first probe request (404: no such endpoint or model);
+   * absent when it streamed or failed without a status.
+   */
+  rejectedStatus?: number
+  /** POST <url> of the probe's stream requests, secrets masked. */
+  endpoint?: string
 }
 
 /** What a failed probe reports: assume nothing optional works. */
@@ -217,7 +224,8 @@ export async function probeCapabilities(args: ProbeArgs): Promise<ProbeResult> {
     const first = await probe('ignore_eos', true)
     if (first.outcome.kind !== 'stream') {
       notes.push(`Probe failed, assuming no optional features: ${describeOutcome(first.outcome, where)}`)
-      return { capabilities, notes }
+      const status = first.outcome.kind === 'rejected' ? first.outcome.status : null
+      return { capabilities, notes, endpoint: where, ...(status === null ? {} : { rejectedStatus: status }) }
     }
     const a = first.outcome.stats
     const tokensOf = (stats: StreamStats): number => stats.usageCompletionTokens ?? stats.tokenChunks

@@ -4,9 +4,8 @@
 import type { RunTimeSeries, TimeSeriesBucket } from '../stats/time-series.js'
 import type { Summary } from '../types.js'
 import {
-  baseOption,
-  type ChartOption,
-  groupBy,
+  type ChartContext,
+  type ChartDefinition,
   type JsonValue,
   MISSING,
   orMissing,
@@ -14,17 +13,25 @@ import {
   secondAxis,
   timeAxis,
   valueAxis,
+  withLegend,
 } from './chart-option.js'
-import { DISTRIBUTION_METRICS, TOKENS_PER_SEC } from './metric-catalogue.js'
+import { type ChartText, chartText } from './chart-text.js'
+import {
+  throughputVsConcurrencyChart,
+  throughputVsOfferedLoadChart,
+  tokensPerSecByRunChart,
+} from './load-charts.js'
+import { DISTRIBUTION_METRICS } from './metric-catalogue.js'
+import { runName, runNames } from './run-names.js'
 
-export { CHART_FONT_STACK, type ChartOption, type JsonValue } from './chart-option.js'
-
-export interface ChartDefinition {
-  /** Unique on a report page; made of [A-Za-z0-9_.-] only, so it also names a PNG file. */
-  id: string
-  title: string
-  option: ChartOption
-}
+export {
+  CHART_FONT_STACK,
+  type ChartContext,
+  type ChartDefinition,
+  type ChartOption,
+  type JsonValue,
+} from './chart-option.js'
+export { throughputVsConcurrencyChart, throughputVsOfferedLoadChart, tokensPerSecByRunChart }
 
 /** One run's time series with the label its charts show. */
 export interface ChartRun {
@@ -34,39 +41,37 @@ export interface ChartRun {
 }
 
 export function chartIdPart(text: string): string {
-  return text.replace(/[^A-Za-z0-9_.-]/g, '-')
+  // Letters of any script stay (a workload named 짧은테스트 keeps its name in PNG file names).
+  return text.replace(/[^\p{L}\p{N}_.-]/gu, '-')
 }
 
-/** "model · workload", plus " · target" when the runs span more than one target. */
-export function runLabel(summary: Summary, summaries: readonly Summary[]): string {
-  const manyTargets = new Set(summaries.map((s) => s.target)).size > 1
-  return `${summary.model} · ${summary.workload}${manyTargets ? ` · ${summary.target}` : ''}`
+/** A run's name among the runs of the report: by what distinguishes it (see run-names.ts). */
+export function runLabel(
+  summary: Summary,
+  summaries: readonly Summary[],
+  context: ChartContext = {},
+): string {
+  return runName(summary, summaries, context.settings, chartText(context.lang))
 }
 
-/**
- * Pairs each summary with its time series (runs without one are left out). Repeated runs of
- * one model and workload get their run id in the label, so legend entries stay distinct.
- */
+/** Pairs each summary with its time series (runs without one are left out), named as in the tables. */
 export function chartRunsOf(
   summaries: readonly Summary[],
   series: Record<string, RunTimeSeries>,
+  context: ChartContext = {},
 ): ChartRun[] {
-  const labels = summaries.map((summary) => runLabel(summary, summaries))
+  const labels = runNames(summaries, context.settings, chartText(context.lang))
   return summaries.flatMap((summary, i) => {
     const runSeries = series[summary.runId]
     if (runSeries === undefined) return []
-    const label = labels[i] as string
-    const repeated = labels.indexOf(label) !== labels.lastIndexOf(label)
-    return [
-      { runId: summary.runId, label: repeated ? `${label} · ${summary.runId}` : label, series: runSeries },
-    ]
+    return [{ runId: summary.runId, label: labels[i] as string, series: runSeries }]
   })
 }
 
 export interface ReportCharts {
-  /** Charts over all runs: TTFT CDF, throughput vs offered load, tokens/sec by model. */
+  /** Charts over all runs: TTFT CDF, throughput vs offered load / concurrency, tokens/sec per run. */
   overview: ChartDefinition[]
-  /** Each run's timelines (latency, throughput, errors over time). */
+  /** Each run's timelines (latency, throughput, failures over time). */
   runs: Array<{ run: ChartRun; charts: ChartDefinition[] }>
 }
 
@@ -74,18 +79,26 @@ export interface ReportCharts {
 export function reportCharts(
   summaries: readonly Summary[],
   series: Record<string, RunTimeSeries>,
+  context: ChartContext = {},
 ): ReportCharts {
-  const runs = chartRunsOf(summaries, series)
+  const text = chartText(context.lang)
+  const runs = chartRunsOf(summaries, series, context)
   const overview: ChartDefinition[] = []
-  if (runs.length > 0) overview.push(ttftCdfChart(runs))
-  if (summaries.length > 0) {
-    overview.push(throughputVsOfferedLoadChart(summaries), tokensPerSecByModelChart(summaries))
-  }
+  if (runs.length > 0) overview.push(ttftCdfChart(runs, text))
+  if (summaries.some((s) => s.offeredRps !== null))
+    overview.push(throughputVsOfferedLoadChart(summaries, context))
+  if (summaries.some((s) => s.offeredRps === null))
+    overview.push(throughputVsConcurrencyChart(summaries, context))
+  if (summaries.length > 0) overview.push(tokensPerSecByRunChart(summaries, context))
   return {
     overview,
     runs: runs.map((run) => ({
       run,
-      charts: [latencyOverTimeChart(run), throughputOverTimeChart(run), errorRateOverTimeChart(run)],
+      charts: [
+        latencyOverTimeChart(run, text),
+        throughputOverTimeChart(run, text),
+        errorRateOverTimeChart(run, text),
+      ],
     })),
   }
 }
@@ -95,27 +108,29 @@ export function allCharts(charts: ReportCharts): ChartDefinition[] {
   return [...charts.overview, ...charts.runs.flatMap((entry) => entry.charts)]
 }
 
-export function ttftCdfChart(runs: readonly ChartRun[]): ChartDefinition {
-  const title = 'TTFT distribution (CDF, successful requests)'
-  return {
-    id: 'ttft-cdf',
-    title,
-    option: {
-      ...baseOption(title),
-      xAxis: valueAxis(DISTRIBUTION_METRICS.ttft.label),
-      yAxis: { ...valueAxis('% of requests ≤ x'), min: 0, max: 100 },
-      series: runs.map((run) => ({
-        type: 'line',
-        name: run.label,
-        showSymbol: false,
-        data: run.series.ttftCdf.map((point) => [round(point.ttftMs), round(point.fraction * 100)]),
-      })),
-    },
-  }
+/**
+ * TTFT CDF per run on a log x-axis: one overloaded run (seconds) would otherwise squeeze the
+ * others (milliseconds) against the left edge. A log axis cannot show 0, so a TTFT of 0 ms
+ * (none is that fast in practice) is left out.
+ */
+export function ttftCdfChart(runs: readonly ChartRun[], text: ChartText = chartText()): ChartDefinition {
+  const names = runs.map((run) => run.label)
+  return withLegend('ttft-cdf', text.ttftCdfTitle, names, {
+    xAxis: { ...valueAxis(DISTRIBUTION_METRICS.ttft.label), type: 'log', logBase: 10 },
+    yAxis: { ...valueAxis(text.shareOfRequests), min: 0, max: 100 },
+    series: runs.map((run) => ({
+      type: 'line',
+      name: run.label,
+      showSymbol: false,
+      data: run.series.ttftCdf
+        .filter((point) => point.ttftMs > 0)
+        .map((point) => [round(point.ttftMs), round(point.fraction * 100)]),
+    })),
+  })
 }
 
-export function latencyOverTimeChart(run: ChartRun): ChartDefinition {
-  const title = `Latency over time: ${run.label}`
+export function latencyOverTimeChart(run: ChartRun, text: ChartText = chartText()): ChartDefinition {
+  const title = text.latencyTitle(run.label)
   const line = (name: string, axis: number, pick: (b: TimeSeriesBucket) => number | null): JsonValue => ({
     type: 'line',
     name,
@@ -126,189 +141,91 @@ export function latencyOverTimeChart(run: ChartRun): ChartDefinition {
     connectNulls: true,
     data: run.series.buckets.map((b) => [b.startSec, orMissing(pick(b))]),
   })
-  return {
-    id: `latency-over-time-${chartIdPart(run.runId)}`,
-    title,
-    option: {
-      ...baseOption(title),
-      xAxis: timeAxis(),
-      yAxis: [valueAxis(DISTRIBUTION_METRICS.ttft.label), secondAxis('total time (ms)')],
-      series: [
-        line('TTFT p50', 0, (b) => b.ttftMs?.p50 ?? null),
-        line('TTFT p95', 0, (b) => b.ttftMs?.p95 ?? null),
-        line('total time p50', 1, (b) => b.e2eMs?.p50 ?? null),
-        line('total time p95', 1, (b) => b.e2eMs?.p95 ?? null),
-      ],
-    },
-  }
-}
-
-export function throughputOverTimeChart(run: ChartRun): ChartDefinition {
-  const title = `Throughput over time: ${run.label}`
-  return {
-    id: `throughput-over-time-${chartIdPart(run.runId)}`,
-    title,
-    option: {
-      ...baseOption(title),
-      xAxis: timeAxis(),
-      yAxis: [valueAxis('completed req/s'), secondAxis('output tok/s')],
-      series: [
-        {
-          type: 'line',
-          name: 'completed req/s',
-          yAxisIndex: 0,
-          ...timelineSymbols(run),
-          data: run.series.buckets.map((b) => [b.startSec, round(b.requestsPerSec)]),
-        },
-        {
-          type: 'line',
-          name: 'output tok/s',
-          yAxisIndex: 1,
-          ...timelineSymbols(run),
-          data: run.series.buckets.map((b) => [b.startSec, round(b.outputTokensPerSec)]),
-        },
-      ],
-    },
-  }
-}
-
-export function errorRateOverTimeChart(run: ChartRun): ChartDefinition {
-  const title = `Errors over time: ${run.label}`
-  return {
-    id: `error-rate-over-time-${chartIdPart(run.runId)}`,
-    title,
-    option: {
-      ...baseOption(title),
-      xAxis: timeAxis(),
-      yAxis: [
-        { ...valueAxis('error rate (%)'), min: 0, max: 100 },
-        // Whole requests: integer ticks, so this axis cannot follow the percent axis' grid.
-        { ...valueAxis('failed requests'), minInterval: 1, splitLine: { show: false } },
-      ],
-      series: [
-        {
-          type: 'line',
-          name: 'error rate (%)',
-          yAxisIndex: 0,
-          ...timelineSymbols(run),
-          connectNulls: true,
-          // A second with no completed request has no error rate, not a rate of 0.
-          data: run.series.buckets.map((b) => [
-            b.startSec,
-            b.completed === 0 ? MISSING : round(b.errorRate * 100),
-          ]),
-        },
-        {
-          // A line, not bars: bars on a value axis are as wide as a bucket and pad the axis.
-          type: 'line',
-          name: 'failed requests',
-          yAxisIndex: 1,
-          ...timelineSymbols(run),
-          lineStyle: { type: 'dashed' },
-          data: run.series.buckets.map((b) => [b.startSec, b.failed]),
-        },
-      ],
-    },
-  }
+  const names = ['TTFT p50', 'TTFT p95', `${text.totalTimeMs} p50`, `${text.totalTimeMs} p95`]
+  return withLegend(`latency-over-time-${chartIdPart(run.runId)}`, title, names, {
+    xAxis: timeAxis(text.timeAxis),
+    yAxis: [valueAxis(DISTRIBUTION_METRICS.ttft.label), secondAxis(text.totalTimeMs)],
+    series: [
+      line(names[0] as string, 0, (b) => b.ttftMs?.p50 ?? null),
+      line(names[1] as string, 0, (b) => b.ttftMs?.p95 ?? null),
+      line(names[2] as string, 1, (b) => b.e2eMs?.p50 ?? null),
+      line(names[3] as string, 1, (b) => b.e2eMs?.p95 ?? null),
+    ],
+  })
 }
 
 /**
- * Achieved throughput against offered load, one line per model (and target): where the
- * achieved rate stops following the offered one is the knee. A closed-loop workload has no
- * offered rate, so its point sits at its achieved request rate (on the diagonal).
+ * Successful requests and their output tokens per second: what the summary's throughput
+ * counts. Aborted and never-sent requests are no throughput (they are on the failures chart).
  */
-export function throughputVsOfferedLoadChart(summaries: readonly Summary[]): ChartDefinition {
-  const title = 'Achieved throughput vs offered load'
-  const groups = groupBy(summaries, (s) => seriesName(s, summaries))
-  const series: JsonValue[] = []
-  let maxX = 0
-  for (const [name, members] of groups) {
-    const points = members
-      .map((s) => ({ x: s.offeredRps ?? s.requestThroughputPerSec, summary: s }))
-      .sort((a, b) => a.x - b.x)
-    for (const point of points) maxX = Math.max(maxX, point.x)
-    series.push(
+export function throughputOverTimeChart(run: ChartRun, text: ChartText = chartText()): ChartDefinition {
+  const title = text.throughputTitle(run.label)
+  const names = [text.successfulReqPerSec, text.outputTokPerSec]
+  return withLegend(`throughput-over-time-${chartIdPart(run.runId)}`, title, names, {
+    xAxis: timeAxis(text.timeAxis),
+    yAxis: [valueAxis(text.successfulReqPerSec), secondAxis(text.outputTokPerSec)],
+    series: [
       {
         type: 'line',
-        name: `${name} req/s`,
+        name: text.successfulReqPerSec,
         yAxisIndex: 0,
-        data: points.map((p) => ({
-          name: p.summary.workload,
-          value: [round(p.x), round(p.summary.requestThroughputPerSec)],
-        })),
+        ...timelineSymbols(run),
+        data: run.series.buckets.map((b) => [b.startSec, round(b.requestsPerSec)]),
       },
       {
         type: 'line',
-        name: `${name} tok/s`,
+        name: text.outputTokPerSec,
         yAxisIndex: 1,
-        lineStyle: { type: 'dashed' },
-        data: points.map((p) => ({
-          name: p.summary.workload,
-          value: [round(p.x), round(p.summary.outputTokenThroughputPerSec)],
-        })),
+        ...timelineSymbols(run),
+        data: run.series.buckets.map((b) => [b.startSec, round(b.outputTokensPerSec)]),
       },
-    )
-  }
-  series.push({
-    type: 'line',
-    name: 'achieved = offered',
-    yAxisIndex: 0,
-    showSymbol: false,
-    lineStyle: { type: 'dotted', color: '#999999' },
-    itemStyle: { color: '#999999' },
-    data: [
-      [0, 0],
-      [round(maxX), round(maxX)],
     ],
   })
-  return {
-    id: 'throughput-vs-offered-load',
-    title,
-    option: {
-      ...baseOption(title),
-      tooltip: { trigger: 'item' },
-      xAxis: valueAxis('offered req/s (closed loop: achieved)'),
-      yAxis: [valueAxis('achieved req/s'), secondAxis('output tok/s')],
-      series,
-    },
-  }
 }
 
-/** Mean per-request tokens/sec, one bar per model side by side within each workload. */
-export function tokensPerSecByModelChart(summaries: readonly Summary[]): ChartDefinition {
-  const title = 'Tokens/sec per request (mean) by model'
-  const workloads = [...new Set(summaries.map((s) => s.workload))]
-  const groups = groupBy(summaries, (s) => seriesName(s, summaries))
-  const series: JsonValue[] = []
-  for (const [name, members] of groups) {
-    series.push({
-      type: 'bar',
-      name,
-      data: workloads.map((workload) => {
-        // Several runs of one model on one workload: the last one listed (the newest) wins.
-        const run = members.filter((s) => s.workload === workload).at(-1)
-        const mean = run?.tokensPerSec?.mean
-        return mean === undefined ? MISSING : round(mean)
-      }),
-    })
-  }
-  return {
-    id: 'tokens-per-sec-by-model',
-    title,
-    option: {
-      ...baseOption(title),
-      tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', name: 'workload', nameLocation: 'middle', nameGap: 28, data: workloads },
-      yAxis: valueAxis(TOKENS_PER_SEC.unit),
-      series,
+/**
+ * Failures as the tables count them: the failure rate over ok + failed, and the failed
+ * count. Aborted and never-sent requests are the client's doing: each has its own line,
+ * drawn only when the run had some, and never counted as failed.
+ */
+export function errorRateOverTimeChart(run: ChartRun, text: ChartText = chartText()): ChartDefinition {
+  const title = text.failuresTitle(run.label)
+  const buckets = run.series.buckets
+  const countLine = (name: string, pick: (b: TimeSeriesBucket) => number, lineType: string): JsonValue => ({
+    // A line, not bars: bars on a value axis are as wide as a bucket and pad the axis.
+    type: 'line',
+    name,
+    yAxisIndex: 1,
+    ...timelineSymbols(run),
+    lineStyle: { type: lineType },
+    data: buckets.map((b) => [b.startSec, pick(b)]),
+  })
+  const series: JsonValue[] = [
+    {
+      type: 'line',
+      name: text.failureRate,
+      yAxisIndex: 0,
+      ...timelineSymbols(run),
+      connectNulls: true,
+      // A second in which nothing was attempted (no ok, no failure) has no rate, not 0.
+      data: buckets.map((b) => [b.startSec, b.ok + b.failed === 0 ? MISSING : round(b.errorRate * 100)]),
     },
-  }
-}
-
-/** The model, with the target when the summaries span more than one. */
-function seriesName(summary: Summary, summaries: readonly Summary[]): string {
-  const manyTargets = new Set(summaries.map((s) => s.target)).size > 1
-  return manyTargets ? `${summary.model} @ ${summary.target}` : summary.model
+    countLine(text.failedRequests, (b) => b.failed, 'dashed'),
+  ]
+  if (buckets.some((b) => b.aborted > 0))
+    series.push(countLine(text.abortedRequests, (b) => b.aborted, 'dotted'))
+  if (buckets.some((b) => b.notSent > 0))
+    series.push(countLine(text.notSentRequests, (b) => b.notSent, 'dotted'))
+  const names = series.map((s) => (s as { name: string }).name)
+  return withLegend(`error-rate-over-time-${chartIdPart(run.runId)}`, title, names, {
+    xAxis: timeAxis(text.timeAxis),
+    yAxis: [
+      { ...valueAxis(text.failureRate), min: 0, max: 100 },
+      // Whole requests: integer ticks, so this axis cannot follow the percent axis' grid.
+      { ...valueAxis(text.requests), minInterval: 1, splitLine: { show: false } },
+    ],
+    series,
+  })
 }
 
 /** Point markers only while they stay readable (up to two minutes of one-second buckets). */

@@ -3,6 +3,7 @@
 
 import type { Distribution, Summary } from '../types.js'
 import { type BadTail, type DistributionMetric, formatFixed, type ValueMetric } from './metric-catalogue.js'
+import { isIncomplete } from './run-names.js'
 
 export type GroupKey = 'workload' | 'model' | 'target'
 
@@ -23,9 +24,57 @@ export function comparedGroups(
 
 /** What a run is called inside a group: the dimensions the group does not share. */
 export function groupLabel(summary: Summary, dimension: GroupKey): string {
-  if (dimension === 'workload') return `${summary.model} @ ${summary.target}`
-  if (dimension === 'model') return `${summary.target} · ${summary.workload}`
-  return `${summary.model} · ${summary.workload}`
+  const mark = isIncomplete(summary) ? ' (incomplete)' : ''
+  if (dimension === 'workload') return `${summary.model} @ ${summary.target}${mark}`
+  if (dimension === 'model') return `${summary.target} · ${summary.workload}${mark}`
+  return `${summary.model} · ${summary.workload}${mark}`
+}
+
+/**
+ * A run whose failures are above this share of ok + failed, or whose aborted and never-sent
+ * requests are above this share of all its requests, is never marked best: its latency
+ * covers only what got through (an overloaded run can look fast).
+ */
+export const BEST_MAX_LOSS_SHARE = 0.05
+
+/** Whether a run may be marked best: complete, at least one success, losses within the share. */
+export function canBeBest(summary: Summary): boolean {
+  const r = summary.requests
+  if (isIncomplete(summary) || r.ok === 0) return false
+  const failureShare = r.failed / (r.ok + r.failed)
+  const unfinishedShare = r.total === 0 ? 0 : (r.aborted + r.notSent) / r.total
+  return failureShare <= BEST_MAX_LOSS_SHARE && unfinishedShare <= BEST_MAX_LOSS_SHARE
+}
+
+/** The rule the reports print under their comparison tables. */
+export const BEST_RULE =
+  'Bold: the best value of its column (lowest latency, highest throughput and success), ' +
+  'only among complete runs of the same workload whose failures stay within ' +
+  `${BEST_MAX_LOSS_SHARE * 100}% of ok + failed and whose aborted and unsent requests stay within ` +
+  `${BEST_MAX_LOSS_SHARE * 100}% of all requests.`
+
+/**
+ * Which runs of a comparison hold the best value of a column: compared only with runs of
+ * the same workload (a different workload is a different question), and only among runs
+ * that canBeBest. An incomplete or lossy run is never marked.
+ */
+export function bestRuns(runs: readonly Summary[], column: CompareColumn): boolean[] {
+  const marks = runs.map(() => false)
+  const byWorkload = new Map<string, number[]>()
+  runs.forEach((s, i) => {
+    if (canBeBest(s)) byWorkload.set(s.workload, [...(byWorkload.get(s.workload) ?? []), i])
+  })
+  for (const indexes of byWorkload.values()) {
+    if (indexes.length < 2) continue
+    const best = bestMarks(
+      indexes.map((i) => column.value(runs[i] as Summary)),
+      column,
+    )
+    indexes.forEach((runIndex, k) => {
+      if (best[k] === true) marks[runIndex] = true
+    })
+  }
+  return marks
 }
 
 export interface CompareColumn {

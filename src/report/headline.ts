@@ -63,3 +63,20 @@ export function headlineRows(s: Summary, lang: 'en' | 'ko'): string[][] {
 export function errorBreakdown(errors: readonly ErrorGroup[]): string {
   return errors.map((group) => `${errorGroupLabel(group)} × ${formatCount(group.count)}`).join(' · ')
 }
+
+/**
+ * How many successful requests had their output tokens estimated here (tokenizer or chunk
+ * count) rather than reported by the server (usage), of how many; null when none were.
+ */
+export function tokensEstimate(s: Summary): { estimated: number; total: number; sources: string[] } | null {
+  let estimated = 0
+  let total = 0
+  const sources: string[] = []
+  for (const [source, n] of Object.entries(s.tokensSources)) {
+    total += n ?? 0
+    if (source === 'usage' || (n ?? 0) === 0) continue
+    estimated += n ?? 0
+    sources.push(source)
+  }
+  return estimated === 0 ? null : { estimated, total, sources }
+}

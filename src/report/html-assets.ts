@@ -2,7 +2,7 @@
 // draws the inlined charts in the browser.
 
 export const STYLE = `
-body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; color: #1f2328; max-width: 1100px; margin: 0 auto; padding: 16px; font-size: 14px; }
+body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, 'NanumBarunGothic', sans-serif; color: #1f2328; max-width: 1100px; margin: 0 auto; padding: 16px; font-size: 14px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 24px 0 8px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 16px 0 6px; }
@@ -15,6 +15,9 @@ th:first-child, td:first-child { text-align: left; overflow-wrap: anywhere; }
 td.text { text-align: left; overflow-wrap: anywhere; }
 td.best { font-weight: bold; background: #dafbe1; }
 .run-id { color: #57606a; font-size: 0.8em; }
+.incomplete { color: #9a6700; font-weight: bold; }
+tr.incomplete td { background: #fff8c5; }
+.keep-together { break-inside: avoid; page-break-inside: avoid; }
 .chart { width: 100%; height: 420px; margin: 10px 0; break-inside: avoid; page-break-inside: avoid; }
 .configs { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 0 16px; }
 .configs table { break-inside: avoid; page-break-inside: avoid; }
@@ -26,7 +29,9 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; backgroun
   th, td { padding: 2px 4px; }
   tr, th, td { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  /* A heading never ends a page: it moves to the next one with what follows it. */
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+  h2 + .note, h3 + .chart { break-before: avoid; page-break-before: avoid; }
   .chart { height: auto !important; }
   .chart > div:first-child { width: 100% !important; height: auto !important; }
   .chart svg { position: static !important; display: block; width: 100% !important; height: auto !important; }

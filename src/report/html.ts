@@ -5,9 +5,18 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { RunTimeSeries } from '../stats/time-series.js'
 import type { Distribution, Summary } from '../types.js'
-import { allCharts, type ChartDefinition, type ChartRun, reportCharts, runLabel } from './charts.js'
+import { hangulFontCss, hasHangul } from './bundled-font.js'
+import type { ReportLang } from './chart-text.js'
 import {
-  bestMarks,
+  allCharts,
+  type ChartContext,
+  type ChartDefinition,
+  type ChartRun,
+  reportCharts,
+  runLabel,
+} from './charts.js'
+import {
+  bestRuns,
   type CompareColumn,
   comparedGroups,
   type GroupKey,
@@ -17,6 +26,7 @@ import {
   valueColumn,
 } from './comparison.js'
 import { INIT_SCRIPT, STYLE } from './html-assets.js'
+import { type HtmlText, htmlText } from './html-text.js'
 import {
   DISTRIBUTION_METRICS,
   formatFixed,
@@ -26,6 +36,7 @@ import {
   VALUE_METRICS,
 } from './metric-catalogue.js'
 import { errorGroupLabel, notSentLine } from './not-sent.js'
+import { settingsById } from './run-names.js'
 
 export type RunConfigValue = string | number | boolean | null
 
@@ -37,11 +48,18 @@ export interface HtmlReportInput {
   toolVersion: string
   /** Resolved configuration by runId (target, model, workload, rps, seed, ...). */
   runConfigs?: Record<string, Record<string, RunConfigValue>>
+  /** Language of headings and labels (default English). */
+  lang?: ReportLang
 }
 
-export const STATISTICS_NOTE =
-  'Latency statistics are over successful requests only; percentiles are exact (numpy linear interpolation). ' +
-  'For tokens/sec the bad tail is the low one: P5 and P1 are the 5th and 1st percentiles.'
+export { STATISTICS_NOTE } from './html-text.js'
+
+/** What every table and chart of one page shares: the runs, their settings, the words. */
+interface Page {
+  summaries: Summary[]
+  context: ChartContext
+  text: HtmlText
+}
 
 let echartsSource: string | null = null
 
@@ -57,49 +75,60 @@ function echartsScript(): string {
 
 export function renderHtmlReport(input: HtmlReportInput): string {
   const { summaries } = input
-  const charts = reportCharts(summaries, input.series)
-  const runWord = summaries.length === 1 ? 'run' : 'runs'
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="run-bench ${esc(input.toolVersion)}">
-<title>Run Bench report (${summaries.length} ${runWord})</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
-<h1>Run Bench report</h1>
-<p class="meta">Generated ${esc(input.generatedAt)} by run-bench ${esc(input.toolVersion)} · ${summaries.length} ${runWord}</p>
-<p class="note">${esc(STATISTICS_NOTE)}</p>
-${clientWarnings(summaries)}
+  const lang = input.lang ?? 'en'
+  const page: Page = {
+    summaries,
+    context: { settings: settingsById(input.runConfigs), lang },
+    text: htmlText(lang),
+  }
+  const { text } = page
+  const charts = reportCharts(summaries, input.series, page.context)
+  const body = `<header>
+<h1>${esc(text.title)}</h1>
+<p class="meta">${esc(text.generated(input.generatedAt, input.toolVersion, text.runs(summaries.length)))}</p>
+<p class="note">${esc(text.statisticsNote)}</p>
+${clientWarnings(page)}
 </header>
 <section>
-<h2>Latency</h2>
-${latencyTable(summaries)}
-<h2>Throughput and reliability</h2>
-${throughputTable(summaries)}
-${errorsTable(summaries)}
+<h2>${esc(text.latency)}</h2>
+${latencyTable(page)}
+<h2>${esc(text.throughputAndReliability)}</h2>
+${throughputTable(page)}
+${errorsTable(page)}
 </section>
 <section>
-<h2>Comparisons</h2>
-<p class="note">Bold: the best value in its column (lowest latency, highest throughput and success).</p>
-${comparisonTables(summaries)}
+<h2>${esc(text.comparisons)}</h2>
+<p class="note">${esc(text.bestRule)}</p>
+${comparisonTables(page)}
 </section>
 <section>
-<h2>Charts</h2>
+<h2>${esc(text.charts)}</h2>
 ${charts.overview.map(chartDiv).join('\n')}
 ${charts.runs.map(({ run, charts }) => runCharts(run, charts)).join('\n')}
 </section>
 <section>
-<h2>Run configuration</h2>
+<h2>${esc(text.runConfiguration)}</h2>
 <div class="configs">
-${summaries.map((s) => configTable(s, input.runConfigs?.[s.runId])).join('\n')}
+${summaries.map((s) => configTable(s, input.runConfigs?.[s.runId], text)).join('\n')}
 </div>
-</section>
+</section>`
+  const chartsJsonText = chartsJson(allCharts(charts))
+  // The bundled Hangul font is embedded only where Hangul is shown: ~0.9 MB that a report
+  // without Hangul does not need.
+  const fontCss = lang === 'ko' || hasHangul(body) || hasHangul(chartsJsonText) ? hangulFontCss() : ''
+  return `<!DOCTYPE html>
+<html lang="${text.htmlLang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="run-bench ${esc(input.toolVersion)}">
+<title>${esc(text.title)} (${esc(text.runs(summaries.length))})</title>
+<style>${fontCss}${STYLE}</style>
+</head>
+<body>
+${body}
 <script>${echartsScript()}</script>
-<script type="application/json" id="run-bench-charts">${chartsJson(allCharts(charts))}</script>
+<script type="application/json" id="run-bench-charts">${chartsJsonText}</script>
 <script>${INIT_SCRIPT}</script>
 </body>
 </html>
@@ -114,13 +143,20 @@ function chartsJson(charts: ChartDefinition[]): string {
   )
 }
 
+/** A run's heading is kept on one page with its first chart (never orphaned at a page end). */
 function runCharts(run: ChartRun, charts: ChartDefinition[]): string {
   const heading = `<h3>${esc(run.label)} ${runIdSpan(run.runId)}</h3>`
-  return [heading, ...charts.map(chartDiv)].join('\n')
+  const [first, ...rest] = charts
+  const lead =
+    first === undefined ? heading : `<div class="keep-together">\n${heading}\n${chartDiv(first)}\n</div>`
+  return [lead, ...rest.map(chartDiv)].join('\n')
 }
 
 function chartDiv(chart: ChartDefinition): string {
-  return `<div class="chart" id="${esc(chart.id)}" role="img" aria-label="${esc(chart.title)}"></div>`
+  // A legend of several rows makes the chart taller, so the plot keeps its height.
+  const style =
+    chart.extraHeightPx === undefined ? '' : ` style="height: calc(420px + ${chart.extraHeightPx}px)"`
+  return `<div class="chart" id="${esc(chart.id)}"${style} role="img" aria-label="${esc(chart.title)}"></div>`
 }
 
 /** Run ids are long: let them wrap after an underscore rather than mid-word. */
@@ -128,23 +164,18 @@ function runIdSpan(runId: string): string {
   return `<span class="run-id">${esc(runId).replaceAll('_', '_<wbr>')}</span>`
 }
 
-function runCell(summary: Summary, summaries: Summary[]): string {
-  return `<td>${esc(runLabel(summary, summaries))}<br>${runIdSpan(summary.runId)}</td>`
+/** The run's name (by what distinguishes it), its run id, and why it is incomplete when it is. */
+function runCell(summary: Summary, page: Page): string {
+  const incomplete =
+    summary.incomplete === undefined
+      ? ''
+      : `<br><span class="incomplete">${esc(page.text.incompleteRun(summary.incomplete))}</span>`
+  return `<td>${esc(runLabel(summary, page.summaries, page.context))}<br>${runIdSpan(summary.runId)}${incomplete}</td>`
 }
 
-function latencyTable(summaries: Summary[]): string {
-  const head = headRow([
-    'Run',
-    'TTFT mean (ms)',
-    'TTFT median (ms)',
-    'TTFT P95 (ms)',
-    'TTFT P99 (ms)',
-    'Total time mean (s)',
-    'Total time median (s)',
-    'Total time P95 (s)',
-    'Total time P99 (s)',
-  ])
-  const rows = summaries.map((s) => {
+function latencyTable(page: Page): string {
+  const head = headRow([page.text.run, ...page.text.latencyHeaders])
+  const rows = page.summaries.map((s) => {
     const ttft = s.ttftMs
     const e2e = s.e2eMs
     const ms = DISTRIBUTION_METRICS.ttft.decimals
@@ -159,24 +190,14 @@ function latencyTable(summaries: Summary[]): string {
       fmt(seconds(e2e, 'p95'), sec),
       fmt(seconds(e2e, 'p99'), sec),
     ]
-    return `<tr>${runCell(s, summaries)}${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`
+    return `<tr>${runCell(s, page)}${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`
   })
   return table(head, rows)
 }
 
-function throughputTable(summaries: Summary[]): string {
-  const head = headRow([
-    'Run',
-    'Requests ok / total',
-    'Success',
-    'Tokens/s mean',
-    'Tokens/s median',
-    'Tokens/s P5 (low)',
-    'Tokens/s P1 (low)',
-    'Req/s',
-    'Output tok/s',
-    'Errors by outcome',
-  ])
+function throughputTable(page: Page): string {
+  const { summaries } = page
+  const head = headRow([page.text.run, ...page.text.throughputHeaders])
   const rows = summaries.map((s) => {
     const tps = s.tokensPerSec
     const tpsDecimals = TOKENS_PER_SEC.decimals
@@ -191,11 +212,11 @@ function throughputTable(summaries: Summary[]): string {
       fmt(s.outputTokenThroughputPerSec, VALUE_METRICS.outputTokenThroughput.decimals),
     ]
     const errors = s.errors.map((e) => `${errorGroupLabel(e)} ×${e.count}`)
-    return `<tr>${runCell(s, summaries)}${cells.map((c) => `<td>${c}</td>`).join('')}<td class="text">${esc(errors.join(', ') || 'none')}</td></tr>`
+    return `<tr>${runCell(s, page)}${cells.map((c) => `<td>${c}</td>`).join('')}<td class="text">${esc(errors.join(', ') || page.text.none)}</td></tr>`
   })
   // Not sent is the client's limit, not a server failure: said once, under the table.
   const notes = summaries.flatMap((s) => {
-    const line = notSentLine(s)
+    const line = notSentLine(s, page.context.lang)
     return line === null
       ? []
       : [`<p class="note">${esc(summaries.length > 1 ? `${s.runId}: ${line}` : line)}</p>`]
@@ -203,15 +224,15 @@ function throughputTable(summaries: Summary[]): string {
   return [table(head, rows), ...notes].join('\n')
 }
 
-function errorsTable(summaries: Summary[]): string {
-  const rows = summaries.flatMap((s) =>
+function errorsTable(page: Page): string {
+  const rows = page.summaries.flatMap((s) =>
     s.errors.map(
       (e) =>
-        `<tr>${runCell(s, summaries)}<td class="text">${esc(e.outcome)}</td><td class="text">${esc(e.error_code ?? '—')}</td><td>${e.http_status ?? '—'}</td><td>${e.count}</td><td class="text">${e.examples.map(esc).join('<br>')}</td></tr>`,
+        `<tr>${runCell(s, page)}<td class="text">${esc(e.outcome)}</td><td class="text">${esc(e.error_code ?? '—')}</td><td>${e.http_status ?? '—'}</td><td>${e.count}</td><td class="text">${e.examples.map(esc).join('<br>')}</td></tr>`,
     ),
   )
   if (rows.length === 0) return ''
-  return `<h3>Errors</h3>\n${table(headRow(['Run', 'Outcome', 'Error code', 'HTTP status', 'Count', 'Examples']), rows)}`
+  return `<h3>${esc(page.text.errors)}</h3>\n${table(headRow([page.text.run, ...page.text.errorHeaders]), rows)}`
 }
 
 const COMPARISON_COLUMNS: CompareColumn[] = [
@@ -230,45 +251,60 @@ const COMPARISON_COLUMNS: CompareColumn[] = [
 ]
 
 /** For each workload, model and target shared by two or more runs: those runs side by side. */
-function comparisonTables(summaries: Summary[]): string {
+function comparisonTables(page: Page): string {
   const parts: string[] = []
   for (const dimension of groupOrder()) {
-    for (const { key, runs } of comparedGroups(summaries, dimension)) {
+    for (const { key, runs } of comparedGroups(page.summaries, dimension)) {
       const others = groupOrder().filter((d) => d !== dimension)
-      parts.push(`<h3>Same ${dimension}: ${esc(key)}</h3>\n${comparisonTable(runs, others)}`)
+      const heading = page.text.sameGroup(page.text.dimension[dimension], key)
+      parts.push(`<h3>${esc(heading)}</h3>\n${comparisonTable(runs, others, page)}`)
     }
   }
-  return parts.length === 0
-    ? '<p class="note">No workload, model or target was run more than once: nothing to compare.</p>'
-    : parts.join('\n')
+  return parts.length === 0 ? `<p class="note">${esc(page.text.nothingToCompare)}</p>` : parts.join('\n')
 }
 
-function comparisonTable(members: Summary[], labelDimensions: GroupKey[]): string {
-  const head = headRow([labelDimensions.join(' · '), ...COMPARISON_COLUMNS.map((c) => c.header)])
-  const bests = COMPARISON_COLUMNS.map((column) => bestMarks(members.map(column.value), column))
+function comparisonTable(members: Summary[], labelDimensions: GroupKey[], page: Page): string {
+  const head = headRow([
+    labelDimensions.map((d) => page.text.dimension[d]).join(' · '),
+    ...page.text.comparisonHeaders,
+  ])
+  // Best only among complete, healthy runs of the same workload (comparison.ts bestRuns).
+  const bests = COMPARISON_COLUMNS.map((column) => bestRuns(members, column))
   const rows = members.map((s, r) => {
-    const label = labelDimensions.map((d) => s[d]).join(' · ')
+    // Runs the group's other dimensions cannot tell apart (a sweep) are named by their settings.
+    const plain = labelDimensions.map((d) => s[d]).join(' · ')
+    const repeated = members.filter((m) => labelDimensions.map((d) => m[d]).join(' · ') === plain).length > 1
+    const named = repeated ? runLabel(s, members, page.context) : plain
+    const label =
+      s.incomplete !== undefined && !repeated ? `${named} (${page.text.incompleteRun(s.incomplete)})` : named
     const cells = COMPARISON_COLUMNS.map((column, i) => {
       const shown = shownValue(column.value(s), column) ?? '—'
       return bests[i]?.[r] === true ? `<td class="best">${shown}</td>` : `<td>${shown}</td>`
     })
-    return `<tr><td>${esc(label)}<br>${runIdSpan(s.runId)}</td>${cells.join('')}</tr>`
+    const rowClass = s.incomplete === undefined ? '' : ' class="incomplete"'
+    return `<tr${rowClass}><td>${esc(label)}<br>${runIdSpan(s.runId)}</td>${cells.join('')}</tr>`
   })
   return table(head, rows)
 }
 
-function configTable(summary: Summary, config: Record<string, RunConfigValue> | undefined): string {
+function configTable(
+  summary: Summary,
+  config: Record<string, RunConfigValue> | undefined,
+  text: HtmlText,
+): string {
+  const keys = text.configKeys
   const entries: Array<[string, RunConfigValue]> = [
-    ['run', summary.runId],
-    ['target', summary.target],
-    ['model', summary.model],
-    ['workload', summary.workload],
-    ['started at', summary.startedAt],
-    ['window (s)', Number(summary.windowSec.toFixed(3))],
-    ['offered req/s', summary.offeredRps ?? 'closed loop'],
-    ['concurrency', summary.concurrency],
+    [keys.run, summary.runId],
+    [text.dimension.target, summary.target],
+    [text.dimension.model, summary.model],
+    [text.dimension.workload, summary.workload],
+    [keys.startedAt, summary.startedAt],
+    [keys.window, Number(summary.windowSec.toFixed(3))],
+    [keys.offered, summary.offeredRps ?? text.closedLoop],
+    [keys.concurrency, summary.concurrency],
   ]
-  const shown = new Set(entries.map(([key]) => key))
+  if (summary.incomplete !== undefined) entries.push([keys.incomplete, summary.incomplete])
+  const shown = new Set(['target', 'model', 'workload', 'concurrency', ...entries.map(([key]) => key)])
   for (const [key, value] of Object.entries(config ?? {})) if (!shown.has(key)) entries.push([key, value])
   const rows = entries.map(
     ([key, value]) =>
@@ -277,12 +313,12 @@ function configTable(summary: Summary, config: Record<string, RunConfigValue> | 
   return `<table>${rows.join('\n')}</table>`
 }
 
-function clientWarnings(summaries: Summary[]): string {
-  return summaries
+function clientWarnings(page: Page): string {
+  return page.summaries
     .filter((s) => s.clientHealth?.limited === true)
     .map(
       (s) =>
-        `<p class="warning">The load generator itself was a bottleneck in ${esc(s.runId)}: ${esc((s.clientHealth?.reasons ?? []).join('; '))}</p>`,
+        `<p class="warning">${esc(page.text.clientLimited(s.runId, (s.clientHealth?.reasons ?? []).join('; ')))}</p>`,
     )
     .join('\n')
 }

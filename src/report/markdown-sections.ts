@@ -1,7 +1,8 @@
 // The comparison, errors and configuration sections of the Markdown report.
 import type { Summary } from '../types.js'
+import { chartText } from './chart-text.js'
 import {
-  bestMarks,
+  bestRuns,
   type CompareColumn,
   comparedGroups,
   type GroupKey,
@@ -11,6 +12,7 @@ import {
   valueColumn,
 } from './comparison.js'
 import { DASH, rightAligned as right } from './headline.js'
+import { type MarkdownText, markdownText } from './markdown-text.js'
 import {
   formatCount as count,
   DISTRIBUTION_METRICS,
@@ -19,6 +21,7 @@ import {
   TOTAL_TIME_SEC,
   VALUE_METRICS,
 } from './metric-catalogue.js'
+import { type RunSettingsById, runNames } from './run-names.js'
 import { type Align, escapeCell, markdownTable } from './text-table.js'
 
 /** A run's resolved configuration, as the report's configuration section shows it. */
@@ -77,23 +80,29 @@ const COMPARISONS: Array<{ title: string; columns: CompareColumn[] }> = [
   },
 ]
 
-export function comparisonSection(dimension: GroupKey, summaries: Summary[]): string[] {
+export function comparisonSection(
+  dimension: GroupKey,
+  summaries: Summary[],
+  settings: RunSettingsById = {},
+  text: MarkdownText = markdownText(),
+): string[] {
   const compared = comparedGroups(summaries, dimension)
-  const parts = [`## Comparison by ${dimension}`]
+  const word = text.dimension[dimension]
+  const parts = [`## ${text.comparisonBy(word)}`]
   if (compared.length === 0) {
-    parts.push(`Every ${dimension} has a single run: nothing to compare.`)
+    parts.push(text.singleRun(word))
     return parts
   }
   for (const { key, runs } of compared) {
-    parts.push(`### ${capitalize(dimension)}: ${escapeCell(key)} (${runs.length} runs)`)
+    parts.push(`### ${text.groupHeading(word, escapeCell(key), runs.length)}`)
+    // Runs the group label cannot tell apart (a sweep) are named by their distinguishing settings.
     const labels = runs.map((s) => groupLabel(s, dimension))
-    const rowLabels = runs.map((s, i) =>
-      escapeCell(
-        labels.filter((l) => l === labels[i]).length > 1 ? `${labels[i]} (${s.runId})` : (labels[i] ?? ''),
-      ),
+    const names = runNames(runs, settings, chartText(text.lang))
+    const rowLabels = runs.map((_, i) =>
+      escapeCell(labels.filter((l) => l === labels[i]).length > 1 ? (names[i] ?? '') : (labels[i] ?? '')),
     )
     for (const { title, columns } of COMPARISONS) {
-      const cells = columns.map((column) => bestMarked(runs.map(column.value), column))
+      const cells = columns.map((column) => bestMarked(runs, column))
       const rows = runs.map((_, r) => [rowLabels[r] ?? '', ...cells.map((column) => column[r] ?? DASH)])
       parts.push(
         markdownTable([title, ...columns.map((c) => c.header)], rows, ['left', ...right(columns.length)]),
@@ -103,17 +112,18 @@ export function comparisonSection(dimension: GroupKey, summaries: Summary[]): st
   return parts
 }
 
-/** Formats one column of a comparison, bolding the best value (ties all bold) when values differ. */
-function bestMarked(values: Array<number | null>, column: CompareColumn): string[] {
-  const best = bestMarks(values, column)
-  return values.map((v, i) => {
+/** Formats one column of a comparison, bolding the best value (ties all bold) as bestRuns says. */
+function bestMarked(runs: Summary[], column: CompareColumn): string[] {
+  const best = bestRuns(runs, column)
+  return runs.map((s, i) => {
+    const v = column.value(s)
     const text = shownValue(v, column)
     if (text === undefined) return DASH
     return best[i] ? `**${text}**` : text
   })
 }
 
-export function errorSection(summaries: Summary[]): string[] {
+export function errorSection(summaries: Summary[], text: MarkdownText = markdownText()): string[] {
   const rows = summaries.flatMap((s) =>
     s.errors.map((group) => [
       escapeCell(s.runId),
@@ -124,9 +134,9 @@ export function errorSection(summaries: Summary[]): string[] {
       group.examples.map((example) => escapeCell(truncate(example, 160))).join('; ') || DASH,
     ]),
   )
-  if (rows.length === 0) return ['## Errors', 'No failed, aborted or unsent requests.']
+  if (rows.length === 0) return [`## ${text.errorsHeading}`, text.noErrors]
   return [
-    '## Errors',
+    `## ${text.errorsHeading}`,
     markdownTable(['Run', 'Outcome', 'Error code', 'HTTP status', 'Count', 'Examples'], rows, [
       'left',
       'left',
@@ -138,7 +148,11 @@ export function errorSection(summaries: Summary[]): string[] {
   ]
 }
 
-export function configurationSection(summaries: Summary[], configs: Record<string, RunConfig>): string[] {
+export function configurationSection(
+  summaries: Summary[],
+  configs: Record<string, RunConfig>,
+  text: MarkdownText = markdownText(),
+): string[] {
   const rows = summaries.map((s) => {
     const c = configs[s.runId]
     const rps = c === undefined ? s.offeredRps : c.rps
@@ -157,7 +171,7 @@ export function configurationSection(summaries: Summary[], configs: Record<strin
     ]
   })
   return [
-    '## Run configuration',
+    `## ${text.runConfiguration}`,
     markdownTable(
       [
         'Run',
@@ -189,8 +203,4 @@ function capabilityLines(summaries: Summary[], configs: Record<string, RunConfig
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
 }

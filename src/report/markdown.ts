@@ -3,18 +3,27 @@
 // catalogue says; nothing here does I/O.
 import { ITL_EXACT_LIMIT } from '../stats/summarize.js'
 import type { Summary } from '../types.js'
+import { chartText, type ReportLang } from './chart-text.js'
 import { type GroupKey, groupOrder } from './comparison.js'
-import { dashes, errorBreakdown, headlineRows, plural, rightAligned as right } from './headline.js'
+import {
+  dashes,
+  errorBreakdown,
+  headlineRows,
+  plural,
+  rightAligned as right,
+  tokensEstimate,
+} from './headline.js'
 import { comparisonSection, configurationSection, errorSection, type RunConfig } from './markdown-sections.js'
+import { type MarkdownText, markdownText } from './markdown-text.js'
 import {
   formatCount as count,
   DISTRIBUTION_METRICS,
   formatFixed as fixed,
-  LOW_TAIL_LABEL,
   TOKENS_PER_SEC,
   VALUE_METRICS,
 } from './metric-catalogue.js'
 import { notSentLine } from './not-sent.js'
+import { runNames, settingsById } from './run-names.js'
 import { escapeCell, markdownTable } from './text-table.js'
 
 export type { GroupKey } from './comparison.js'
@@ -31,79 +40,90 @@ export interface MarkdownReportInput {
   groupBy?: GroupKey
   /** PNG charts written next to the report, linked by their relative path. */
   chartImages?: Array<{ title: string; file: string }>
+  /** Language of headings and labels (default English). */
+  lang?: ReportLang
 }
-
-const HOW_TO_READ = [
-  '- **Latency statistics cover successful requests only** (TTFT, total time, TPOT, ITL, queue wait, token counts). ' +
-    'Success rate = ok / (ok + failed); requests aborted at the end of the run or never sent are counted apart, ' +
-    'never as server failures. All are listed under Errors.',
-  '- **Percentiles are exact**: every sample is kept and sorted, and percentiles are interpolated linearly ' +
-    "as numpy's default method does (index = p/100 × (n − 1)).",
-  '- **TTFT** is request sent → first token (reasoning tokens count); **total time** is request sent → end of stream.',
-  '- **Tokens/sec** is output tokens / total time of each request. Higher is better, so its bad tail is the low one: ' +
-    `its P95 and P99 columns hold the 5th and 1st percentiles, labelled "${LOW_TAIL_LABEL.p95}" and "${LOW_TAIL_LABEL.p99}".`,
-  '- **Request throughput** = successful requests / measurement window; **output token throughput** = output tokens ' +
-    'of successful requests / measurement window. The window runs from the first request sent to the last one ended.',
-  '- In comparison tables the best value of each column is **bold**: lowest for latency, ' +
-    'highest for tokens/sec, throughput and success rate.',
-]
 
 export function renderMarkdownReport(input: MarkdownReportInput): string {
   const { summaries } = input
+  const text = markdownText(input.lang)
   const parts: string[] = [
-    '# Run Bench report',
-    `Generated ${input.generatedAt} by Run Bench ${escapeCell(input.toolVersion)} · ${plural(summaries.length, 'run')}`,
-    '## How to read this report',
-    HOW_TO_READ.join('\n'),
+    `# ${text.title}`,
+    text.generated(input.generatedAt, escapeCell(input.toolVersion), text.runs(summaries.length)),
+    `## ${text.howToRead}`,
+    text.howToReadLines.join('\n'),
   ]
   if (summaries.length === 0) {
-    parts.push('No runs found.')
+    parts.push(text.noRuns)
     return `${parts.join('\n\n')}\n`
   }
-  parts.push('## Runs')
-  for (const summary of summaries) parts.push(...runSection(summary))
-  for (const group of groupOrder(input.groupBy)) parts.push(...comparisonSection(group, summaries))
-  if (input.chartImages !== undefined && input.chartImages.length > 0) {
-    parts.push('## Charts', input.chartImages.map((c) => `![${escapeCell(c.title)}](${c.file})`).join('\n\n'))
+  const settings = settingsById(input.runConfigs as Record<string, Record<string, unknown>> | undefined)
+  // Runs are named by what tells them apart (a sweep: "c=4"), with their run id below.
+  const names = runNames(summaries, settings, chartText(text.lang))
+  parts.push(`## ${text.runsHeading}`)
+  summaries.forEach((summary, i) => {
+    parts.push(...runSection(summary, names.length > 1 ? (names[i] ?? null) : null, text))
+  })
+  for (const group of groupOrder(input.groupBy)) {
+    parts.push(...comparisonSection(group, summaries, settings, text))
   }
-  parts.push(...errorSection(summaries))
-  parts.push(...configurationSection(summaries, input.runConfigs ?? {}))
+  if (input.chartImages !== undefined && input.chartImages.length > 0) {
+    parts.push(
+      `## ${text.charts}`,
+      input.chartImages.map((c) => `![${escapeCell(c.title)}](${c.file})`).join('\n\n'),
+    )
+  }
+  parts.push(...errorSection(summaries, text))
+  parts.push(...configurationSection(summaries, input.runConfigs ?? {}, text))
   return `${parts.join('\n\n')}\n`
 }
 
-function runSection(s: Summary): string[] {
-  const started = s.startedAt === '' ? '' : ` · started ${escapeCell(s.startedAt)}`
+function runSection(s: Summary, name: string | null, text: MarkdownText): string[] {
+  const started = s.startedAt === '' ? '' : text.started(escapeCell(s.startedAt))
+  // Named by what distinguishes the run, with its id; the id alone when nothing else does.
+  const named = name === null || name.includes(s.runId) ? s.runId : `${name} (${s.runId})`
+  const mark = ` (${text.incompleteHeading})`
+  const heading = s.incomplete === undefined || named.includes(mark) ? named : `${named}${mark}`
   const parts = [
-    `### ${escapeCell(s.runId)}`,
-    `Target **${escapeCell(s.target)}** · model **${escapeCell(s.model)}** · workload **${escapeCell(s.workload)}**` +
-      `${started} · window ${fixed(s.windowSec, 3)} s`,
-    markdownTable(['Metric', 'Mean', 'Median', 'P95', 'P99'], headlineRows(s, 'en'), ['left', ...right(4)]),
-    `¹ Tokens/sec: higher is better, so its bad tail is the low one: ${LOW_TAIL_LABEL.p95}, ${LOW_TAIL_LABEL.p99}.`,
+    `### ${escapeCell(heading)}`,
+    ...(s.incomplete === undefined ? [] : [text.incompleteNote(escapeCell(s.incomplete))]),
+    text.identity(
+      escapeCell(s.target),
+      escapeCell(s.model),
+      escapeCell(s.workload),
+      started,
+      fixed(s.windowSec, 3),
+    ),
+    markdownTable(['Metric', 'Mean', 'Median', 'P95', 'P99'], headlineRows(s, text.lang), [
+      'left',
+      ...right(4),
+    ]),
+    text.lowTailNote,
     markdownTable(
-      ['Throughput and requests', 'Value'],
+      [text.throughputAndRequests, text.value],
       [
         [
-          'Request throughput',
+          text.requestThroughput,
           `${fixed(s.requestThroughputPerSec, VALUE_METRICS.requestThroughput.decimals)} req/s`,
         ],
         [
-          'Output token throughput',
+          text.outputTokenThroughput,
           `${fixed(s.outputTokenThroughputPerSec, VALUE_METRICS.outputTokenThroughput.decimals)} tokens/s`,
         ],
-        ['Offered load', offeredLoad(s)],
-        ['Requests', requestCounts(s)],
-        ...notSentRow(s),
-        ['Errors', errorBreakdown(s.errors) || 'none'],
+        [text.offeredLoad, offeredLoad(s)],
+        [text.requests, requestCounts(s)],
+        ...notSentRow(s, text),
+        [text.errors, errorBreakdown(s.errors) || text.none],
       ],
       ['left', 'right'],
     ),
-    '#### All metrics (successful requests only)',
+    `#### ${text.allMetrics}`,
     markdownTable(['Metric', 'Count', 'Mean', 'Median', 'P90', 'P95', 'P99', 'Min', 'Max'], detailRows(s), [
       'left',
       ...right(8),
     ]),
   ]
-  const notes = runNotes(s)
+  const notes = runNotes(s, text)
   if (notes.length > 0) parts.push(notes.map((note) => `- ${note}`).join('\n'))
   return parts
 }
@@ -136,24 +156,21 @@ function detailRows(s: Summary): string[][] {
   return table
 }
 
-function runNotes(s: Summary): string[] {
+function runNotes(s: Summary, text: MarkdownText): string[] {
   const notes: string[] = []
-  if (s.requests.total > 0 && s.requests.ok === 0) {
-    notes.push('No request succeeded, so there are no latency statistics; see Errors.')
-  }
+  if (s.requests.total > 0 && s.requests.ok === 0) notes.push(text.noSuccess)
   if (s.queuedRequests > 0) {
     notes.push(
       `${plural(s.queuedRequests, 'request')} waited more than 1 ms for a concurrency slot, so the offered rate ` +
         'was not fully applied; latency from schedule includes that wait.',
     )
   }
-  const sources = Object.entries(s.tokensSources)
-  const estimated = sources.filter(([source]) => source !== 'usage')
-  if (estimated.length > 0) {
-    const list = sources.map(([source, n]) => `${source} ${count(n ?? 0)}`).join(', ')
-    notes.push(
-      `Output token counts are partly estimated (usage = server-reported, tokenizer/chunks = counted here): ${list}.`,
-    )
+  const estimated = tokensEstimate(s)
+  if (estimated !== null) {
+    const list = Object.entries(s.tokensSources)
+      .map(([source, n]) => `${source} ${count(n ?? 0)}`)
+      .join(', ')
+    notes.push(text.tokensEstimated(estimated.estimated, estimated.total, list))
   }
   if (s.itlMs !== null && s.itlMs.count > ITL_EXACT_LIMIT) {
     notes.push(
@@ -175,9 +192,9 @@ function offeredLoad(s: Summary): string {
     : `${fixed(s.offeredRps, 3)} req/s, at most ${count(s.concurrency)} in flight`
 }
 
-function notSentRow(s: Summary): string[][] {
-  const line = notSentLine(s)
-  return line === null ? [] : [['Not sent', line]]
+function notSentRow(s: Summary, text: MarkdownText): string[][] {
+  const line = notSentLine(s, text.lang)
+  return line === null ? [] : [[text.notSent, line]]
 }
 
 function requestCounts(s: Summary): string {

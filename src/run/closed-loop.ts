@@ -7,9 +7,14 @@ export async function runClosedLoop(state: RunState): Promise<void> {
   let requestId = 0
   const worker = async () => {
     while (!state.isStopped() && requestId < maxRequests) {
-      const spec = state.specFor(requestId++, null)
-      state.counts.sent++
-      state.finish(await state.send(spec, state.ctx))
+      // A session (issue 16) is one iteration: its turns follow each other on this worker.
+      let spec = state.specFor(requestId++, null)
+      if (spec === null) return // the prompt source is spent
+      while (spec !== null) {
+        state.counts.sent++
+        const next = state.settle(spec, await state.send(spec, state.ctx))
+        spec = next === null ? null : await state.nextTurn(next, false)
+      }
     }
   }
   // Workers are awaited here and also tracked, so the end-of-run grace waits for them.

@@ -11,6 +11,7 @@ import { createSummaryAccumulator } from '../stats/summarize.js'
 import type { RunMeta, RunPlan, ServerCapabilities, Summary } from '../types.js'
 import { expectedRequests } from '../workload/arrivals.js'
 import type { TokenCounterSpec } from '../workload/tokenizer.js'
+import { assertPlanFits } from './plan-bounds.js'
 import { adaptToCapabilities, type ProbedRun, type ProbeNote, probeTarget } from './probe-target.js'
 import { type ProgressSnapshot, type RunResult, runBenchmark } from './run-benchmark.js'
 import type { RunHook, RunHookContext } from './run-hooks.js'
@@ -72,6 +73,7 @@ export interface ExecutedRun {
  */
 export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRun> {
   const emit = options.onEvent ?? (() => {})
+  assertPlanFits(options.plan.workload)
   // Order matters: an unwritable output folder (OutputError) and an unreachable target
   // (TargetError) are both reported before any result file exists.
   prepareOutputDirs(options.plan.outputDir)
@@ -146,8 +148,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
       // Asked for even where the probe saw no usage: harmless, and a proxy may route elsewhere.
       includeUsage: true,
       ignoreEos: workload.ignoreEos,
+      capabilities: probed.capabilities,
       progressIntervalMs: options.progressIntervalMs ?? 1000,
       onProgress: (snapshot) => {
+        sink.flush() // whatever a progress line counts is on disk first (raw-sink.ts)
         lastSnapshot = snapshot
         emit({ kind: 'progress', snapshot })
       },

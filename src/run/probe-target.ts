@@ -3,8 +3,10 @@
 // adapts to it. An unreachable target stops the run here, before any result file exists.
 import { probeCapabilities } from '../discovery/capability-probe.js'
 import { checkLiveness } from '../discovery/liveness.js'
+import { findUnlistedModel, type UnlistedModel } from '../discovery/served-model-check.js'
 import { TargetError } from '../errors.js'
-import { targetHeaders } from '../http/credentials.js'
+import { targetHeaders, targetSecrets } from '../http/credentials.js'
+import { maskUrl } from '../http/mask.js'
 import type { RunPlan, ServerCapabilities } from '../types.js'
 
 /** Each probe request's budget: a healthy server answers 8 tokens well within it. */
@@ -43,6 +45,7 @@ export type ProbeNote =
   | { kind: 'no_usage'; byTokenizer: boolean }
   | { kind: 'ignore_eos_dropped' }
   | { kind: 'connection_close' }
+  | { kind: 'model_not_listed'; unlisted: UnlistedModel }
 
 /** Probe notes that the adaptation lines already say in full. */
 const COVERED_NOTES = [/^No usage chunk/, /keepAlive false/]
@@ -61,6 +64,11 @@ export async function probeTarget(plan: RunPlan, hasTokenizer: boolean): Promise
     api: plan.workload.api,
     timeoutMs: Math.min(plan.timeouts.totalMs, PROBE_TIMEOUT_MS),
   })
+  if (result.rejectedStatus === 404) throw notFoundError(plan, result.endpoint ?? target.baseUrl)
+  const unlisted = await findUnlistedModel(target, plan.model.fullName, {
+    timeoutMs: plan.timeouts.connectMs,
+  })
+  const modelNotes: ProbeNote[] = unlisted === null ? [] : [{ kind: 'model_not_listed', unlisted }]
   const notes = result.notes.map((text): ProbeNote => ({ kind: 'probe_note', text }))
   // The probe reports a failure only in its notes; "Probe skipped" is a base URL it could not parse.
   if (result.notes.some((note) => /^Probe (failed|skipped)/.test(note))) {
@@ -73,14 +81,53 @@ export async function probeTarget(plan: RunPlan, hasTokenizer: boolean): Promise
         },
       )
     }
-    return { plan, capabilities: null, notes: [{ kind: 'probe_failed' }, ...notes] }
+    return { plan, capabilities: null, notes: [{ kind: 'probe_failed' }, ...notes, ...modelNotes] }
   }
   const adapted = adaptToCapabilities(plan, result.capabilities, hasTokenizer)
   const kept = result.notes
     .filter((note) => !COVERED_NOTES.some((covered) => covered.test(note)))
     .map((text): ProbeNote => ({ kind: 'probe_note', text }))
   const [capabilities, ...changes] = adapted.notes
-  return { ...adapted, notes: [...(capabilities === undefined ? [] : [capabilities]), ...kept, ...changes] }
+  return {
+    ...adapted,
+    notes: [...(capabilities === undefined ? [] : [capabilities]), ...kept, ...changes, ...modelNotes],
+  }
+}
+
+/**
+ * The probe's request got 404: every request of the load would too. Most often base_url
+ * lacks its /v1 (http://host:8000 for http://host:8000/v1); else the server does not serve
+ * this model (vLLM answers 404 for an unknown model name) or this API.
+ */
+function notFoundError(plan: RunPlan, endpoint: string): TargetError {
+  const { target } = plan
+  const unmasked = baseUrlWithV1(target.baseUrl)
+  if (unmasked !== null) {
+    const withV1 = maskUrl(unmasked, targetSecrets(target))
+    return new TargetError(`${endpoint}: HTTP 404 — did you mean ${withV1}?`, {
+      hint: `OpenAI-compatible servers answer under /v1: use --base-url ${withV1} (or base_url: ${withV1} for target "${target.name}" in targets.yaml)`,
+    })
+  }
+  return new TargetError(
+    `${endpoint}: HTTP 404: the server has no such endpoint or does not serve model "${plan.model.fullName}"`,
+    {
+      hint: `See what it serves with: run-bench models --target ${target.name}; or try --api ${plan.workload.api === 'chat' ? 'completions' : 'chat'}`,
+    },
+  )
+}
+
+/** base_url with /v1 added, or null when its path already ends in /v1. */
+export function baseUrlWithV1(baseUrl: string): string | null {
+  let url: URL
+  try {
+    url = new URL(baseUrl)
+  } catch {
+    return null
+  }
+  const path = url.pathname.replace(/\/+$/, '')
+  if (/\/v1$/.test(path)) return null
+  url.pathname = `${path}/v1`
+  return url.toString().replace(/\/+$/, '')
 }
 
 /**

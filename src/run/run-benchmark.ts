@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks'
 import { createTargetPool } from '../client/pool.js'
 import { sendRequest } from '../client/send-request.js'
-import type { ClientHealth, RequestRecord, RunPlan } from '../types.js'
+import type { ClientHealth, RequestRecord, RunPlan, ServerCapabilities } from '../types.js'
 import { createClientContext } from './client-context.js'
 import { judgeClientHealth } from './client-health.js'
 import { runClosedLoop } from './closed-loop.js'
 import { startLoopLagSampler } from './lag-histogram.js'
 import { type OpenLoopEnd, runOpenLoop } from './open-loop.js'
+import { prepareRunSource } from './run-source.js'
 import { createRunState, type ProgressSnapshot, type SendRequest } from './run-state.js'
 import { warmUp } from './warm-up.js'
 
@@ -24,10 +25,12 @@ export interface RunOptions {
   countTokens: ((text: string) => number) | null
   includeUsage: boolean
   ignoreEos: boolean
-  /** One unrecorded request before the clock starts (default on); see warm-up.ts. */
+  /** Warm connections and request path before the clock starts (default on); see warm-up.ts. */
   warmup?: boolean
   /** The request function; tests and the worker pool may swap it. */
   send?: SendRequest
+  /** What the probe found: exact output lengths use ignore_eos / min_tokens only where supported. */
+  capabilities?: ServerCapabilities | null
 }
 
 export interface RunResult {
@@ -48,12 +51,15 @@ export interface RunResult {
 export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<RunResult> {
   const { workload } = plan
   const send = options.send ?? sendRequest
+  // The workload's prompt source (issue 16), built before the clock starts (and before any
+  // pool or timer exists: a bad dataset or trace throws here).
+  const source = await prepareRunSource(plan, options.countTokens)
   const pool = createTargetPool(plan.target, workload.concurrency, plan.timeouts)
   const inFlightAbort = new AbortController()
   const loopLag = startLoopLagSampler()
 
   if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {
-    await warmUp(plan, { ...options, send, dispatcher: pool })
+    await warmUp(plan, { ...options, send, dispatcher: pool, pool: options.send === undefined ? pool : null })
   }
 
   const runStartEpochMs = Date.now()
@@ -65,14 +71,15 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     runStartMs,
     runStartEpochMs,
   })
-  const state = createRunState({ ...options, plan, ctx, send, runStartMs })
+  const state = createRunState({ ...options, plan, ctx, send, runStartMs, source })
 
   let interruptedBy: string | null = null
   // A closed loop ends at the duration by a timer. An open loop ends when its schedule
   // (bounded by the duration) is spent: arrivals due before the end are sent even when
   // the client runs late, so a late client shows as schedule lag, never as fewer requests.
+  const openLoop = workload.rps !== undefined || state.sourceArrivalsMs !== null
   const durationTimer =
-    state.durationMs === null || workload.rps !== undefined ? null : setTimeout(state.stop, state.durationMs)
+    state.durationMs === null || openLoop ? null : setTimeout(state.stop, state.durationMs)
   const onInterrupt = () => {
     interruptedBy = String(options.signal.reason ?? 'interrupted')
     state.stop()
@@ -87,12 +94,11 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
 
   try {
     let openLoopEnd: OpenLoopEnd | null = null
-    const sending =
-      workload.rps === undefined
-        ? runClosedLoop(state)
-        : runOpenLoop(state, workload.rps).then((end) => {
-            openLoopEnd = end
-          })
+    const sending = !openLoop
+      ? runClosedLoop(state)
+      : runOpenLoop(state, workload.rps ?? 0).then((end) => {
+          openLoopEnd = end
+        })
     await Promise.race([sending, state.whenStopped])
     // An open loop whose count bound ended its schedule stops when the last request has
     // ended; one bounded by duration returned at the duration's end. A closed loop's

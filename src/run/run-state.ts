@@ -1,10 +1,13 @@
 // The state one run's executors share (k6's model: the executor decides when to send, the
 // state counts, stops and hands each record on). Times are ms since runStartMs.
 import { performance } from 'node:perf_hooks'
-import type { ClientContext, RequestSpec } from '../client/send-request.js'
+import { setImmediate as yieldToIo } from 'node:timers/promises'
+import type { AnsweredRecord, ClientContext, RequestSpec } from '../client/send-request.js'
 import { seededRandom } from '../seeded-random.js'
-import type { RequestRecord, RunPlan } from '../types.js'
+import type { RequestRecord, RunPlan, ServerCapabilities } from '../types.js'
+import type { FollowUp, RequestSpec as SourceSpec } from '../workload/prompt-source.js'
 import { createLagHistogram } from './lag-histogram.js'
+import { type RunSource, toClientSpec } from './run-source.js'
 import { createSlotQueue } from './slot-queue.js'
 
 export interface ProgressSnapshot {
@@ -41,6 +44,15 @@ export interface RunStateOptions {
   includeUsage: boolean
   ignoreEos: boolean
   onRecord: (record: RequestRecord) => void
+  /** The workload's prompt source (issue 16); absent/null: the plan's built-in prompts. */
+  source?: RunSource | null
+  capabilities?: ServerCapabilities | null
+}
+
+/** A session's next turn, due `delayMs` after the previous answer ended at `afterMs`. */
+export interface NextTurn {
+  followUp: FollowUp
+  afterMs: number
 }
 
 export type RunState = ReturnType<typeof createRunState>
@@ -54,6 +66,25 @@ export function createRunState(options: RunStateOptions) {
   const recentTtftMs: number[] = []
   const running = new Set<Promise<void>>()
   const counts = { sent: 0, completed: 0, ok: 0 }
+  const source = options.source ?? null
+  const sourceSpecs = new WeakMap<RequestSpec, SourceSpec>()
+  let sessionRequestId = 0
+  const specDefaults = {
+    model: plan.model.fullName,
+    api: workload.api,
+    temperature: workload.temperature,
+    includeUsage: options.includeUsage,
+    maxTokens: workload.maxTokens,
+    ignoreEos: options.ignoreEos,
+    capabilities: options.capabilities ?? null,
+  }
+  /** A source's request as the client sends it; sessions number every request in send order. */
+  function fromSource(spec: SourceSpec, requestId: number, scheduledAtMs: number | null): RequestSpec {
+    const id = source?.sessions === true ? sessionRequestId++ : requestId
+    const client = toClientSpec(spec, id, scheduledAtMs, specDefaults)
+    if (spec.session !== undefined) sourceSpecs.set(client, spec)
+    return client
+  }
 
   let stopped = false
   let resolveStopped: () => void = () => {}
@@ -101,6 +132,30 @@ export function createRunState(options: RunStateOptions) {
         sleepers.add(wake)
       })
     },
+    /**
+     * Waits until fewer than `limit` arrivals wait for a slot (true), or until `untilMs`
+     * (performance.now() time) or the run's stop, whichever comes first (false).
+     */
+    waitForRoom(limit: number, untilMs: number): Promise<boolean> {
+      return new Promise<boolean>((resolve) => {
+        if (stopped) {
+          resolve(false)
+          return
+        }
+        let timer: NodeJS.Timeout | undefined
+        const done = (room: boolean) => {
+          clearTimeout(timer)
+          sleepers.delete(wake)
+          slots.onWaitingBelow(limit, null)
+          resolve(room)
+        }
+        const wake = () => done(false)
+        sleepers.add(wake)
+        if (Number.isFinite(untilMs)) timer = setTimeout(wake, Math.max(0, untilMs - performance.now()))
+        // close() on stop also calls back: that is no room, the run is over.
+        slots.onWaitingBelow(limit, () => done(!stopped))
+      })
+    },
     /** Counts a finished request and hands its record on; every request ends here once. */
     finish(record: RequestRecord): void {
       counts.completed++
@@ -113,7 +168,46 @@ export function createRunState(options: RunStateOptions) {
       }
       options.onRecord(record)
     },
-    specFor(requestId: number, scheduledAtMs: number | null): RequestSpec {
+    /** Trace replay: the trace's send times replace the rps schedule. */
+    sourceArrivalsMs: source?.arrivalsMs ?? null,
+    /**
+     * Ends a request: its record is handed on (without the answer text a session keeps), and
+     * a session's next turn is returned, or null.
+     */
+    settle(spec: RequestSpec, sent: AnsweredRecord): NextTurn | null {
+      const sourceSpec = sourceSpecs.get(spec)
+      if (sourceSpec === undefined || source === null) {
+        this.finish(sent)
+        return null
+      }
+      const { answerText, ...record } = sent
+      this.finish(record)
+      const result = record.success
+        ? { ok: true as const, answerText: answerText ?? '' }
+        : { ok: false as const }
+      const followUp = source.source.followUp(sourceSpec, result)
+      return followUp === null ? null : { followUp, afterMs: record.ended_at_ms }
+    },
+    /**
+     * Waits out the think time, then builds the next turn (scheduled when the think time
+     * ends, in an open loop); null when the run stopped meanwhile: the session is cut.
+     */
+    async nextTurn(next: NextTurn, scheduled: boolean): Promise<RequestSpec | null> {
+      const dueMs = next.afterMs + next.followUp.delayMs
+      if (next.followUp.delayMs > 0) {
+        // Timers may fire up to a millisecond early: wait out the rest, as the open loop does.
+        await this.sleepUnlessStopped(Math.ceil(runStartMs + dueMs - performance.now()))
+        while (!stopped && performance.now() < runStartMs + dueMs) await yieldToIo()
+      }
+      if (stopped) return null
+      return fromSource(next.followUp.spec, -1, scheduled ? dueMs : null)
+    },
+    /** The next request; null when the source is spent (a trace's last request was sent). */
+    specFor(requestId: number, scheduledAtMs: number | null): RequestSpec | null {
+      if (source !== null) {
+        const spec = source.source.next()
+        return spec === null ? null : fromSource(spec, requestId, scheduledAtMs)
+      }
       const prompt = plan.prompts[Math.floor(promptRandom() * plan.prompts.length)] ?? plan.prompts[0]
       if (prompt === undefined) throw new Error('RunPlan has no prompts')
       return {
@@ -143,7 +237,8 @@ export function createRunState(options: RunStateOptions) {
         expected: options.expected,
         completed: counts.completed,
         ok: counts.ok,
-        inFlight: slots.inUse(),
+        // A closed loop takes no slots: its workers' requests in flight are those sent, not ended.
+        inFlight: workload.rps === undefined ? counts.sent - counts.completed : slots.inUse(),
         waiting: slots.waiting(),
         ttftP50Ms: sorted.length === 0 ? null : (sorted[Math.floor((sorted.length - 1) / 2)] ?? null),
       }

@@ -1,5 +1,5 @@
 // The concurrency cap: at most `capacity` requests in flight. A request whose slot is not
-// free waits in FIFO order (its wait becomes queue_ms); when the run ends, waiters are
+// free waits in FIFO order (its wait becomes slot_wait_ms); when the run ends, waiters are
 // released with `false` so they are recorded, never silently dropped.
 
 export interface SlotQueue {
@@ -10,6 +10,11 @@ export interface SlotQueue {
   close(): void
   inUse(): number
   waiting(): number
+  /**
+   * Calls `callback` once, as soon as fewer than `limit` requests wait (the open loop's
+   * bound on waiters, see arrival-backlog.ts); null cancels. One registration at a time.
+   */
+  onWaitingBelow(limit: number, callback: (() => void) | null): void
 }
 
 export function createSlotQueue(capacity: number): SlotQueue {
@@ -19,6 +24,14 @@ export function createSlotQueue(capacity: number): SlotQueue {
   // compacts itself when half of it is spent.
   let waiters: Array<(granted: boolean) => void> = []
   let head = 0
+  let roomLimit = 0
+  let onRoom: (() => void) | null = null
+  const notifyRoom = () => {
+    if (onRoom === null || waiters.length - head >= roomLimit) return
+    const callback = onRoom
+    onRoom = null
+    callback()
+  }
   return {
     acquire() {
       if (closed) return false
@@ -36,6 +49,7 @@ export function createSlotQueue(capacity: number): SlotQueue {
           head = 0
         }
         next(true) // the slot passes straight to the next waiter
+        notifyRoom()
       } else {
         used--
       }
@@ -46,8 +60,14 @@ export function createSlotQueue(capacity: number): SlotQueue {
       waiters = []
       head = 0
       for (const resolve of pending) resolve(false)
+      notifyRoom()
     },
     inUse: () => used,
     waiting: () => waiters.length - head,
+    onWaitingBelow(limit, callback) {
+      roomLimit = limit
+      onRoom = callback
+      notifyRoom()
+    },
   }
 }

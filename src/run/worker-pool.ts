@@ -315,5 +315,7 @@ function lostRecord(spec: RequestSpec, ctx: ClientContext, reason: string): Requ
     reason,
     outcome: 'network_error',
     errorCode: 'CLIENT_ERROR',
+    ...(spec.slotWaitMs === undefined ? {} : { slotWaitMs: spec.slotWaitMs }),
+    ...(spec.scheduleLagMs === undefined ? {} : { scheduleLagMs: spec.scheduleLagMs }),
   })
 }

@@ -131,6 +131,24 @@ export function meterEngine(
       `${model},finished_reason="length"`,
       finished,
     )
+    // vLLM's prefix-cache counters (in tokens), only when the simulator models a prefix cache.
+    const cache = engines.prefixCacheStats()
+    if (cache !== null) {
+      scalar(
+        'vllm:prefix_cache_queries_total',
+        'counter',
+        'Prefix cache queries, in tokens.',
+        model,
+        cache.queriedTokens,
+      )
+      scalar(
+        'vllm:prefix_cache_hits_total',
+        'counter',
+        'Prefix cache hits, in tokens.',
+        model,
+        cache.hitTokens,
+      )
+    }
     histogram('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', ttft)
     histogram('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', e2e)
     scalar('DCGM_FI_DEV_POWER_USAGE', 'gauge', 'Power draw (in W).', gpu, watts)

@@ -10,6 +10,7 @@ import type {
 import { distribution, lowTailDistribution } from './distribution.js'
 import { FloatColumn } from './float-column.js'
 import { SampledColumn } from './sampled-column.js'
+import { createSourceStats } from './source-stats.js'
 
 /** Run-level facts a summary carries that the records themselves do not. */
 export interface SummaryInfo {
@@ -36,7 +37,7 @@ export interface SummaryAccumulator {
  */
 export const ITL_EXACT_LIMIT = 5_000_000
 
-/** A request counts as queued when it waited more than this for a concurrency slot. */
+/** A request counts as queued (or late) when it waited more than this for a slot (or the client). */
 const QUEUED_THRESHOLD_MS = 1
 
 const MAX_ERROR_EXAMPLES = 3
@@ -67,18 +68,26 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
   const errors = new Map<string, GroupTally>()
   let outputTokensOk = 0
   let queuedRequests = 0
+  let lateRequests = 0
   let firstSentAtMs = Number.POSITIVE_INFINITY
   let lastEndedAtMs = Number.NEGATIVE_INFINITY
+  const sources = createSourceStats()
 
   function pushIfNumber(column: FloatColumn, value: number | null): void {
     if (value !== null && Number.isFinite(value)) column.push(value)
   }
 
   function add(record: RequestRecord): void {
+    sources.add(record)
     requests.total++
     if (record.sent_at_ms < firstSentAtMs) firstSentAtMs = record.sent_at_ms
     if (record.ended_at_ms > lastEndedAtMs) lastEndedAtMs = record.ended_at_ms
-    if (record.queue_ms !== null && record.queue_ms > QUEUED_THRESHOLD_MS) queuedRequests++
+    // Slot wait and the client's own lateness apart (issue 12); files written before the
+    // split have only queue_ms, which stands for the slot wait as it did then.
+    const slotWaitMs = record.slot_wait_ms === undefined ? record.queue_ms : record.slot_wait_ms
+    if (slotWaitMs !== null && slotWaitMs > QUEUED_THRESHOLD_MS) queuedRequests++
+    const scheduleLagMs = record.schedule_lag_ms ?? null
+    if (scheduleLagMs !== null && scheduleLagMs > QUEUED_THRESHOLD_MS) lateRequests++
 
     if (record.outcome !== 'ok') {
       if (record.outcome === 'aborted') requests.aborted++
@@ -113,7 +122,7 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
     pushIfNumber(columns.ttfoMs, record.ttfo_ms)
     pushIfNumber(columns.e2eMs, record.e2e_ms)
     pushIfNumber(columns.tpotMs, record.tpot_ms)
-    pushIfNumber(columns.queueMs, record.queue_ms)
+    pushIfNumber(columns.queueMs, record.slot_wait_ms === undefined ? record.queue_ms : record.slot_wait_ms)
     pushIfNumber(columns.latencyFromScheduleMs, record.latency_from_schedule_ms)
     pushIfNumber(columns.outputTokens, record.output_tokens)
     pushIfNumber(columns.inputTokens, record.input_tokens)
@@ -154,10 +163,12 @@ export function createSummaryAccumulator(options: { itlExactLimit?: number } = {
       requestThroughputPerSec: perSec(requests.ok),
       outputTokenThroughputPerSec: perSec(outputTokensOk),
       queuedRequests,
+      lateRequests,
       tokensSources: { ...tokensSources },
       errors: errorGroups(errors),
       proxyOverheadMs: distribution(columns.proxyOverheadMs.view()),
       clientHealth: info.clientHealth,
+      ...sources.finish(),
     }
   }
 

@@ -2,7 +2,7 @@
 // one at a time (a raw file may hold millions), so per-bucket counters live in a Map and the
 // latency samples of successful requests go into growable Float64Arrays (16 bytes per ok
 // request per metric: end bucket + value), sorted once in finish().
-import type { RequestRecord } from '../types.js'
+import { FAILURE_OUTCOMES, type RequestRecord } from '../types.js'
 import { percentile } from './percentile.js'
 
 /** Latency of the successful requests that ended in one bucket; percentiles exact (numpy linear, percentile.ts). */
@@ -15,16 +15,20 @@ export interface BucketLatency {
 export interface TimeSeriesBucket {
   /** Bucket start, seconds since the run start (records are bucketed by their end time). */
   startSec: number
-  /** Requests that ended in this bucket, whatever their outcome. */
+  /** Records that ended in this bucket, whatever their outcome (ok + failed + aborted + notSent). */
   completed: number
   ok: number
-  /** completed − ok (aborted requests included). */
+  /** Failures as the summary counts them: http_error, timeout, network_error, stream_error. */
   failed: number
-  /** failed / completed, in 0..1; 0 for an empty bucket. */
+  /** Sent, then cut by the end of the run or Ctrl-C: the client's doing, not a failure. */
+  aborted: number
+  /** Scheduled, never sent (no concurrency slot): the client's limit, not a failure. */
+  notSent: number
+  /** failed / (ok + failed), in 0..1, as the summary's success rate; 0 when neither. */
   errorRate: number
   /** Σ output_tokens of the ok requests that ended in this bucket. */
   outputTokens: number
-  /** completed / bucket length. */
+  /** ok / bucket length: the summary's request throughput counts successful requests only. */
   requestsPerSec: number
   /** outputTokens / bucket length. */
   outputTokensPerSec: number
@@ -58,7 +62,14 @@ const MAX_BUCKETS = 7 * 24 * 3600
 interface BucketCounts {
   completed: number
   ok: number
+  failed: number
+  aborted: number
+  notSent: number
   outputTokens: number
+}
+
+function emptyCounts(): BucketCounts {
+  return { completed: 0, ok: 0, failed: 0, aborted: 0, notSent: 0, outputTokens: 0 }
 }
 
 /** Append-only (bucket, value) pairs in one Float64Array that doubles when full. */
@@ -98,10 +109,13 @@ export function createTimeSeriesAccumulator(bucketMs = 1000): TimeSeriesAccumula
       const bucket = Math.floor(record.ended_at_ms / bucketMs)
       let entry = counts.get(bucket)
       if (entry === undefined) {
-        entry = { completed: 0, ok: 0, outputTokens: 0 }
+        entry = emptyCounts()
         counts.set(bucket, entry)
       }
       entry.completed += 1
+      if (record.outcome === 'aborted') entry.aborted += 1
+      else if (record.outcome === 'not_sent') entry.notSent += 1
+      else if (FAILURE_OUTCOMES.includes(record.outcome)) entry.failed += 1
       if (record.outcome !== 'ok') return
       entry.ok += 1
       entry.outputTokens += record.output_tokens
@@ -127,16 +141,18 @@ export function createTimeSeriesAccumulator(bucketMs = 1000): TimeSeriesAccumula
       const e2eByBucket = groupSorted(e2e, first, last)
       const buckets: TimeSeriesBucket[] = []
       for (let key = first; key <= last; key++) {
-        const entry = counts.get(key) ?? { completed: 0, ok: 0, outputTokens: 0 }
-        const failed = entry.completed - entry.ok
+        const entry = counts.get(key) ?? emptyCounts()
+        const attempted = entry.ok + entry.failed
         buckets.push({
           startSec: (key * bucketMs) / 1000,
           completed: entry.completed,
           ok: entry.ok,
-          failed,
-          errorRate: entry.completed === 0 ? 0 : failed / entry.completed,
+          failed: entry.failed,
+          aborted: entry.aborted,
+          notSent: entry.notSent,
+          errorRate: attempted === 0 ? 0 : entry.failed / attempted,
           outputTokens: entry.outputTokens,
-          requestsPerSec: entry.completed / bucketSec,
+          requestsPerSec: entry.ok / bucketSec,
           outputTokensPerSec: entry.outputTokens / bucketSec,
           ttftMs: ttftByBucket.latencyOf(key),
           e2eMs: e2eByBucket.latencyOf(key),

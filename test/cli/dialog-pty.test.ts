@@ -171,7 +171,7 @@ describe('interactive dialog in a terminal', {
     keys('custom', '3', 'Enter')
     await waitFor('custom', /Duration \(seconds\) \(2\)/, 5_000)
     keys('custom', '20', 'Enter')
-    await waitFor('custom', /Requests per second \(RPS\) \(5\)/, 5_000)
+    await waitFor('custom', /Requests per second \(RPS, 0 = closed loop\) \(5\)/, 5_000)
     keys('custom', 'abc', 'Enter')
     await waitFor('custom', /Not a number \("abc"\)/, 5_000)
     keys('custom', 'BSpace', 'BSpace', 'BSpace', '4', 'Enter')

@@ -277,7 +277,7 @@ describe('runDialog', () => {
     assert.equal(duration.getScreen(), '? Duration (seconds) (300)')
     await answer(duration, '60')
     const rps = await next()
-    assert.equal(rps.getScreen(), '? Requests per second (RPS) (20)')
+    assert.equal(rps.getScreen(), '? Requests per second (RPS, 0 = closed loop) (20)')
     await answer(rps, '12.5')
     const concurrency = await next()
     assert.equal(concurrency.getScreen(), '? Concurrency (max requests in flight) (50)')
@@ -317,6 +317,25 @@ describe('runDialog', () => {
     assert.match(out, / {4}- Prompt type: short\n/)
   })
 
+  test('custom rps 0 is a closed loop: the rate is dropped and the screen says so', async () => {
+    const { io, dialog, next } = start()
+    await enterThrough(next, 2)
+    await answer(await next(), '3')
+    await answer(await next(), '60')
+    await answer(await next(), '0')
+    await answer(await next(), '4')
+    await enterThrough(next, 4)
+    const result = await dialog
+    assert.equal(result?.resolved.workload.rps, undefined)
+    assert.equal(result?.resolved.workload.concurrency, 4)
+    assert.equal(result?.choice.closedLoop, true)
+    assert.equal(result?.choice.rps, undefined)
+    assert.match(
+      io.out(),
+      / {4}- RPS: none \(closed loop: 4 workers, each sends when its last request ends\)\n/,
+    )
+  })
+
   test('custom settings keep the defaults on Enter', async () => {
     const { dialog, next } = start()
     await enterThrough(next, 2)
@@ -346,14 +365,17 @@ describe('runDialog', () => {
     rps.events.type('-3')
     rps.events.keypress('enter')
     await rps.nextRender()
-    assert.equal(rps.getScreen(), '? Requests per second (RPS) -3\n> Must be greater than 0 (got -3)')
+    assert.equal(
+      rps.getScreen(),
+      '? Requests per second (RPS, 0 = closed loop) -3\n> Must be greater than 0 (got -3)',
+    )
     for (const key of clear(2)) rps.events.keypress(key)
     rps.events.type('abc')
     rps.events.keypress('enter')
     await rps.nextRender()
     assert.equal(
       rps.getScreen(),
-      '? Requests per second (RPS) abc\n> Not a number ("abc"): enter a number such as 10',
+      '? Requests per second (RPS, 0 = closed loop) abc\n> Not a number ("abc"): enter a number such as 10',
     )
     await answer(rps, ...clear(3), '4')
 
@@ -398,11 +420,11 @@ describe('runDialog', () => {
     assert.equal(duration.getScreen(), '? 테스트 시간 (초) (300)')
     await answer(duration, '600')
     const rps = await next()
-    rps.events.type('0')
+    rps.events.type('-1')
     rps.events.keypress('enter')
     await rps.nextRender()
-    assert.equal(rps.getScreen(), '? 초당 요청 수 (RPS) 0\n> 0보다 커야 합니다 (입력값: 0)')
-    await answer(rps, { name: 'backspace' }, '50')
+    assert.equal(rps.getScreen(), '? 초당 요청 수 (RPS, 0 = 폐쇄 루프) -1\n> 0보다 커야 합니다 (입력값: -1)')
+    await answer(rps, { name: 'backspace' }, { name: 'backspace' }, '50')
     await answer(await next(), '100')
     await enterThrough(next, 3)
     const confirmation = await next()
@@ -656,7 +678,9 @@ describe('parseCustomValue', () => {
     ['rps', '1e1', { ok: true, value: 10 }],
     ['rps', '0x10', { ok: false, problem: { kind: 'not_a_number', received: '0x10' } }],
     ['rps', '', { ok: false, problem: { kind: 'not_a_number', received: '' } }],
-    ['rps', '0', { ok: false, problem: { kind: 'not_positive', received: '0' } }],
+    // 0 asks for a closed loop (issue 12); below 0 is still refused.
+    ['rps', '0', { ok: true, value: 0 }],
+    ['rps', '-1', { ok: false, problem: { kind: 'not_positive', received: '-1' } }],
     ['concurrency', '8', { ok: true, value: 8 }],
     ['concurrency', '8.0', { ok: true, value: 8 }],
     ['maxTokens', '0.5', { ok: false, problem: { kind: 'not_integer', received: '0.5' } }],

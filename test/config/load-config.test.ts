@@ -34,7 +34,7 @@ function loadError(files: Parameters<typeof writeConfigDir>[0]): ConfigError {
 describe('shipped configs', () => {
   const config: LoadedConfig = loadConfig({ configDir: SHIPPED, env: {} })
 
-  test('targets: sim first, then the three local servers', () => {
+  test('targets: sim first, then the three local servers, then the simulator with a prefix cache', () => {
     assert.deepEqual(
       config.targets.map((target) => [target.name, target.kind, target.baseUrl]),
       [
@@ -42,6 +42,7 @@ describe('shipped configs', () => {
         ['vllm-local', 'openai', 'http://localhost:8000/v1'],
         ['litellm-local', 'litellm', 'http://localhost:4000'],
         ['ollama-local', 'openai', 'http://localhost:11434/v1'],
+        ['sim-prefix-cache', 'sim', ''],
       ],
     )
     assert.equal(config.targets[0]?.description, 'Built-in simulated LLM server (no GPU needed)')
@@ -87,6 +88,10 @@ describe('shipped configs', () => {
       ['high-load', 300, 20, 50, 512, 'medium'],
       ['stress-test', 600, 50, 100, 512, 'medium'],
       ['smoke', 10, 5, 4, 32, 'short'],
+      ['random-1k-in-128-out', 15, 4, 16, 512, 'medium'],
+      ['chat-multiturn', undefined, 1, 8, 512, 'medium'],
+      ['rag-long-prefix', 15, 4, 16, 512, 'medium'],
+      ['trace-replay', 300, undefined, 32, 512, 'medium'],
     ])
     const main = config.workloads[0]
     assert.equal(main?.temperature, 0.7)
@@ -262,7 +267,7 @@ describe('validation errors', () => {
     })
     assert.deepEqual(lines, [
       'configs/workloads.yaml: workloads[w].concurency: unknown key — did you mean `concurrency`?',
-      'configs/workloads.yaml: workloads[w].zzzzzzzz: unknown key — known keys: name, description, duration, requests, rps, arrival, concurrency, max_tokens, temperature, prompt_type, prompt_file, api, ignore_eos, slo',
+      'configs/workloads.yaml: workloads[w].zzzzzzzz: unknown key — known keys: name, description, duration, requests, rps, arrival, concurrency, max_tokens, temperature, prompt_type, prompt_file, api, ignore_eos, slo, input_tokens, output_tokens, on_bad_prompt, dataset, sessions, prefix, trace',
     ])
     assert.deepEqual(problemLines({ workloads: 'workload:\n  - name: w\n' }), [
       'configs/workloads.yaml: workloads: is required',

@@ -226,12 +226,12 @@ describe('unknown names and bad override values', () => {
     const target = usageError(() => resolveRun(shipped, { target: 'vllm-locl' }, {}))
     assert.equal(
       target.message,
-      'Unknown target "vllm-locl" (--target); valid targets: sim, vllm-local, litellm-local, ollama-local — did you mean `vllm-local`?',
+      'Unknown target "vllm-locl" (--target); valid targets: sim, vllm-local, litellm-local, ollama-local, sim-prefix-cache — did you mean `vllm-local`?',
     )
     const workload = usageError(() => resolveRun(shipped, {}, { BENCH_WORKLOAD: 'nope' }))
     assert.equal(
       workload.message,
-      'Unknown workload "nope" (BENCH_WORKLOAD); valid workloads: high-load-5min, low-load, medium-load, high-load, stress-test, smoke',
+      'Unknown workload "nope" (BENCH_WORKLOAD); valid workloads: high-load-5min, low-load, medium-load, high-load, stress-test, smoke, random-1k-in-128-out, chat-multiturn, rag-long-prefix, trace-replay',
     )
   })
 

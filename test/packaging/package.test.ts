@@ -225,6 +225,11 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
     const args = ['run', '--target', 'sim', '--duration', '2', '--rps', '5', '--concurrency', '4']
     const result = offline(pkg, 'bin/run-bench', [...args, '--max-tokens', '16', '--prompt-type', 'short'])
     assertOk(result, 'bin/run-bench run')
+    // The launcher is on no PATH: the next-step hints name it as it was typed (issue 12).
+    assert.match(
+      result.stdout,
+      /\n {2}bin\/run-bench summarize results\/raw\/.*\.jsonl\n {2}bin\/run-bench report /,
+    )
     const records = readFileSync(onlyRawFile(pkg), 'utf8').trim().split('\n')
     assert.equal(records.length, 10)
     for (const line of records) assert.equal((JSON.parse(line) as { success: unknown }).success, true)

@@ -113,11 +113,15 @@ describe('the CLI against mock-llm (no usage in the stream)', { timeout: 60_000 
       assert.equal(r.itl_ms.length, CHUNKS - 1, 'one gap between each two token-bearing chunks')
     }
 
-    assert.match(out, /Output token counts are estimated \(tokenizer\): the server sent no usage\n/)
+    // All 8 were counted here: "for all 8", never "partly" (issue 12, item 5).
+    assert.match(
+      out,
+      /Output token counts are estimated for all 8 successful requests \(tokenizer\): the server sent no usage\n/,
+    )
     const report = readFileSync(join(p.outputDir, 'reports', 'benchmark_report.md'), 'utf8')
     assert.match(
       report,
-      /\n- Output token counts are partly estimated \(usage = server-reported, tokenizer\/chunks = counted here\): tokenizer 8\.\n/,
+      /\n- Output token counts are estimated for all 8 successful requests \(usage = server-reported, tokenizer\/chunks = counted here\): tokenizer 8\.\n/,
     )
     assert.match(
       report,

@@ -104,15 +104,47 @@ describe('renderHtmlReport', () => {
     ])
   })
 
-  test('marks the best value of each comparison column', () => {
-    const section = HTML.slice(HTML.indexOf('<h3>Same workload: low</h3>'))
-    const llama = rowOf(section, LLAMA.runId)
-    const evil = rowOf(section, EVIL.runId)
+  test('marks the best value of each comparison column, among healthy runs of the same workload', () => {
     const best = (row: string) => [...row.matchAll(/<td class="best">([^<]*)<\/td>/g)].map((m) => m[1])
-    // TTFT P95: 69.04 (llama) < 80; everything else favours the other run (success 100% > 80%).
+    // llama failed 2 of 10 (20 % > 5 %): it is never best, and EVIL alone has no rival.
+    const lossy = HTML.slice(HTML.indexOf('<h3>Same workload: low</h3>'))
+    assert.deepEqual(best(rowOf(lossy, LLAMA.runId)), [])
+    assert.deepEqual(best(rowOf(lossy, EVIL.runId)), [])
+    assert.match(HTML, /only among complete runs of the same workload whose failures stay within 5%/)
+    const healthy = {
+      ...LLAMA,
+      successRate: 1,
+      requests: { total: 10, ok: 10, failed: 0, aborted: 0, notSent: 0 },
+    }
+    const html = renderHtmlReport({ ...INPUT, summaries: [healthy, EVIL] })
+    const section = html.slice(html.indexOf('<h3>Same workload: low</h3>'))
+    // TTFT P95: 69.04 (llama) < 80; everything else favours the other run; success rates tie.
     // Decimals as in the Markdown report: tokens/s 2, req/s 3, success 2.
-    assert.deepEqual(best(llama), ['69.0'])
-    assert.deepEqual(best(evil), ['40.0', '1.500', '130.00', '2.000', '260.00', '100.00%'])
+    assert.deepEqual(best(rowOf(section, LLAMA.runId)), ['69.0'])
+    assert.deepEqual(best(rowOf(section, EVIL.runId)), ['40.0', '1.500', '130.00', '2.000', '260.00'])
+  })
+
+  test('an incomplete run is marked in tables and legends and never wins', () => {
+    const cut = { ...EVIL, incomplete: 'interrupted by SIGINT' }
+    const healthy = {
+      ...LLAMA,
+      successRate: 1,
+      requests: { total: 10, ok: 10, failed: 0, aborted: 0, notSent: 0 },
+    }
+    const html = renderHtmlReport({ ...INPUT, summaries: [healthy, cut] })
+    assert.match(html, /<span class="incomplete">incomplete: interrupted by SIGINT<\/span>/)
+    const section = html.slice(html.indexOf('<h3>Same workload: low</h3>'))
+    assert.doesNotMatch(section.slice(0, section.indexOf('</table>')), /class="best"/)
+    assert.match(section, /<tr class="incomplete"><td>[^<]*\(incomplete: interrupted by SIGINT\)/)
+    // The chart legends (series names in the inlined JSON) carry the mark too.
+    assert.match(html, /"name":"\\u003cscript>alert\(\\"pwned\\"\)\\u003c\/script> · low \(incomplete\)"/)
+  })
+
+  test('a run heading is kept with its first chart; headings never end a printed page', () => {
+    assert.match(HTML, /<div class="keep-together">\n<h3>llama · low <span class="run-id">/)
+    const print = HTML.slice(HTML.indexOf('@media print'))
+    assert.match(print, /h1, h2, h3 \{ break-after: avoid; page-break-after: avoid; break-inside: avoid; \}/)
+    assert.match(HTML, /\.keep-together \{ break-inside: avoid; page-break-inside: avoid; \}/)
   })
 
   test('states the statistics method, shows each run configuration and prints cleanly', () => {

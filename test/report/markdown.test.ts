@@ -129,7 +129,7 @@ describe('Markdown report', () => {
   })
 
   test('headline table of run A: TTFT ms, total time s, tokens/sec low tail, success rate', () => {
-    const table = tableAfter(markdown, `### ${runA.runId}`)
+    const table = tableAfter(markdown, `### tiny-model · smoke · sim (${runA.runId})`)
     assert.deepEqual(table, [
       '| Metric | Mean | Median | P95 | P99 |',
       '|---|---:|---:|---:|---:|',
@@ -143,7 +143,19 @@ describe('Markdown report', () => {
     ])
   })
 
+  test('runs with a third of their requests failed are never bold', () => {
+    // Each fixture run: 4 ok, 2 failed (33 % of ok + failed, above 5 %), 1 not sent.
+    assert.doesNotMatch(markdown.slice(markdown.indexOf('## Comparison by workload')), /\*\*\d/)
+  })
+
   test('comparison by workload bolds the lowest latency and the highest throughput', () => {
+    // The same runs without their failed and unsent requests: all three may be best.
+    const healthy = (s: Summary): Summary => ({
+      ...s,
+      requests: { total: s.requests.ok, ok: s.requests.ok, failed: 0, aborted: 0, notSent: 0 },
+      successRate: 1,
+    })
+    const markdown = report([healthy(runA), healthy(runB), healthy(runC)])
     const ttft = tableAfter(markdown, '### Workload: smoke (3 runs)')
     // C is 2× faster (TTFT mean 125), A 250, B 500
     assert.deepEqual(ttft, [
@@ -158,10 +170,53 @@ describe('Markdown report', () => {
     assert.deepEqual(tableAfter(markdown, '| Throughput | Requests/s'), [
       '| Throughput | Requests/s | Output tokens/s | Success rate |',
       '|---|---:|---:|---:|',
-      '| tiny-model @ sim | 0.800 | 26.80 | 66.67% |',
-      '| big-model @ sim | 0.400 | 13.40 | 66.67% |',
-      '| tiny-model @ vllm | **1.600** | **53.60** | 66.67% |',
+      '| tiny-model @ sim | 0.800 | 26.80 | 100.00% |',
+      '| big-model @ sim | 0.400 | 13.40 | 100.00% |',
+      '| tiny-model @ vllm | **1.600** | **53.60** | 100.00% |',
     ])
+  })
+
+  test('an incomplete run is marked in its heading, with the reason, and never bold', () => {
+    const cut = {
+      ...runC,
+      requests: { ...runC.requests, failed: 0, notSent: 0 },
+      incomplete: 'interrupted by SIGINT',
+    }
+    const text = report([runA, cut])
+    assert.match(
+      text,
+      /### tiny-model · smoke · vllm \(incomplete\) \(bench_vllm_tiny-model_smoke_20251128_150000\)/,
+    )
+    assert.match(text, /\*\*Incomplete run\*\* \(interrupted by SIGINT\): it ended early/)
+    assert.match(text, /\| tiny-model @ vllm \(incomplete\) \| 125\.0 \| 125\.0 \|/)
+  })
+
+  test('token counts estimated for every request say "all N", not "partly"', () => {
+    const all = { ...runA, tokensSources: { tokenizer: 20 } }
+    const text = report([all])
+    assert.match(
+      text,
+      /Output token counts are estimated for all 20 successful requests \(usage = server-reported, tokenizer\/chunks = counted here\): tokenizer 20\./,
+    )
+    assert.doesNotMatch(text, /partly/)
+    assert.match(report([runA]), /estimated for 1 of 4 successful requests .*: usage 3, tokenizer 1\./)
+  })
+
+  test('a concurrency sweep names its runs by concurrency, not by run id', () => {
+    const sweep = [1, 2, 4, 8].map((c) => ({
+      ...runC,
+      runId: `bench_vllm_tiny-model_smoke_2025112${c}_150000`,
+      concurrency: c,
+      clientHealth: null,
+    }))
+    const text = report(sweep)
+    for (const c of [1, 2, 4, 8]) {
+      assert.ok(
+        text.includes(`### tiny-model · smoke · c=${c} (bench_vllm_tiny-model_smoke_2025112${c}_150000)`),
+        `c=${c}`,
+      )
+      assert.ok(text.includes(`| tiny-model · smoke · c=${c} |`), `comparison row c=${c}`)
+    }
   })
 
   test('comparison by model and by target group only runs that share it', () => {

@@ -31,11 +31,13 @@ test('a Hangul chart title is drawn with the bundled font, not as .notdef boxes'
   assert.ok(hangulInk > boxInk, `Hangul ${hangulInk} vs boxes ${boxInk}`)
 })
 
-test('HTML/PDF CSS names Korean fonts and the bundled file', () => {
+test('HTML/PDF CSS embeds the bundled font as a WOFF data URL (the report stays one file)', () => {
   const css = hangulFontCss()
   assert.match(
     css,
-    /@font-face \{ font-family: 'NanumBarunGothic'; src: local\('NanumBarunGothic'\), url\('file:\/\/.*NanumBarunGothic\.ttf'\)/,
+    /^@font-face \{ font-family: 'NanumBarunGothic'; src: url\(data:font\/woff;base64,[A-Za-z0-9+/=]+\) format\('woff'\); \}/,
   )
-  assert.match(css, /'Malgun Gothic', 'Noto Sans KR', 'NanumBarunGothic', sans-serif/)
+  // 1,966,936 bytes of TTF → a WOFF of about 0.69 MB → under 1 MB of base64 (the TTF would be 2.6 MB).
+  assert.ok(css.length < 1_000_000, `${css.length} characters`)
+  assert.ok(css.length > 800_000, `${css.length} characters`)
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { Resvg } from '@resvg/resvg-js'
-import { throughputVsOfferedLoadChart, tokensPerSecByModelChart } from '../../src/report/charts.js'
+import { throughputVsOfferedLoadChart, tokensPerSecByRunChart } from '../../src/report/charts.js'
 import { CHART_FONT_CANDIDATES, findChartFont, renderChartPng, renderChartSvg } from '../../src/report/png.js'
 import { countDarkPixels, decodePng, PNG_SIGNATURE, readIhdr } from '../support/png-decode.js'
 import { lowTail, summary } from '../support/summary-fixture.js'
@@ -64,7 +64,7 @@ describe('renderChartPng', () => {
     const font = findChartFont()
     if (font === null)
       console.error('png test: neither DejaVu Sans nor Liberation Sans found, using system fonts')
-    const chart = tokensPerSecByModelChart(SUMMARIES)
+    const chart = tokensPerSecByRunChart(SUMMARIES)
     assert.ok(renderChartPng(chart, {}, font).equals(renderChartPng(chart, {}, font)))
   })
 

@@ -23,6 +23,7 @@ const SECRETS = {
   query: 'querykey-HIDDEN-MIDDLE-0007',
   litellmLiteral: 'sk-litlit-HIDDEN-MIDDLE-0008',
   litellmEnv: 'sk-litenv-HIDDEN-MIDDLE-0009',
+  apiKeyFlag: 'sk-keyflag-HIDDEN-MIDDLE-0010',
 } as const
 
 function hiddenPart(value: string): string {
@@ -106,6 +107,10 @@ general_settings:
     const calls: Array<[string, string[]]> = [
       ['run proxy', ['run', '--target', 'proxy', '--model', 'grp']],
       ['run direct', ['run', '--target', 'direct', '--model', 'sim-llama-8b']],
+      [
+        'run url --api-key',
+        ['run', '--target', sim.url, '--api-key', SECRETS.apiKeyFlag, '--model', 'sim-llama-8b'],
+      ],
       ['models', ['models']],
       ['models --litellm-config', ['models', '--litellm-config', join(project.configDir, 'litellm.yaml')]],
       ['report', ['report', '--format', 'md,html']],
@@ -126,9 +131,9 @@ general_settings:
       texts.push([`${name} stdout`, io.out()], [`${name} stderr`, io.err()])
     }
     // Both runs reached the simulator and succeeded: the secrets went where they had to.
-    assert.deepEqual(codes, [0, 0, 0, 0, 0], texts.map(([w, x]) => `${w}: ${x}`).join('\n'))
+    assert.deepEqual(codes, [0, 0, 0, 0, 0, 0], texts.map(([w, x]) => `${w}: ${x}`).join('\n'))
     const files = filesUnder(project.outputDir)
-    assert.ok(files.filter((file) => file.endsWith('.jsonl')).length === 2, files.join('\n'))
+    assert.ok(files.filter((file) => file.endsWith('.jsonl')).length === 3, files.join('\n'))
     for (const file of files) texts.push([file, readFileSync(file).toString('latin1')])
     assert.deepEqual(findLeaks(texts), [])
   })

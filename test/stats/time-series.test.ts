@@ -151,13 +151,14 @@ describe('createTimeSeriesAccumulator', () => {
     const series = seriesOf(FIXTURE, 500)
     assert.equal(series.bucketSec, 0.5)
     // Buckets of 500 ms: [0,500) A; [500,1000) B C; [1000,1500) none; [1500,2000) D E; ... [3000,3500) F G H.
+    // Rates count successful requests only (the summary's request throughput): C and E failed.
     assert.deepEqual(
       series.buckets.map((b) => [b.startSec, b.completed, b.requestsPerSec]),
       [
         [0, 1, 2],
-        [0.5, 2, 4],
+        [0.5, 2, 2],
         [1, 0, 0],
-        [1.5, 2, 4],
+        [1.5, 2, 2],
         [2, 0, 0],
         [2.5, 0, 0],
         [3, 3, 6],
@@ -170,6 +171,30 @@ describe('createTimeSeriesAccumulator', () => {
     assert.deepEqual(seriesOf([]), { bucketSec: 1, buckets: [], ttftCdf: [] })
   })
 
+  test('aborted and never-sent requests are counted apart: not throughput, not failures', () => {
+    // The high-load shape: 2 ok per second, then at the end (t = 10.x s) the grace cuts 3
+    // in-flight requests and 40 queued ones are recorded as never sent.
+    const records = [
+      record(9100, 'ok', { outputTokens: 10 }),
+      record(9600, 'ok', { outputTokens: 10 }),
+      record(10_050, 'ok', { outputTokens: 10 }),
+      record(10_060, 'http_error'),
+      ...Array.from({ length: 3 }, () => record(10_100, 'aborted')),
+      ...Array.from({ length: 40 }, () => record(10_100, 'not_sent')),
+    ]
+    const last = seriesOf(records).buckets.at(-1)
+    assert.equal(last?.startSec, 10)
+    assert.equal(last?.completed, 45)
+    assert.equal(last?.ok, 1)
+    assert.equal(last?.failed, 1)
+    assert.equal(last?.aborted, 3)
+    assert.equal(last?.notSent, 40)
+    // 1 ok per second, not 45: the spike of the old chart was made of unsent requests.
+    assert.equal(last?.requestsPerSec, 1)
+    // 1 failure of 2 attempted (ok + failed): 50 %, not 44/45.
+    assert.equal(last?.errorRate, 0.5)
+  })
+
   test('a run where nothing succeeded has error rate 1 and no latency', () => {
     const series = seriesOf([record(100, 'timeout'), record(400, 'aborted')])
     assert.deepEqual(series.buckets, [
@@ -177,10 +202,12 @@ describe('createTimeSeriesAccumulator', () => {
         startSec: 0,
         completed: 2,
         ok: 0,
-        failed: 2,
+        failed: 1,
+        aborted: 1,
+        notSent: 0,
         errorRate: 1,
         outputTokens: 0,
-        requestsPerSec: 2,
+        requestsPerSec: 0,
         outputTokensPerSec: 0,
         ttftMs: null,
         e2eMs: null,

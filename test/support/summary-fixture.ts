@@ -45,13 +45,16 @@ export function bucket(
   startSec: number,
   fields: Partial<TimeSeriesBucket> & Pick<TimeSeriesBucket, 'completed' | 'ok'>,
 ): TimeSeriesBucket {
-  const failed = fields.completed - fields.ok
+  // Unless told otherwise every request that was not ok failed (none aborted or unsent).
+  const failed = fields.failed ?? fields.completed - fields.ok
   return {
     startSec,
     failed,
-    errorRate: fields.completed === 0 ? 0 : failed / fields.completed,
+    aborted: 0,
+    notSent: 0,
+    errorRate: fields.ok + failed === 0 ? 0 : failed / (fields.ok + failed),
     outputTokens: 0,
-    requestsPerSec: fields.completed,
+    requestsPerSec: fields.ok,
     outputTokensPerSec: fields.outputTokens ?? 0,
     ttftMs: null,
     e2eMs: null,

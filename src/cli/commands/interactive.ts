@@ -3,7 +3,10 @@ import { confirm, input, select } from '@inquirer/prompts'
 import { loadConfig } from '../../config/load-config.js'
 import { unknownEnvWarnings } from '../../config/run-overrides.js'
 import { createCatalogDiscovery } from '../../discovery/model-catalog.js'
+import { buildRunSource } from '../../run/run-source.js'
+import { createSourceHook } from '../../run/source-hook.js'
 import { createTokenCounter } from '../../workload/tokenizer.js'
+import { printConfigNotices } from '../config-notices.js'
 import type { DiscoverModels, PromptFns } from '../dialog/dialog.js'
 import { needsTerminalError, runInteractive } from '../dialog/run-interactive.js'
 import type { ExitCode } from '../exit-codes.js'
@@ -35,6 +38,7 @@ export async function interactiveCommand(
   const lang = detectLang(io.env, flags.lang)
   for (const warning of unknownEnvWarnings(io.env)) io.stderr.write(`Warning: ${warning}\n`)
   const config = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
+  printConfigNotices(config, io)
   if (!io.stdinIsTTY) throw needsTerminalError(config, lang)
   return runInteractive({
     config,
@@ -49,7 +53,13 @@ export async function interactiveCommand(
           ? { kind: 'default' }
           : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) },
       )
-      const { exitCode } = await runAndPrint({ plan: buildPlan(resolved, io.cwd), lang, io, countTokens })
+      const built = buildPlan(resolved, io.cwd)
+      const plan =
+        flags.tokenizer === undefined ? built : { ...built, tokenizer: resolve(io.cwd, flags.tokenizer) }
+      // A workload with a prompt source (issue 16) primes its prefixes and checks the cache.
+      const source = buildRunSource(plan, countTokens, false)
+      const hooks = source === null ? [] : [createSourceHook(source)]
+      const { exitCode } = await runAndPrint({ plan, lang, io, countTokens, hooks })
       return exitCode
     },
   })

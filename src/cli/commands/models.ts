@@ -8,6 +8,7 @@ import { targetSecrets } from '../../http/credentials.js'
 import { maskUrl } from '../../http/mask.js'
 import { displayWidth } from '../../report/text-table.js'
 import type { Target } from '../../types.js'
+import { printConfigNotices } from '../config-notices.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { resolveConfigDir } from './run.js'
@@ -37,6 +38,7 @@ export async function modelsCommand(flags: ModelsFlags, io: Io): Promise<ExitCod
     return EXIT_OK
   }
   const config = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
+  printConfigNotices(config, io)
   const named = flags.target !== undefined
   const targets = named ? [findTarget(config, flags.target ?? '')] : config.targets
   let first = true

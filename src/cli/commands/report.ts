@@ -1,14 +1,17 @@
 import { resolve } from 'node:path'
 import { UsageError } from '../../errors.js'
 import { listRuns, type RunOnDisk, runsAt } from '../../results/run-summaries.js'
-import { EXIT_OK, type ExitCode } from '../exit-codes.js'
+import { EXIT_OK, EXIT_USAGE, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
-import { REPORT_FORMATS, type ReportFormat, writeReports } from '../write-reports.js'
+import { detectLang } from '../lang.js'
+import { REPORT_FORMATS, type ReportFormat, writeReportFormats } from '../write-reports.js'
 
 export interface ReportFlags {
   format: string
   groupBy?: 'workload' | 'model' | 'target'
   outputDir: string
+  /** Headings and labels of the reports; default from LC_ALL / LC_MESSAGES / LANG. */
+  lang?: 'en' | 'ko'
 }
 
 export async function reportCommand(paths: string[], flags: ReportFlags, io: Io): Promise<ExitCode> {
@@ -37,14 +40,24 @@ export async function reportCommand(paths: string[], flags: ReportFlags, io: Io)
       hint: 'run a benchmark first: run-bench run --target sim --workload smoke',
     })
   }
-  const written = await writeReports({
+  const { written, notWritten } = await writeReportFormats({
     outputDir,
     formats: formats as ReportFormat[],
     io,
     runs,
+    lang: detectLang(io.env, flags.lang),
     ...(flags.groupBy === undefined ? {} : { groupBy: flags.groupBy }),
   })
   io.stdout.write(`Report over ${runs.length} run(s):\n`)
   for (const file of written) io.stdout.write(`  ${file}\n`)
-  return EXIT_OK
+  if (notWritten.length === 0) return EXIT_OK
+  // What was written stays written and is listed above; each missing format says why and
+  // how to get it, and the exit code says that not everything asked for is there.
+  for (const { format, error } of notWritten) {
+    io.stderr.write(`Not written: ${format}: ${error.message}\n`)
+    if (error.hint !== undefined) io.stderr.write(`  Hint: ${error.hint}\n`)
+  }
+  const missing = notWritten.map((n) => n.format).join(', ')
+  io.stderr.write(`Error: ${missing} not written; the ${written.length} file(s) listed above were written\n`)
+  return EXIT_USAGE
 }

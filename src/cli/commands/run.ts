@@ -12,10 +12,12 @@ import { runFromRawPath } from '../../results/run-summaries.js'
 import { buildPlan } from '../../run/build-plan.js'
 import type { Target } from '../../types.js'
 import { createTokenCounter, type TokenCounterSpec } from '../../workload/tokenizer.js'
+import { printConfigNotices } from '../config-notices.js'
 import {
   EXIT_INTERRUPTED,
   EXIT_OK,
   EXIT_TARGET_UNREACHABLE,
+  EXIT_TERMINATED,
   EXIT_USAGE,
   type ExitCode,
 } from '../exit-codes.js'
@@ -24,7 +26,8 @@ import { detectLang, type Lang } from '../lang.js'
 import { type PrintedRun, runAndPrint } from '../run-and-print.js'
 import { worseExitCode } from '../run-extension.js'
 import { type ExtensionFlags, runExtensions } from '../run-options/extensions.js'
-import type { OutputFlags } from '../run-options/output.js'
+import { humanIo, type OutputFlags, printRunOutcome } from '../run-options/output.js'
+import { withUrlTargetModel } from '../url-target-model.js'
 import { writeReports } from '../write-reports.js'
 
 /** `--model all`: every model of the target, one run each, then one comparison report. */
@@ -55,6 +58,9 @@ export interface RunFlags extends ExtensionFlags, OutputFlags {
   workers?: number
   lang?: 'en' | 'ko'
   litellmConfig?: string
+  baseUrl?: string
+  apiKey?: string
+  closedLoop?: true
 }
 
 /** ./configs when the user has one, else the configs bundled with the package. */
@@ -84,7 +90,9 @@ export function choiceFromFlags(flags: RunFlags, io: Io): RunChoice {
 
 export { buildPlan } from '../../run/build-plan.js'
 
-export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
+export async function runCommand(flags: RunFlags, callerIo: Io): Promise<ExitCode> {
+  // --json: human text to stderr and one JSON object to stdout at the end; --quiet: the last line only.
+  const io = humanIo(flags, callerIo)
   const lang: Lang = detectLang(io.env, flags.lang)
   if (flags.workers !== undefined && flags.workers < 1) {
     throw new UsageError(`--workers must be >= 1 (got ${flags.workers})`, {
@@ -92,18 +100,29 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
     })
   }
   const loaded: LoadedConfig = loadConfig({ configDir: resolveConfigDir(io, flags.configDir), env: io.env })
+  printConfigNotices(loaded, io)
   for (const warning of unknownEnvWarnings(io.env)) io.stderr.write(`Warning: ${warning}\n`)
-  // Flags over BENCH_* variables, merged and checked once for everything below.
-  const settledChoice = settleChoice(choiceFromFlags(flags, io), io.env)
+  // Flags over BENCH_* variables, merged and checked once for everything below; a URL
+  // target (--target URL, --base-url) joins the config by name.
+  const { config: urlConfig, settled: settledChoice } = await withUrlTargetModel(
+    loaded,
+    settleChoice(choiceFromFlags(flags, io), io.env),
+    io,
+  )
   const settled = settledChoice.choice
   const litellmConfig = flags.litellmConfig === undefined ? undefined : resolve(io.cwd, flags.litellmConfig)
-  const config = withLitellmConfig(loaded, settled.target, litellmConfig)
+  const config = withLitellmConfig(urlConfig, settled.target, litellmConfig)
   const tokenizer: TokenCounterSpec =
     flags.tokenizer === undefined
       ? { kind: 'default' }
       : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) }
   const tokenCounter = () => createTokenCounter(tokenizer)
   if (settled.model === ALL_MODELS) {
+    if (flags.json === true) {
+      throw new UsageError('--json prints one run: it cannot be combined with --model all', {
+        hint: 'Run each model with --json, or read results/summary/<run>.json of each run',
+      })
+    }
     return runAllModels({
       config,
       settled: settledChoice,
@@ -138,6 +157,7 @@ export async function runCommand(flags: RunFlags, io: Io): Promise<ExitCode> {
     exitCode = worseExitCode(exitCode, after?.exitCode)
     Object.assign(json, after?.json)
   }
+  printRunOutcome(flags, callerIo, lang, printed, json, exitCode)
   return exitCode
 }
 
@@ -251,7 +271,7 @@ async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
       exitCode = error.code === 'target' ? EXIT_TARGET_UNREACHABLE : EXIT_USAGE
     }
     worst = Math.max(worst, exitCode) as ExitCode
-    if (exitCode === EXIT_INTERRUPTED) {
+    if (exitCode === EXIT_INTERRUPTED || exitCode === EXIT_TERMINATED) {
       const left = plans.slice(index + 1).map((rest) => rest.model.name)
       if (left.length > 0) out(`Interrupted: not run: ${left.join(', ')}`)
       break

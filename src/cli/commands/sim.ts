@@ -31,6 +31,7 @@ export interface SimFlags {
   errorRate?: number
   faults?: string
   seed?: number
+  prefixCacheTokens?: number
 }
 
 /** Runs the simulator in the foreground until Ctrl-C / SIGTERM. */
@@ -61,6 +62,11 @@ export async function simCommand(flags: SimFlags, io: Io): Promise<ExitCode> {
     options.faults = faults as SimFault[]
   }
   if (flags.seed !== undefined) options.seed = flags.seed
+  if (flags.prefixCacheTokens !== undefined) {
+    if (flags.prefixCacheTokens < 0)
+      throw new UsageError(`--prefix-cache-tokens must be >= 0 (got ${flags.prefixCacheTokens})`)
+    options.prefixCacheTokens = flags.prefixCacheTokens
+  }
   let server: Awaited<ReturnType<typeof startSimServer>>
   try {
     server = await startSimServer(options, { host: flags.host, port: flags.port })

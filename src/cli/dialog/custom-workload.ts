@@ -27,6 +27,9 @@ export function parseCustomValue(field: CustomField, text: string): Parsed {
     if (value < rule.range.min || value > rule.range.max) {
       return { ok: false, problem: { kind: 'out_of_range', received, ...rule.range } }
     }
+  } else if (field === 'rps' && value === 0) {
+    // rps 0 asks for a closed loop (the dialog drops the rate), as --closed-loop does.
+    return { ok: true, value }
   } else if (value <= 0) {
     return { ok: false, problem: { kind: 'not_positive', received } }
   }

@@ -168,7 +168,8 @@ async function askCustom(
     default: base.promptType,
     theme,
   })
-  return { durationSec, rps, concurrency, maxTokens, temperature, promptType }
+  const load = rps === 0 ? { closedLoop: true } : { rps }
+  return { durationSec, ...load, concurrency, maxTokens, temperature, promptType }
 }
 
 /**
