@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import type { BenchContext, SectionResult } from './bench-context.js'
 import { loadProduct } from './product.js'
 import { renderTable } from './report-table.js'
+import { abCompareSection } from './sections/ab-compare.js'
 import { accuracySection } from './sections/accuracy.js'
 import { ceilingSection } from './sections/ceiling.js'
 import { cliSection } from './sections/cli-as-user.js'
@@ -30,6 +31,7 @@ const SECTIONS: Record<string, (bench: BenchContext) => Promise<SectionResult>> 
   scale: scaleSection,
   'summary-memory': summaryMemorySection,
   merge: mergeSection,
+  'ab-compare': abCompareSection,
   cli: cliSection,
   'scrape-cost': scrapeCostSection,
 }

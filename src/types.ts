@@ -129,6 +129,8 @@ export interface Workload {
   api: ApiKind
   /** Ask the server to ignore EOS so every answer is max_tokens long (where supported). */
   ignoreEos: boolean
+  /** SLOs the run is judged by when no --slo is given (workloads.yaml `slo:`), e.g. ttft_p99<=500ms. */
+  slo?: string[]
   /** Where prompts come from instead of promptType/promptFile (issue 16; docs/workload-sources.md). */
   sources?: WorkloadSources
 }

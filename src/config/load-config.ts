@@ -154,6 +154,7 @@ function toWorkload(entry: WorkloadEntry, configDir: string): Workload {
   if (entry.requests !== undefined) workload.requests = entry.requests
   if (entry.rps !== undefined && entry.rps !== null) workload.rps = entry.rps
   if (entry.prompt_file !== undefined) workload.promptFile = resolve(configDir, entry.prompt_file)
+  if (entry.slo !== undefined) workload.slo = typeof entry.slo === 'string' ? [entry.slo] : entry.slo
   const sources = workloadSourcesOf(entry, configDir)
   if (sources !== undefined) workload.sources = sources
   return workload

@@ -155,6 +155,12 @@ export const workloadSchema = z.strictObject(
     prompt_file: workloadFieldRules.prompt_file.optional(),
     api: workloadFieldRules.api.optional(),
     ignore_eos: workloadFieldRules.ignore_eos.optional(),
+    // SLO texts as --slo takes them; their grammar is checked by stats/slo-spec.ts before the run.
+    slo: z
+      .union([nonEmpty(), z.array(nonEmpty())], {
+        error: "must be an SLO text or a list of them, e.g. ['ttft_p99<=500ms']",
+      })
+      .optional(),
     // Prompt sources (issue 16): exact lengths, datasets, sessions, prefixes, trace replay.
     ...workloadSourceFields,
   },

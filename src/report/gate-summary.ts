@@ -30,7 +30,7 @@ export function renderGateMarkdown(input: GateInput): string {
       for (const verdict of input.regression.verdicts) {
         const worse = verdict.worsening === null ? '—' : `${(verdict.worsening * 100).toFixed(1)}%`
         lines.push(
-          `| ${verdict.label} | ${verdict.baseline?.toFixed(2) ?? '—'} | ${verdict.actual?.toFixed(2) ?? '—'} | ${worse} | ${(verdict.tolerance * 100).toFixed(0)}% | ${verdict.regressed ? 'REGRESSION' : 'ok'} |`,
+          `| ${verdict.label} | ${verdict.baseline?.toFixed(2) ?? '—'} | ${verdict.actual?.toFixed(2) ?? '—'} | ${worse} | ${(verdict.tolerance * 100).toFixed(0)}% | ${verdict.regressed ? 'REGRESSION' : verdict.worsening === null ? 'not compared (too few samples)' : 'ok'} |`,
         )
       }
       lines.push('')

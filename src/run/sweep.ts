@@ -64,6 +64,12 @@ export interface SweepOptions<T> {
   noiseBand?: number
   /** Rates are rounded to this many decimals (1 for req/s; 0 for a concurrency sweep). */
   decimals?: number
+  /**
+   * Whether the swept value is a rate comparable with achievedPerSec (default true). A
+   * concurrency sweep is not: its served req/s can neither estimate the edge nor show that a
+   * step was over capacity.
+   */
+  sweepsRate?: boolean
 }
 
 interface Point {
@@ -77,6 +83,7 @@ export async function sweep<T>(options: SweepOptions<T>): Promise<SweepResult<T>
   const maxSteps = options.maxSteps ?? 8
   const noiseBand = options.noiseBand ?? 0.05
   const scale = 10 ** (options.decimals ?? 1)
+  const sweepsRate = options.sweepsRate ?? true
   const round = (rate: number) => Math.round(rate * scale) / scale
   if (!(options.minRate > 0 && options.maxRate >= options.minRate)) {
     throw new RangeError(
@@ -87,7 +94,11 @@ export async function sweep<T>(options: SweepOptions<T>): Promise<SweepResult<T>
 
   async function probe(rate: number): Promise<Point> {
     const first = await runOne(rate, false)
-    if (Math.abs(first.margin) >= noiseBand || steps.length >= maxSteps) return { rate, judgement: first }
+    // A saturated step that served clearly less than it was offered was over capacity: no
+    // noise makes a server complete fewer requests than it is sent while its queue grows.
+    const overCapacity = sweepsRate && first.saturated && first.achievedPerSec < rate * (1 - noiseBand)
+    if (Math.abs(first.margin) >= noiseBand || overCapacity || steps.length >= maxSteps)
+      return { rate, judgement: first }
     const second = await runOne(rate, true)
     const judgement = second.margin < first.margin ? second : first
     return { rate, judgement: { ...judgement, pass: first.pass && second.pass } }
@@ -119,11 +130,13 @@ export async function sweep<T>(options: SweepOptions<T>): Promise<SweepResult<T>
 
   const halfWidth = (low: number, high: number) => (high - low) / (high + low)
   while (halfWidth(lo.rate, hi.rate) > tolerance && steps.length < maxSteps) {
-    const estimate = estimateEdge(lo, hi)
+    const estimate = estimateEdge(lo, hi, sweepsRate)
     const below = lo.rate === 0 ? Number.POSITIVE_INFINITY : estimate / lo.rate
     const above = hi.rate / estimate
     let rate = round(above > below ? estimate * (1 + 0.9 * tolerance) : estimate * (1 - 0.9 * tolerance))
-    const margin = (hi.rate - lo.rate) * 0.05
+    // Keep a probe off the bracket's ends, by a step small enough not to push a good
+    // estimate next to a wide bracket's low end out to the midpoint.
+    const margin = Math.min((hi.rate - lo.rate) * 0.05, lo.rate * tolerance * 0.5)
     if (!(rate > lo.rate + margin && rate < hi.rate - margin)) rate = round(Math.sqrt(lo.rate * hi.rate))
     if (rate <= lo.rate || rate >= hi.rate) break
     const point = await probe(rate)
@@ -136,9 +149,9 @@ export async function sweep<T>(options: SweepOptions<T>): Promise<SweepResult<T>
 }
 
 /** Where the SLO edge probably is inside (lo, hi). */
-function estimateEdge(lo: Point, hi: Point): number {
+function estimateEdge(lo: Point, hi: Point, sweepsRate: boolean): number {
   const achieved = hi.judgement.achievedPerSec
-  if (hi.judgement.saturated && achieved > lo.rate && achieved < hi.rate) return achieved
+  if (sweepsRate && hi.judgement.saturated && achieved > lo.rate && achieved < hi.rate) return achieved
   const marginLo = lo.judgement.margin
   const marginHi = hi.judgement.margin
   if (marginLo > 0 && marginHi < 0) return lo.rate + ((hi.rate - lo.rate) * marginLo) / (marginLo - marginHi)

@@ -45,12 +45,16 @@ function drawBlocks(
  * Replicates of the mean: a block's sum comes from a circular prefix sum in O(1), so one
  * replicate costs n / blockLength draws instead of n copies.
  */
-function meanReplicates(series: Float64Array, resamples: number, random: Random): Float64Array {
+function meanReplicates(
+  series: Float64Array,
+  resamples: number,
+  random: Random,
+  length = blockLength(series.length),
+): Float64Array {
   const n = series.length
   const prefix = new Float64Array(2 * n + 1)
   for (let i = 0; i < 2 * n; i++) prefix[i + 1] = (prefix[i] as number) + (series[i % n] as number)
   const out = new Float64Array(resamples)
-  const length = blockLength(n)
   for (let r = 0; r < resamples; r++) {
     let sum = 0
     drawBlocks(n, length, random, (start, count) => {
@@ -71,11 +75,11 @@ export function percentileReplicates(
   ps: readonly number[],
   resamples: number,
   random: Random,
+  length = blockLength(series.length),
 ): Float64Array[] {
   const n = series.length
   const outs = ps.map(() => new Float64Array(resamples))
   const order = ps.map((p, index) => ({ p, index })).sort((left, right) => right.p - left.p)
-  const length = blockLength(n)
   const buffer = new Float64Array(n)
   for (let r = 0; r < resamples; r++) {
     let filled = 0
@@ -115,8 +119,9 @@ export function bootstrapReplicates(
   statistic: Statistic,
   resamples: number,
   random: Random,
+  length = blockLength(series.length),
 ): Float64Array {
   if (series.length === 0) return new Float64Array(resamples).fill(Number.NaN)
-  if (statistic.kind === 'mean') return meanReplicates(series, resamples, random)
-  return percentileReplicates(series, [statistic.p], resamples, random)[0] as Float64Array
+  if (statistic.kind === 'mean') return meanReplicates(series, resamples, random, length)
+  return percentileReplicates(series, [statistic.p], resamples, random, length)[0] as Float64Array
 }

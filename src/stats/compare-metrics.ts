@@ -10,6 +10,8 @@ export interface MetricDef {
   higherIsBetter: boolean
   series: (records: readonly RequestRecord[]) => Float64Array
   statistic: Statistic
+  /** What one element of the series is: a request (in send order) or one second of the window. */
+  indexedBy?: 'request' | 'second'
 }
 
 type OkField = 'ttft_ms' | 'tpot_ms' | 'e2e_ms' | 'tokens_per_sec'
@@ -133,5 +135,6 @@ export const METRICS: readonly MetricDef[] = [
     higherIsBetter: true,
     series: throughputSeries,
     statistic: { kind: 'mean' },
+    indexedBy: 'second',
   },
 ]

@@ -267,7 +267,7 @@ describe('validation errors', () => {
     })
     assert.deepEqual(lines, [
       'configs/workloads.yaml: workloads[w].concurency: unknown key — did you mean `concurrency`?',
-      'configs/workloads.yaml: workloads[w].zzzzzzzz: unknown key — known keys: name, description, duration, requests, rps, arrival, concurrency, max_tokens, temperature, prompt_type, prompt_file, api, ignore_eos, input_tokens, output_tokens, on_bad_prompt, dataset, sessions, prefix, trace',
+      'configs/workloads.yaml: workloads[w].zzzzzzzz: unknown key — known keys: name, description, duration, requests, rps, arrival, concurrency, max_tokens, temperature, prompt_type, prompt_file, api, ignore_eos, slo, input_tokens, output_tokens, on_bad_prompt, dataset, sessions, prefix, trace',
     ])
     assert.deepEqual(problemLines({ workloads: 'workload:\n  - name: w\n' }), [
       'configs/workloads.yaml: workloads: is required',

@@ -34,11 +34,13 @@ test('the workflow gates on SLOs and a baseline, uploads results and writes the 
   const text = readFileSync(join(ROOT, 'examples/github-actions/benchmark.yml'), 'utf8')
   const steps = parse(text).jobs.benchmark.steps as { name?: string; run?: string; uses?: string }[]
   const runs = steps.map((step) => step.run ?? '').join('\n')
-  assert.match(runs, /run-bench run .*\$BENCH_SLOS \$BENCH_BASELINE/s)
-  assert.match(runs, /--junit results\/junit\.xml --json/)
   assert.match(
     runs,
-    /run-bench check results\/raw \$BENCH_SLOS \$BENCH_BASELINE --format markdown >> "\$GITHUB_STEP_SUMMARY"/,
+    /run-bench run --output-dir results \$SLO_FLAGS \$BASELINE_FLAG --junit results\/junit\.xml/,
+  )
+  assert.match(
+    runs,
+    /run-bench check results\/raw \$SLO_FLAGS \$BASELINE_FLAG --format markdown >> "\$GITHUB_STEP_SUMMARY"/,
   )
   assert.equal(steps.filter((step) => step.uses === 'actions/upload-artifact@v4').length, 2)
   assert.match(runs, /4\) echo "::error::An SLO failed/)

@@ -344,7 +344,10 @@ describe('datasets with a broken line', () => {
         return
       }
       assert.equal(code, 0, io.err() + io.out())
-      assert.match(io.err(), /Warning: Skipped 1 bad dataset entry \(on_bad_prompt: skip\): .*prompts\.jsonl:2/)
+      assert.match(
+        io.err(),
+        /Warning: Skipped 1 bad dataset entry \(on_bad_prompt: skip\): .*prompts\.jsonl:2/,
+      )
       const { records } = readRun(project.outputDir)
       assert.equal(records.length, 4)
       // Only the two good entries are sent, each with its expected output length.
