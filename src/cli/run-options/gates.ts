@@ -4,18 +4,8 @@
 import { resolve } from 'node:path'
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings'
 import { UsageError } from '../../errors.js'
-import { incomparability } from '../../stats/compare.js'
 import { DEFAULT_REGRESSION_TOLERANCE } from '../../stats/regression.js'
-import {
-  chooseSlos,
-  gateJson,
-  judgeGates,
-  loadStoredRun,
-  printGate,
-  regressionTolerance,
-  type StoredRun,
-  writeJunitFile,
-} from '../gate-check.js'
+import type { chooseSlos, StoredRun } from '../gate-check.js'
 import type { Io } from '../io.js'
 import type { RunExtension } from '../run-extension.js'
 
@@ -61,6 +51,11 @@ export function addGateOptions<Args extends unknown[], Opts extends OptionValues
 }
 
 export async function gateExtension(flags: GateFlags, io: Io): Promise<RunExtension | null> {
+  // Loaded when a run is built, not when the program is (`--version` and `--help` stay light).
+  const [
+    { chooseSlos, gateJson, judgeGates, loadStoredRun, printGate, regressionTolerance, writeJunitFile },
+    { incomparability },
+  ] = await Promise.all([import('../gate-check.js'), import('../../stats/compare.js')])
   const tolerance = regressionTolerance(flags.regressionTolerance)
   // Loaded before the load is sent: a wrong path fails now, not after a 5-minute run.
   const baseline: StoredRun | null =
