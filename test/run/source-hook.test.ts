@@ -62,6 +62,8 @@ describe('prompt-source hook', () => {
       signal: new AbortController().signal,
     }
     await hook.beforeLoad?.(context)
+    // The counters are read when the window opens (after priming and the warm-up).
+    await hook.windowStart?.(context)
     // During the load the server counted 400 more query tokens, 100 of them hits.
     routes['/metrics'] = { status: 200, body: metrics(1400, 300) }
     const summary = summarize([], { ...context, ...summaryInfo })
