@@ -2,17 +2,22 @@
 // object per sample, appended as it is taken. JSON has no Infinity, so a bucket bound is
 // written as Prometheus writes it (`"+Inf"`), and read back the same way.
 import { createWriteStream } from 'node:fs'
+import { maskUrl } from '../http/mask.js'
 import { parseNumber } from './prom-text.js'
 import type { TelemetrySample } from './sample.js'
 
 /** One sample as a JSONL line (newline included); field names carry units like the raw records. */
 export function sampleToJsonLine(sample: TelemetrySample): string {
+  // The source is an endpoint URL, which may carry credentials (userinfo, a key in the
+  // query): the file keeps it masked, like every other file a run writes.
+  const masked = sample.source.includes('://') ? maskUrl(sample.source) : sample.source
+  const mask = (text: string) => text.split(sample.source).join(masked)
   return `${JSON.stringify({
-    source: sample.source,
+    source: masked,
     at_ms: Math.round(sample.atMs * 1000) / 1000,
     duration_ms: Math.round(sample.durationMs * 1000) / 1000,
     ok: sample.ok,
-    error: sample.error,
+    error: sample.error === null ? null : mask(sample.error),
     series: sample.series,
     histograms: sample.histograms.map((h) => ({
       ...h,
@@ -21,7 +26,7 @@ export function sampleToJsonLine(sample: TelemetrySample): string {
         count: b.count,
       })),
     })),
-    problems: sample.problems,
+    problems: sample.problems.map(mask),
   })}\n`
 }
 
