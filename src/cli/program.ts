@@ -18,30 +18,7 @@ import { addOutputOptions } from './run-options/output.js'
 import { addShardOptions } from './run-options/shards.js'
 import { addSourceOptions } from './run-options/sources.js'
 import { addTelemetryOptions } from './run-options/telemetry.js'
-
-function number(value: string): number {
-  const parsed = Number(value)
-  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('Not a number.')
-  return parsed
-}
-
-function integer(value: string): number {
-  const parsed = number(value)
-  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('Not a whole number.')
-  return parsed
-}
-
-/** A commander option generated from one row of config/run-settings.ts. */
-function settingOption(setting: RunSetting): Option {
-  const option = new Option(
-    setting.valueName === undefined ? setting.flag : `${setting.flag} ${setting.valueName}`,
-    setting.help,
-  )
-  if (setting.kind === 'number') option.argParser(number)
-  if (setting.kind === 'integer') option.argParser(integer)
-  if (setting.choices !== undefined) option.choices(setting.choices)
-  return option
-}
+import { integer, number, settingOption } from './setting-option.js'
 
 /** The BENCH_* variables and the flag each stands for, wrapped for an 80-column terminal. */
 function envHelp(): string {

@@ -4,6 +4,7 @@ import { type RunSetting, SETTINGS } from '../../config/run-settings.js'
 import type { ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
 import { SLO_HELP, SLO_HELP_AFTER } from '../run-options/gates.js'
+import { integer, number, settingOption } from '../setting-option.js'
 
 export interface SweepFlags {
   slo?: string[]
@@ -20,30 +21,6 @@ export interface SweepFlags {
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value]
-}
-
-function number(value: string): number {
-  const parsed = Number(value)
-  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('Not a number.')
-  return parsed
-}
-
-function integer(value: string): number {
-  const parsed = number(value)
-  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('Not a whole number.')
-  return parsed
-}
-
-/** The run settings a step takes (--target, --workload, --duration …), as `run` has them. */
-function settingOption(setting: RunSetting): Option {
-  const option = new Option(
-    setting.valueName === undefined ? setting.flag : `${setting.flag} ${setting.valueName}`,
-    setting.help,
-  )
-  if (setting.kind === 'number') option.argParser(number)
-  if (setting.kind === 'integer') option.argParser(integer)
-  if (setting.choices !== undefined) option.choices(setting.choices)
-  return option
 }
 
 export function registerSweepCommand(program: Command, io: Io, setExitCode: (code: ExitCode) => void): void {
