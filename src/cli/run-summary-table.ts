@@ -6,7 +6,7 @@ import { formatCount as count, formatFixed as fixed } from '../report/metric-cat
 import { errorGroupLabel, notSentLine } from '../report/not-sent.js'
 import { serverTerminalLines } from '../report/server-section.js'
 import { paddedTable } from '../report/text-table.js'
-import type { Distribution, Summary } from '../types.js'
+import type { Distribution, ErrorGroup, Summary } from '../types.js'
 
 const TERMINAL_TEXT = {
   en: {
@@ -23,6 +23,7 @@ const TERMINAL_TEXT = {
       `Throughput: ${fixed(s.requestThroughputPerSec, 3)} req/s, ${fixed(s.outputTokenThroughputPerSec, 2)} ` +
       `output tokens/s over a ${fixed(s.windowSec, 3)} s window`,
     errors: 'Errors: ',
+    notFailures: 'Not counted as failures: ',
     fromSchedule: (d: Distribution, e2e: Distribution | null) =>
       `Latency from schedule (open loop, coordinated-omission safe): p50 ${fixed(d.p50, 1)} ms, p99 ${fixed(d.p99, 1)} ms` +
       (e2e === null ? '' : ` (service time p50 ${fixed(e2e.p50, 1)} ms, p99 ${fixed(e2e.p99, 1)} ms)`),
@@ -41,6 +42,7 @@ const TERMINAL_TEXT = {
       `처리량: ${fixed(s.requestThroughputPerSec, 3)} req/s, 출력 토큰 ${fixed(s.outputTokenThroughputPerSec, 2)} ` +
       `tokens/s (측정 구간 ${fixed(s.windowSec, 3)}초)`,
     errors: '오류: ',
+    notFailures: '실패로 세지 않음: ',
     fromSchedule: (d: Distribution, e2e: Distribution | null) =>
       `예정 시각 기준 지연 (오픈 루프, coordinated omission 보정): p50 ${fixed(d.p50, 1)} ms, p99 ${fixed(d.p99, 1)} ms` +
       (e2e === null ? '' : ` (서비스 시간 p50 ${fixed(e2e.p50, 1)} ms, p99 ${fixed(e2e.p99, 1)} ms)`),
@@ -71,15 +73,20 @@ export function renderRunSummaryTable(summary: Summary, lang: 'en' | 'ko'): stri
     lines.push(text.fromSchedule(summary.latencyFromScheduleMs, summary.e2eMs))
   if (summary.proxyOverheadMs !== null) lines.push(text.proxy(summary.proxyOverheadMs))
   lines.push(...serverTerminalLines(summary.server))
-  const errors = errorBreakdown(summary.errors)
-  if (errors !== '') {
-    lines.push(text.errors + errors)
+  // Failures apart from requests never sent or cut at the end: the success rate counts only
+  // the first, and a heading "Errors" over the second would say the opposite.
+  const isFailure = (group: ErrorGroup) => group.outcome !== 'not_sent' && group.outcome !== 'aborted'
+  for (const [heading, groups] of [
+    [text.errors, summary.errors.filter(isFailure)],
+    [text.notFailures, summary.errors.filter((group) => !isFailure(group))],
+  ] as const) {
+    const breakdown = errorBreakdown(groups)
+    if (breakdown === '') continue
+    lines.push(heading + breakdown)
     // One example message per kind, so the cause is visible without opening the raw file.
-    for (const group of summary.errors) {
+    for (const group of groups) {
       const example = group.examples[0]
-      if (example !== undefined) {
-        lines.push(`  ${errorGroupLabel(group)}: ${example}`)
-      }
+      if (example !== undefined) lines.push(`  ${errorGroupLabel(group)}: ${example}`)
     }
   }
   return lines.join('\n')
