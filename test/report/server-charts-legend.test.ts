@@ -50,6 +50,6 @@ test('server charts use the plain legend every chart uses: each series shown, no
       ['power W', 'utilization %'],
     ],
   )
-  const [, percent] = charts[0]?.option.yAxis as Array<{ name: string; min: number; max: number }>
+  const [, percent] = (charts[0]?.option.yAxis ?? []) as Array<{ name: string; min: number; max: number }>
   assert.deepEqual([percent?.name, percent?.min, percent?.max], ['KV cache used (%)', 0, 100])
 })
