@@ -70,7 +70,7 @@ export function renderRunSummaryTable(summary: Summary, lang: 'en' | 'ko'): stri
   if (summary.latencyFromScheduleMs !== null)
     lines.push(text.fromSchedule(summary.latencyFromScheduleMs, summary.e2eMs))
   if (summary.proxyOverheadMs !== null) lines.push(text.proxy(summary.proxyOverheadMs))
-  lines.push(...serverTerminalLines(summary.server))
+  lines.push(...serverTerminalLines(summary.server, lang))
   const errors = errorBreakdown(summary.errors)
   if (errors !== '') {
     lines.push(text.errors + errors)
