@@ -379,6 +379,18 @@ export interface Summary {
   sources?: SourceStats
   /** Server side over the same window (telemetry/); null: not collected; absent: older runs. */
   server?: TelemetrySummary | null
+  /** The shards of a run merged from shards (issue 17), as its merge found them; absent otherwise. */
+  shards?: RunShards
+}
+
+/** What a merged run's meta says of its shards, for the reports. */
+export interface RunShards {
+  /** Shards in the plan (N). */
+  count: number
+  /** Indexes of shards the merge found no files for. */
+  missing: number[]
+  shards: Array<{ index: number; hostname: string; records: number; skewMs: number; complete: boolean }>
+  warnings: string[]
 }
 
 /** What the prompt-source fields of a run's records add up to (issue 16). */

@@ -72,7 +72,7 @@ export function renderRunSummaryTable(summary: Summary, lang: 'en' | 'ko'): stri
   if (summary.latencyFromScheduleMs !== null)
     lines.push(text.fromSchedule(summary.latencyFromScheduleMs, summary.e2eMs))
   if (summary.proxyOverheadMs !== null) lines.push(text.proxy(summary.proxyOverheadMs))
-  lines.push(...serverTerminalLines(summary.server))
+  lines.push(...serverTerminalLines(summary.server, lang))
   // Failures apart from requests never sent or cut at the end: the success rate counts only
   // the first, and a heading "Errors" over the second would say the opposite.
   const isFailure = (group: ErrorGroup) => group.outcome !== 'not_sent' && group.outcome !== 'aborted'

@@ -10,7 +10,7 @@ import { readRawRecords } from '../results/read-raw-records.js'
 import { pathsFor, reportPaths } from '../results/result-paths.js'
 import { readSummaryFile } from '../results/run-files.js'
 import { listRuns, type RunOnDisk, summaryInfoOf } from '../results/run-summaries.js'
-import { describeShards, isMergedMeta } from '../results/shard-meta.js'
+import { describeShards, isMergedMeta, runShardsOf } from '../results/shard-meta.js'
 import { describeCapabilities } from '../run/probe-target.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import { createTimeSeriesAccumulator, type RunTimeSeries } from '../stats/time-series.js'
@@ -157,10 +157,14 @@ export async function writeReportFormats(options: WriteReportsOptions): Promise<
   return { written, notWritten }
 }
 
-/** A summary marked incomplete when its run's meta says it ended early (Ctrl-C, SIGTERM). */
+/**
+ * A summary marked incomplete when its run's meta says it ended early (Ctrl-C, SIGTERM),
+ * and, for a run merged from shards (issue 17), carrying its shards for the reports.
+ */
 function markIncomplete(summary: Summary, run: RunOnDisk): Summary {
-  if (run.meta?.complete !== false) return summary
-  return { ...summary, incomplete: run.meta.incompleteReason ?? 'ended early' }
+  const marked = isMergedMeta(run.meta) ? { ...summary, shards: runShardsOf(run.meta) } : summary
+  if (run.meta?.complete !== false) return marked
+  return { ...marked, incomplete: run.meta.incompleteReason ?? 'ended early' }
 }
 
 /**

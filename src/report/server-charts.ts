@@ -3,43 +3,37 @@
 // can be read against the queue, the KV cache and the GPU at the same moment.
 import type { Point, TelemetrySummary } from '../types.js'
 import {
-  CHART_FONT_STACK,
   type ChartDefinition,
-  type ChartOption,
-  chartIdPart,
   type JsonValue,
-} from './charts.js'
+  secondAxis,
+  timeAxis,
+  valueAxis,
+  withLegend,
+} from './chart-option.js'
+import { chartIdPart } from './charts.js'
 
-const axis = (name: string, extra: Record<string, JsonValue> = {}): Record<string, JsonValue> => ({
-  type: 'value',
-  name,
-  nameLocation: 'middle',
-  nameGap: 48,
-  nameTextStyle: { fontFamily: CHART_FONT_STACK },
-  ...extra,
-})
-
-function option(title: string, yAxis: JsonValue[], series: JsonValue[]): ChartOption {
-  return {
-    animation: false,
-    backgroundColor: '#ffffff',
-    textStyle: { fontFamily: CHART_FONT_STACK, fontSize: 12 },
-    title: {
-      text: title,
-      left: 'center',
-      top: 8,
-      textStyle: { fontFamily: CHART_FONT_STACK, fontSize: 15, fontWeight: 'normal' },
+/**
+ * A server chart in the frame every chart shares: a plain legend that wraps onto more rows
+ * (never 'scroll', whose pager hides series in a PDF or PNG), the client charts' x axis.
+ */
+function chart(id: string, title: string, yAxis: JsonValue[], series: Line[]): ChartDefinition {
+  return withLegend(
+    id,
+    title,
+    series.map((s) => s.name),
+    {
+      xAxis: timeAxis('time since start (s), server samples'),
+      yAxis,
+      series,
     },
-    legend: { type: 'scroll', top: 34, textStyle: { fontFamily: CHART_FONT_STACK } },
-    tooltip: { trigger: 'axis' },
-    grid: { left: 70, right: 70, top: 70, bottom: 50 },
-    xAxis: axis('time since start (s), server samples', { nameGap: 28, min: 0 }),
-    yAxis,
-    series,
-  }
+  )
 }
 
-function line(name: string, axisIndex: number, points: readonly Point[], scale = 1): JsonValue {
+type Line = { [key: string]: JsonValue; name: string }
+
+const percentAxis = (name: string): JsonValue => ({ ...secondAxis(name), min: 0, max: 100 })
+
+function line(name: string, axisIndex: number, points: readonly Point[], scale = 1): Line {
   return {
     type: 'line',
     name,
@@ -60,31 +54,29 @@ export function serverCharts(
   const { series } = summary
   if (series.waiting.length + series.running.length + series.kvCacheUsage.length > 0) {
     const title = `Server queue and KV cache: ${label}`
-    charts.push({
-      id: `server-queue-${chartIdPart(runId)}`,
-      title,
-      option: option(
+    charts.push(
+      chart(
+        `server-queue-${chartIdPart(runId)}`,
         title,
-        [axis('requests'), axis('KV cache used (%)', { alignTicks: true, min: 0, max: 100 })],
+        [valueAxis('requests'), percentAxis('KV cache used (%)')],
         [
           line('waiting', 0, series.waiting),
           line('running', 0, series.running),
           line('KV cache %', 1, series.kvCacheUsage, 100),
         ],
       ),
-    })
+    )
   }
   if (series.gpuPowerWatts.length + series.gpuUtilPercent.length > 0) {
     const title = `GPU power and utilization: ${label}`
-    charts.push({
-      id: `server-gpu-${chartIdPart(runId)}`,
-      title,
-      option: option(
+    charts.push(
+      chart(
+        `server-gpu-${chartIdPart(runId)}`,
         title,
-        [axis('power (W)'), axis('utilization (%)', { alignTicks: true, min: 0, max: 100 })],
+        [valueAxis('power (W)'), percentAxis('utilization (%)')],
         [line('power W', 0, series.gpuPowerWatts), line('utilization %', 1, series.gpuUtilPercent)],
       ),
-    })
+    )
   }
   return charts
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { RunMeta, Workload } from '../types.js'
+import type { RunMeta, RunShards, Workload } from '../types.js'
 import { shardResultPaths, shardFileStem as stemOf } from './result-paths.js'
 
 /**
@@ -77,6 +77,22 @@ export function describeShards(meta: MergedMeta): string {
   const missing = meta.missingShards.length === 0 ? '' : `, missing ${meta.missingShards.join(', ')}`
   const state = meta.complete ? '' : ' (incomplete)'
   return `${found}${missing}${state}; hosts ${hosts.join(', ')}`
+}
+
+/** A merged run's shards as the reports show them (per shard: host, records, skew, finished). */
+export function runShardsOf(meta: MergedMeta): RunShards {
+  return {
+    count: meta.shardCount,
+    missing: [...meta.missingShards],
+    shards: meta.shards.map(({ index, hostname, records, skewMs, complete }) => ({
+      index,
+      hostname,
+      records,
+      skewMs,
+      complete,
+    })),
+    warnings: [...meta.warnings],
+  }
 }
 
 /** One shard's raw file and meta: shards/<runId>.shard-<i>-of-<N>.jsonl and .meta.json. */

@@ -10,6 +10,7 @@ import { startSimServer } from '../sim/server.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import type { RunMeta, RunPlan, ServerCapabilities, Summary } from '../types.js'
 import { expectedRequests } from '../workload/arrivals.js'
+import { expectedShardRequests } from '../workload/shard.js'
 import type { TokenCounterSpec } from '../workload/tokenizer.js'
 import { assertPlanFits } from './plan-bounds.js'
 import { adaptToCapabilities, type ProbedRun, type ProbeNote, probeTarget } from './probe-target.js'
@@ -111,7 +112,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   }
   writeMeta(paths, meta)
 
-  const expected = expectedRequests(workload)
+  // A shard counts its own slice of the schedule, not the whole run's (issue 17).
+  const expected = expectedShardRequests(expectedRequests(workload), workload.rps !== undefined, plan.shard)
   const workerCount = options.workers ?? defaultWorkerCount(workload, machineCpus())
   emit({ kind: 'started', plan, paths, expectedRequests: expected, workerCount, notes: probed.notes })
 

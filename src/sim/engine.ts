@@ -60,6 +60,12 @@ export interface SequenceSpec {
   onToken(index: number): void
   /** Called after the last token's onToken, unless the sequence was cancelled. */
   onFinish(): void
+  /**
+   * Called when the sequence leaves the waiting queue for the batch, with how long it
+   * waited: from submit to the planned start of the step that admits it, on the engine's
+   * clock (vLLM's request_queue_time_seconds). 0 when it found the engine idle.
+   */
+  onAdmit?(queuedMs: number): void
 }
 
 export interface EngineStats {
@@ -86,6 +92,8 @@ export interface Engine {
 interface Sequence {
   spec: SequenceSpec
   generated: number
+  /** clock.nowMs() at submit. */
+  submittedMs: number
 }
 
 export function createEngine(timing: EngineTiming, clock: EngineClock = realClock): Engine {
@@ -114,6 +122,9 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
     while (running.size < timing.maxBatchSize && waiting.length > 0) {
       const sequence = waiting.shift() as Sequence
       running.add(sequence)
+      // A step whose timer fired late still starts at its planned time: a sequence that
+      // arrived in that slack joined a step already due, so it waited 0.
+      sequence.spec.onAdmit?.(Math.max(0, startMs - sequence.submittedMs))
       const { promptText, promptTokens } = sequence.spec
       const cachedTokens = cache !== null && promptText ? cache.lookup(promptText, promptTokens) : 0
       if (cache !== null && promptText) prefilled.push(promptText)
@@ -155,7 +166,7 @@ export function createEngine(timing: EngineTiming, clock: EngineClock = realCloc
   return {
     submit(spec) {
       if (stopped) throw new Error('Simulator engine is stopped')
-      const sequence: Sequence = { spec, generated: 0 }
+      const sequence: Sequence = { spec, generated: 0, submittedMs: clock.nowMs() }
       waiting.push(sequence)
       if (plannedEndMs === null) startStep(clock.nowMs())
       return () => {

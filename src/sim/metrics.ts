@@ -16,6 +16,9 @@ const TTFT_BUCKETS_S = [
   0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80,
 ]
 const E2E_BUCKETS_S = [0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240]
+// vLLM buckets its queue time like e2e latency (from 0.3 s up), which would put every wait of
+// the simulator's millisecond steps into the first bucket; the TTFT bounds resolve them.
+const QUEUE_BUCKETS_S = TTFT_BUCKETS_S
 
 interface LatencyHistogram {
   bounds: number[]
@@ -56,12 +59,18 @@ export function meterEngine(
   let finished = 0
   const ttft = newHistogram(TTFT_BUCKETS_S)
   const e2e = newHistogram(E2E_BUCKETS_S)
+  const queue = newHistogram(QUEUE_BUCKETS_S)
 
   function submit(engine: Engine, spec: SequenceSpec): () => void {
     const submittedMs = nowMs()
     promptTokens += spec.promptTokens
     return engine.submit({
       ...spec,
+      // Arrival at the engine → admission into the batch, on the engine's own clock.
+      onAdmit(queuedMs) {
+        observe(queue, queuedMs / 1000)
+        spec.onAdmit?.(queuedMs)
+      },
       onToken(index) {
         generationTokens += 1
         if (index === 0) observe(ttft, (nowMs() - submittedMs) / 1000)
@@ -151,6 +160,11 @@ export function meterEngine(
     }
     histogram('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', ttft)
     histogram('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', e2e)
+    histogram(
+      'vllm:request_queue_time_seconds',
+      'Histogram of time spent in WAITING phase for request.',
+      queue,
+    )
     scalar('DCGM_FI_DEV_POWER_USAGE', 'gauge', 'Power draw (in W).', gpu, watts)
     scalar(
       'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION',

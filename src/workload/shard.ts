@@ -104,6 +104,21 @@ export function shareOf(total: number, shard: ShardSpec): number {
   return Math.floor(total / shard.count) + (shard.index < total % shard.count ? 1 : 0)
 }
 
+/**
+ * How many requests this process is expected to send, from its plan's expected count. An
+ * open-loop shard's plan keeps the global bounds (it walks the whole schedule), so its count
+ * is its share of them, the k with k mod N = i; a closed-loop shard's request bound is
+ * already its share (sliceWorkload), so it stands.
+ */
+export function expectedShardRequests(
+  planned: number | null,
+  openLoop: boolean,
+  shard: ShardSpec | undefined,
+): number | null {
+  if (planned === null || shard === undefined || !openLoop) return planned
+  return shareOf(planned, shard)
+}
+
 export interface ConcurrencyShare {
   concurrency: number
   /**
