@@ -25,6 +25,7 @@ import {
 import { notSentLine } from './not-sent.js'
 import { runNames, settingsById } from './run-names.js'
 import { serverMarkdownParts } from './server-section.js'
+import { sourceMarkdownParts } from './source-section.js'
 import { escapeCell, markdownTable } from './text-table.js'
 
 export type { GroupKey } from './comparison.js'
@@ -127,6 +128,7 @@ function runSection(s: Summary, name: string | null, text: MarkdownText): string
   const notes = runNotes(s, text)
   if (notes.length > 0) parts.push(notes.map((note) => `- ${note}`).join('\n'))
   parts.push(...serverMarkdownParts(s.server))
+  parts.push(...sourceMarkdownParts(s.sources))
   return parts
 }
 
