@@ -7,10 +7,18 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { describePlan } from '../../src/cli/run-and-print.js'
 import { sourceExtension } from '../../src/cli/run-options/sources.js'
+import type { RunPlan } from '../../src/types.js'
 import { createFakeIo } from '../support/fake-io.js'
 import { fixturePlan } from '../support/shard-fixture.js'
 
 const SIM = 'http://127.0.0.1:1/v1'
+
+/** fixturePlan without its rate and request bound (a trace replay has neither of its own). */
+function withoutRate(overrides: Parameters<typeof fixturePlan>[0], requests?: number): RunPlan {
+  const plan = fixturePlan(overrides)
+  const { rps: _rps, requests: _requests, ...workload } = plan.workload
+  return { ...plan, workload: requests === undefined ? workload : { ...workload, requests } }
+}
 
 test('exact lengths: the requested output length, fixed or a distribution, in both languages', () => {
   const exact = fixturePlan({
@@ -47,13 +55,10 @@ test('exact lengths: the requested output length, fixed or a distribution, in bo
 })
 
 test('trace replay: the trace times ×scale and its count, never "closed loop"', () => {
-  const trace = fixturePlan({
-    rps: undefined,
-    requests: 14,
-    durationSec: 2,
-    concurrency: 32,
-    sources: { trace: { path: '/t.csv', time_scale: 0.25 } },
-  })
+  const trace = withoutRate(
+    { durationSec: 2, concurrency: 32, sources: { trace: { path: '/t.csv', time_scale: 0.25 } } },
+    14,
+  )
   assert.equal(
     describePlan(trace),
     `trace replay at the trace's times ×0.25, 14 requests for 2 s, max 32 in flight, output tokens from the trace, chat API → ${SIM}`,
@@ -96,7 +101,7 @@ test('a trace run through the CLI: the extension counts the replay for the plan 
     )
     const io = createFakeIo({ cwd: dir })
     const extension = await sourceExtension({ trace: path, traceScale: 0.5 }, io)
-    const plan = extension?.plan?.(fixturePlan({ rps: undefined, requests: undefined, concurrency: 4 }))
+    const plan = extension?.plan?.(withoutRate({ concurrency: 4 }))
     assert.ok(plan !== undefined)
     // 3000 ms × 0.5 = 1500 ms → 2 s; 3 requests.
     assert.equal(
