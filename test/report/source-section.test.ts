@@ -146,6 +146,11 @@ test('report and summarize rebuilt from the raw file keep the figures the record
   mkdirSync(join(dir, 'raw'))
   const raw = join(dir, 'raw', 'bench_sim_tiny-model_chat_20251128_132500.jsonl')
   writeFileSync(raw, sessionRecords())
+  // What only the run knew (the /metrics scrape, its warning, its label), in its summary.json.
+  mkdirSync(join(dir, 'summary'))
+  const stored = join(dir, 'summary', 'bench_sim_tiny-model_chat_20251128_132500.json')
+  const { prefixCache, warnings, label } = STATS
+  writeFileSync(stored, JSON.stringify({ sources: { prefixCache, warnings, label } }))
   const io = createFakeIo({ cwd: dir })
   assert.equal(await main(['report', '--output-dir', '.', '--format', 'md,html'], io), 0, io.err())
   for (const file of ['benchmark_report.md', 'benchmark_report.html']) {
@@ -154,6 +159,9 @@ test('report and summarize rebuilt from the raw file keep the figures the record
     assert.ok(text.includes('+5 mean (min +5, max +5) over 4 requests, exact for 0'), file)
     assert.ok(text.includes('2 started · 2 completed · 0 ended by a failed turn · 0 cut'), file)
   }
+  const html = readFileSync(join(dir, 'reports', 'benchmark_report.html'), 'utf8')
+  assert.ok(html.includes('87.5 % of prompt tokens (7,000 of 8,000, http://127.0.0.1:9/metrics)'), html)
+  assert.ok(html.includes('<p>Source: exact lengths 64 in / 16 out</p>'))
   const md = readFileSync(join(dir, 'reports', 'benchmark_report.md'), 'utf8')
   // TTFT by turn: mean of 100 and 120, then of 40 and 60.
   assert.ok(md.includes('| 1 | 2 | 110.0 | 110.0 |'), md)
@@ -164,4 +172,10 @@ test('report and summarize rebuilt from the raw file keep the figures the record
   const csv = readFileSync(join(dir, 'summary', 'bench_sim_tiny-model_chat_20251128_132500.csv'), 'utf8')
   assert.match(csv, /^source_output_length_met,requests,,4,.*4 of 4 requests \(100\.0 %\)$/m)
   assert.match(csv, /^source_ttft_turn_2,ms,2,50,/m)
+  assert.match(csv, /^source_prefix_cache_hit_rate,%,,87\.5,/m)
+  // summary.json rewritten: recomputed figures plus those carried over.
+  const rewritten = JSON.parse(readFileSync(stored, 'utf8')) as { sources: SourceStats }
+  assert.deepEqual(rewritten.sources.sessions, { started: 2, completed: 2, failed: 0, cut: 0 })
+  assert.deepEqual(rewritten.sources.prefixCache, prefixCache)
+  assert.deepEqual(rewritten.sources.warnings, warnings)
 })
