@@ -1,3 +1,4 @@
+import type { TokenLength } from '../types.js'
 import type { Lang } from './lang.js'
 
 // Every user-facing line of the run, progress and summary, in both languages. The dialog's
@@ -32,12 +33,35 @@ export interface PlanParts {
   concurrency: number
   durationSec: number | null
   requests: number | null
-  maxTokens: number
+  /** Trace replay (issue 16): sent at the trace's own times ×scale, not at `rps` nor in a closed loop. */
+  trace: { scale: string; requests: number | null } | null
+  /** Multi-turn sessions: the rate and the requests bound count sessions of this many turns. */
+  sessionTurns: number | null
+  /** What each request asks for as output. */
+  output: PlanOutput
   api: string
   /** The masked URL; null for the built-in simulator (then `simUrl`). */
   url: string | null
   simUrl: string
   workerThreads: number
+}
+
+/**
+ * A request's output length as sent: the workload's max_tokens, an exact length from a
+ * prompt source (max_tokens + ignore_eos/min_tokens), each dataset entry's own, or the trace's.
+ */
+export type PlanOutput =
+  | { kind: 'max_tokens'; tokens: number }
+  | { kind: 'exact'; length: TokenLength }
+  | { kind: 'dataset'; fallback: number }
+  | { kind: 'trace' }
+
+/** `128`, `uniform 64–256`, `normal 1024±128 in 64–2048`: a TokenLength in either language. */
+function lengthText(length: TokenLength, words: { uniform: string; normal: string; within: string }): string {
+  if (typeof length === 'number') return String(length)
+  if ('mean' in length)
+    return `${words.normal} ${length.mean}±${length.sd}${words.within}${length.min}–${length.max}`
+  return `${words.uniform} ${length.min}–${length.max}`
 }
 
 /** `head` always shows; `tail` parts are dropped from the last one when the line is too wide. */
@@ -64,6 +88,10 @@ export interface RunMessages {
   /** The one-line plan before firing (see describePlan in run-and-print.ts). */
   planLine: (parts: PlanParts) => string
   closedLoop: string
+  /** The header's RPS for a trace replay (sent at the trace's times). */
+  traceReplay: string
+  /** The header's expected count when the rate and bounds count multi-turn sessions. */
+  expectedSessions: (count: string, turns: number) => string
   secondInterrupt: string
   noSuccess: string
 }
@@ -112,18 +140,36 @@ const en: RunMessages = {
       ? `ℹ️  Output token counts are estimated for all ${total} successful requests (${s}): the server sent no usage`
       : `ℹ️  Output token counts are estimated for ${n} of ${total} successful requests (${s}): the server sent no usage for those`,
   planLine: (p) => {
+    const unit = p.sessionTurns === null ? 'requests' : 'sessions'
     const load =
-      p.arrival === null ? `closed loop, ${p.concurrency} workers` : `${p.arrival} @ ${p.rps} req/s`
+      p.trace !== null
+        ? `trace replay at the trace's times ×${p.trace.scale}${p.trace.requests === null ? '' : `, ${p.trace.requests} requests`}`
+        : p.arrival === null
+          ? `closed loop, ${p.concurrency} workers`
+          : `${p.arrival} @ ${p.rps} ${p.sessionTurns === null ? 'req' : 'sessions'}/s`
     const bounds = [
       ...(p.durationSec === null ? [] : [`for ${p.durationSec} s`]),
-      ...(p.requests === null ? [] : [`at most ${p.requests} requests`]),
+      // A replay's count is the trace's, said above.
+      ...(p.requests === null || p.trace !== null ? [] : [`at most ${p.requests} ${unit}`]),
     ].join(', ')
-    const cap = p.arrival === null ? '' : `, max ${p.concurrency} in flight`
+    const turns = p.sessionTurns === null ? '' : `, sessions of ${p.sessionTurns} turns`
+    const cap = p.arrival === null && p.trace === null ? '' : `, max ${p.concurrency} in flight`
+    const o = p.output
+    const output =
+      o.kind === 'max_tokens'
+        ? `max_tokens ${o.tokens}`
+        : o.kind === 'exact'
+          ? `output tokens ${lengthText(o.length, { uniform: 'uniform', normal: 'normal', within: ' in ' })} (exact)`
+          : o.kind === 'dataset'
+            ? `max_tokens from the dataset (else ${o.fallback})`
+            : 'output tokens from the trace'
     const url = p.url ?? `built-in simulator (${p.simUrl})`
     const threads = p.workerThreads > 1 ? `, ${p.workerThreads} worker threads` : ''
-    return `${load} ${bounds}${cap}, max_tokens ${p.maxTokens}, ${p.api} API → ${url}${threads}`
+    return `${load}${bounds === '' ? '' : ` ${bounds}`}${turns}${cap}, ${output}, ${p.api} API → ${url}${threads}`
   },
   closedLoop: 'closed loop',
+  traceReplay: 'trace replay',
+  expectedSessions: (n, turns) => `Expected total sessions: ${n} (${turns} turns each)`,
   secondInterrupt: 'Second interrupt: exiting now (completed records are already on disk)',
   noSuccess: '❌ No request succeeded: check the errors above',
 }
@@ -174,17 +220,35 @@ const ko: RunMessages = {
   planLine: (p) => {
     const arrival = p.arrival === 'poisson' ? '포아송' : p.arrival === 'constant' ? '일정 간격' : p.arrival
     const load =
-      p.arrival === null ? `폐쇄 루프, 워커 ${p.concurrency}개` : `${arrival} 도착 @ ${p.rps} req/s`
+      p.trace !== null
+        ? `트레이스 재생 (트레이스 시각 ×${p.trace.scale})${p.trace.requests === null ? '' : `, 요청 ${p.trace.requests}개`}`
+        : p.arrival === null
+          ? `폐쇄 루프, 워커 ${p.concurrency}개`
+          : `${arrival} 도착 @ ${p.rps} ${p.sessionTurns === null ? 'req' : '세션'}/s`
     const bounds = [
       ...(p.durationSec === null ? [] : [`${p.durationSec}초 동안`]),
-      ...(p.requests === null ? [] : [`최대 요청 ${p.requests}개`]),
+      ...(p.requests === null || p.trace !== null
+        ? []
+        : [`최대 ${p.sessionTurns === null ? '요청' : '세션'} ${p.requests}개`]),
     ].join(', ')
-    const cap = p.arrival === null ? '' : `, 동시 최대 ${p.concurrency}개`
+    const turns = p.sessionTurns === null ? '' : `, 세션당 ${p.sessionTurns}턴`
+    const cap = p.arrival === null && p.trace === null ? '' : `, 동시 최대 ${p.concurrency}개`
+    const o = p.output
+    const output =
+      o.kind === 'max_tokens'
+        ? `max_tokens ${o.tokens}`
+        : o.kind === 'exact'
+          ? `출력 토큰 ${lengthText(o.length, { uniform: '균등', normal: '정규', within: ', ' })} (정확히)`
+          : o.kind === 'dataset'
+            ? `max_tokens 데이터셋 값 (없으면 ${o.fallback})`
+            : '출력 토큰 트레이스 값'
     const url = p.url ?? `내장 시뮬레이터 (${p.simUrl})`
     const threads = p.workerThreads > 1 ? `, 워커 스레드 ${p.workerThreads}개` : ''
-    return `${load}, ${bounds}${cap}, max_tokens ${p.maxTokens}, ${p.api} API → ${url}${threads}`
+    return `${load}${bounds === '' ? '' : `, ${bounds}`}${turns}${cap}, ${output}, ${p.api} API → ${url}${threads}`
   },
   closedLoop: '폐쇄 루프',
+  traceReplay: '트레이스 재생',
+  expectedSessions: (n, turns) => `예상 총 세션: ${n}개 (세션당 ${turns}턴)`,
   secondInterrupt: '두 번째 중단: 즉시 종료합니다 (완료된 기록은 이미 디스크에 있습니다)',
   noSuccess: '❌ 성공한 요청이 없습니다: 위의 오류를 확인하세요',
 }

@@ -19,7 +19,7 @@ import {
 import { invokedAs } from './invoked-as.js'
 import type { Io } from './io.js'
 import { formatCount, type Lang } from './lang.js'
-import { runMessages } from './messages.js'
+import { type PlanOutput, runMessages } from './messages.js'
 import { formatProbeNote } from './probe-messages.js'
 import { createProgressPrinter } from './progress-line.js'
 import { renderRunSummaryTable } from './run-summary-table.js'
@@ -147,14 +147,22 @@ function printStart(
   out('')
   out(msg.startingWorkload(workload.name))
   out(msg.targetModel(plan.target.name, plan.model.fullName))
+  const sessionTurns = workload.sources?.sessions?.turns
   out(
     msg.shape(
       workload.durationSec === undefined ? '-' : `${workload.durationSec}s`,
-      workload.rps === undefined ? msg.closedLoop : String(workload.rps),
+      workload.sources?.trace !== undefined
+        ? msg.traceReplay
+        : workload.rps === undefined
+          ? msg.closedLoop
+          : String(workload.rps),
       workload.concurrency,
     ),
   )
-  if (event.expectedRequests !== null) out(msg.expectedTotal(formatCount(event.expectedRequests, lang)))
+  if (event.expectedRequests !== null) {
+    const count = formatCount(event.expectedRequests, lang)
+    out(sessionTurns === undefined ? msg.expectedTotal(count) : msg.expectedSessions(count, sessionTurns))
+  }
   out(msg.plan(describePlan(plan, lang, workerCount)))
   for (const note of event.notes) out(formatProbeNote(note, lang))
   out('='.repeat(70))
@@ -163,21 +171,38 @@ function printStart(
 /**
  * The one-line plan printed before firing, in the user's language, e.g. "constant @ 5.00
  * req/s for 10 s, max 4 in flight → URL" / "일정 간격 도착 @ 5.00 req/s, 10초 동안, …".
+ * It says what is sent: a prompt source's output length (not the workload's max_tokens) and a
+ * trace's own times (run-source.ts replays them in the open loop, whatever rps says).
  */
 export function describePlan(plan: RunPlan, lang: Lang = 'en', workerThreads = 1): string {
   const w = plan.workload
+  const trace = w.sources?.trace
   return runMessages(lang).planLine({
     arrival: w.rps === undefined ? null : w.arrival,
     rps: w.rps === undefined ? null : w.rps.toFixed(2),
     concurrency: w.concurrency,
     durationSec: w.durationSec ?? null,
     requests: w.requests ?? null,
-    maxTokens: w.maxTokens,
+    // The sources extension sets `requests` to the replay's count (run-options/sources.ts).
+    trace:
+      trace === undefined ? null : { scale: String(trace.time_scale ?? 1), requests: w.requests ?? null },
+    sessionTurns: w.sources?.sessions?.turns ?? null,
+    output: planOutput(plan),
     api: w.api,
     url: plan.target.kind === 'sim' ? null : maskUrl(plan.target.baseUrl),
     simUrl: plan.target.baseUrl,
     workerThreads,
   })
+}
+
+/** What a request asks for as output, as source-settings.ts builds it. */
+function planOutput(plan: RunPlan): PlanOutput {
+  const { sources, maxTokens } = plan.workload
+  if (sources?.trace !== undefined) return { kind: 'trace' }
+  if (sources?.dataset !== undefined) return { kind: 'dataset', fallback: maxTokens }
+  if (sources?.input_tokens !== undefined)
+    return { kind: 'exact', length: sources.output_tokens ?? maxTokens }
+  return { kind: 'max_tokens', tokens: maxTokens }
 }
 
 function displayPath(cwd: string, path: string): string {

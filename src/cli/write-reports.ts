@@ -7,10 +7,11 @@ import { type GroupKey, renderMarkdownReport } from '../report/markdown.js'
 import { findChromium, renderPdf } from '../report/pdf.js'
 import { settingsById } from '../report/run-names.js'
 import { readRawRecords } from '../results/read-raw-records.js'
-import { pathsFor, reportPaths } from '../results/result-paths.js'
+import { pathsFor, pathsForRaw, reportPaths } from '../results/result-paths.js'
 import { readSummaryFile } from '../results/run-files.js'
 import { listRuns, type RunOnDisk, summaryInfoOf } from '../results/run-summaries.js'
 import { describeShards, isMergedMeta, runShardsOf } from '../results/shard-meta.js'
+import { withStoredSourceFigures } from '../results/stored-source-figures.js'
 import { describeCapabilities } from '../run/probe-target.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import { createTimeSeriesAccumulator, type RunTimeSeries } from '../stats/time-series.js'
@@ -85,7 +86,10 @@ export async function writeReportFormats(options: WriteReportsOptions): Promise<
     // The server section comes from the run's server-metrics file (issue 14), when it has one.
     summaries.push(
       await withServerSide(
-        markIncomplete(accumulator.finish(summaryInfoOf(run, firstModel)), run),
+        withStoredSourceFigures(
+          markIncomplete(accumulator.finish(summaryInfoOf(run, firstModel)), run),
+          pathsForRaw(run.rawPath),
+        ),
         run.rawPath,
         run.meta,
       ),

@@ -5,6 +5,7 @@ import type { Distribution, LowTailDistribution, RequestRecord, Summary } from '
 import { DISTRIBUTION_METRICS, TOKENS_PER_SEC, VALUE_METRICS } from './metric-catalogue.js'
 import { notSentReason } from './not-sent.js'
 import { serverCsvRows } from './server-csv.js'
+import { sourceCsvRows } from './source-section.js'
 
 const SUMMARY_COLUMNS = [
   'metric',
@@ -76,6 +77,7 @@ export function renderSummaryCsv(summary: Summary): string {
   for (const row of serverCsvRows(summary.server)) {
     rows.push({ ...emptyRow(row.metric, row.unit, row.note), count: null, mean: row.value })
   }
+  rows.push(...sourceCsvRows(summary.sources))
   return stringify(rows, { header: true, columns: SUMMARY_COLUMNS, escape_formulas: true })
 }
 

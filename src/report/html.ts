@@ -39,6 +39,7 @@ import {
 import { errorGroupLabel, notSentLine } from './not-sent.js'
 import { settingsById } from './run-names.js'
 import { renderServerSectionsHtml } from './server-section.js'
+import { renderSourceSectionsHtml } from './source-section.js'
 
 export type RunConfigValue = string | number | boolean | null
 
@@ -99,6 +100,7 @@ ${throughputTable(page)}
 ${errorsTable(page)}
 </section>
 ${renderServerSectionsHtml(summaries.map((s) => ({ label: `${runLabel(s, summaries)} · ${s.runId}`, server: s.server })))}
+${renderSourceSectionsHtml(summaries.map((s) => ({ label: `${runLabel(s, summaries)} · ${s.runId}`, sources: s.sources })))}
 <section>
 <h2>${esc(text.comparisons)}</h2>
 <p class="note">${esc(text.bestRule)}</p>

@@ -26,6 +26,7 @@ import { notSentLine } from './not-sent.js'
 import { runNames, settingsById } from './run-names.js'
 import { serverMarkdownParts } from './server-section.js'
 import { shardMarkdownParts } from './shard-section.js'
+import { sourceMarkdownParts } from './source-section.js'
 import { escapeCell, markdownTable } from './text-table.js'
 
 export type { GroupKey } from './comparison.js'
@@ -129,6 +130,7 @@ function runSection(s: Summary, name: string | null, text: MarkdownText): string
   if (notes.length > 0) parts.push(notes.map((note) => `- ${note}`).join('\n'))
   parts.push(...serverMarkdownParts(s.server))
   parts.push(...shardMarkdownParts(s.shards, text.lang))
+  parts.push(...sourceMarkdownParts(s.sources))
   return parts
 }
 

@@ -10,7 +10,7 @@ import { gatherModelCatalog, runnableEntries, withCatalogModels } from '../../di
 import { BenchError, TargetError, UsageError } from '../../errors.js'
 import { runFromRawPath } from '../../results/run-summaries.js'
 import { buildPlan } from '../../run/build-plan.js'
-import type { Target } from '../../types.js'
+import type { RunPlan, Target } from '../../types.js'
 import { createTokenCounter, type TokenCounterSpec } from '../../workload/tokenizer.js'
 import { printConfigNotices } from '../config-notices.js'
 import {
@@ -24,7 +24,7 @@ import {
 import type { Io } from '../io.js'
 import { detectLang, type Lang } from '../lang.js'
 import { type PrintedRun, runAndPrint } from '../run-and-print.js'
-import { worseExitCode } from '../run-extension.js'
+import { type RunExtension, worseExitCode } from '../run-extension.js'
 import { type ExtensionFlags, runExtensions } from '../run-options/extensions.js'
 import { humanIo, type OutputFlags, printRunOutcome } from '../run-options/output.js'
 import { withUrlTargetModel } from '../url-target-model.js'
@@ -117,11 +117,7 @@ export async function runCommand(flags: RunFlags, callerIo: Io): Promise<ExitCod
       : { kind: 'tokenizer-json', path: resolve(io.cwd, flags.tokenizer) }
   const tokenCounter = () => createTokenCounter(tokenizer)
   if (settled.model === ALL_MODELS) {
-    if (flags.json === true) {
-      throw new UsageError('--json prints one run: it cannot be combined with --model all', {
-        hint: 'Run each model with --json, or read results/summary/<run>.json of each run',
-      })
-    }
+    refuseWithAllModels(flags)
     return runAllModels({
       config,
       settled: settledChoice,
@@ -129,7 +125,9 @@ export async function runCommand(flags: RunFlags, callerIo: Io): Promise<ExitCod
       lang,
       io,
       tokenCounter,
+      tokenizer,
       probe: flags.probe !== false,
+      flags,
     })
   }
   const withModel = await withDiscoveredModel(config, settled.target, settled.model, io.env)
@@ -207,6 +205,36 @@ async function withDiscoveredModel(
   }
 }
 
+/**
+ * The run options that describe one run and so cannot apply to `--model all`'s several runs
+ * (one run per model): refused before the target is asked, each saying why and what to do.
+ * The others (--slo, --baseline, telemetry, prompt sources) apply to every model's run.
+ */
+function refuseWithAllModels(flags: RunFlags): void {
+  if (flags.json === true) {
+    throw new UsageError(
+      "--json prints one run's summary as one JSON object; --model all makes one run per model, so there is no single object to print",
+      {
+        hint: 'read results/summary/<run>.json of each run (the report lists the runs), or run each model with --model NAME --json',
+      },
+    )
+  }
+  if (flags.junit !== undefined) {
+    throw new UsageError(
+      "--junit writes one run's verdicts to one file; with --model all each model's run would overwrite it",
+      {
+        hint: 'run each model with --model NAME --junit NAME.xml, or judge the runs afterwards: run-bench check RAW --slo … --junit FILE',
+      },
+    )
+  }
+  if (flags.shard !== undefined || flags.shards !== undefined) {
+    throw new UsageError(
+      `${flags.shard === undefined ? '--shards' : '--shard'} splits one run over several processes; --model all runs several models one after another`,
+      { hint: "shard each model's run on its own: --model NAME --shard i/N" },
+    )
+  }
+}
+
 interface AllModelsArgs {
   config: LoadedConfig
   settled: SettledChoice
@@ -214,7 +242,27 @@ interface AllModelsArgs {
   lang: Lang
   io: Io
   tokenCounter: () => Promise<((text: string) => number) | null>
+  tokenizer: TokenCounterSpec
   probe: boolean
+  /** The run extensions' flags (--slo, --baseline, telemetry, prompt sources): built once per model. */
+  flags: RunFlags
+}
+
+/** Output held back until released: a model's plan-time lines print under its own heading. */
+function heldIo(io: Io): { io: Io; release(): void } {
+  let held: string[] | null = []
+  return {
+    io: {
+      ...io,
+      stdout: {
+        write: (text: string) => (held === null ? io.stdout.write(text) : held.push(text)),
+      },
+    },
+    release() {
+      for (const text of held ?? []) io.stdout.write(text)
+      held = null
+    },
+  }
 }
 
 /**
@@ -237,31 +285,51 @@ async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
     })
   }
   const extended = withCatalogModels(config, catalog)
-  // Resolved up front: a bad flag fails before any load is sent.
-  const plans = entries.map((entry) =>
-    buildPlan(
+  // Resolved up front, each model's extensions too (they keep per-run state: the source
+  // built, the SLOs chosen): a bad flag, dataset or baseline fails before any load is sent.
+  const plans: Array<{ plan: RunPlan; extensions: RunExtension[]; release: () => void }> = []
+  for (const entry of entries) {
+    const held = heldIo(io)
+    const extensions = await runExtensions(args.flags, held.io)
+    const resolved = buildPlan(
       resolveSettled(
         extended,
         { ...settled, choice: { ...settled.choice, target: target.name, model: entry.name } },
         io.env,
       ),
       io.cwd,
-    ),
-  )
+    )
+    const plan = extensions.reduce((current, extension) => extension.plan?.(current) ?? current, resolved)
+    plans.push({ plan, extensions, release: held.release })
+  }
   out(
     `Benchmarking ${entries.length} model${entries.length === 1 ? '' : 's'} of target ${target.name} one after another: ${entries.map((entry) => entry.name).join(', ')}`,
   )
   const countTokens = await args.tokenCounter()
   let worst: ExitCode = EXIT_OK
   const raws: string[] = []
-  for (const [index, plan] of plans.entries()) {
+  for (const [index, { plan, extensions, release }] of plans.entries()) {
     out()
     out(`[${index + 1}/${plans.length}] ${plan.model.name}`)
+    release()
     let exitCode: ExitCode
     try {
-      const executed = await runAndPrint({ plan, lang, io, countTokens, probe: args.probe })
+      const executed = await runAndPrint({
+        plan,
+        lang,
+        io,
+        countTokens,
+        probe: args.probe,
+        tokenizer: args.tokenizer,
+        hooks: extensions.flatMap((extension) => extension.hooks?.(plan) ?? []),
+        ...(args.flags.workers === undefined ? {} : { workers: args.flags.workers }),
+      })
       raws.push(executed.paths.raw)
       exitCode = executed.exitCode
+      // SLO verdicts, a baseline comparison, the prompt-source figures: as after a single run.
+      for (const extension of extensions) {
+        exitCode = worseExitCode(exitCode, (await extension.afterRun?.(executed, io))?.exitCode)
+      }
     } catch (error) {
       // One model failing before its load (e.g. refused by the server) does not stop the others.
       if (!(error instanceof BenchError)) throw error
@@ -271,12 +339,12 @@ async function runAllModels(args: AllModelsArgs): Promise<ExitCode> {
     }
     worst = Math.max(worst, exitCode) as ExitCode
     if (exitCode === EXIT_INTERRUPTED || exitCode === EXIT_TERMINATED) {
-      const left = plans.slice(index + 1).map((rest) => rest.model.name)
+      const left = plans.slice(index + 1).map((rest) => rest.plan.model.name)
       if (left.length > 0) out(`Interrupted: not run: ${left.join(', ')}`)
       break
     }
   }
-  const outputDir = plans[0]?.outputDir
+  const outputDir = plans[0]?.plan.outputDir
   if (raws.length > 0 && outputDir !== undefined) {
     const { writeReports } = await import('../write-reports.js')
     const written = await writeReports({ outputDir, formats: ['md'], io, runs: raws.map(runFromRawPath) })

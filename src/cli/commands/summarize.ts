@@ -5,6 +5,7 @@ import { renderSummaryCsv } from '../../report/csv.js'
 import { pathsForRaw } from '../../results/result-paths.js'
 import { writeSummaryFiles } from '../../results/run-files.js'
 import { runFromRawPath, summarizeRun } from '../../results/run-summaries.js'
+import { withStoredSourceFigures } from '../../results/stored-source-figures.js'
 import { withServerSide } from '../../telemetry/server-side.js'
 import { EXIT_OK, type ExitCode } from '../exit-codes.js'
 import type { Io } from '../io.js'
@@ -35,11 +36,16 @@ export async function summarizeCommand(
     const run = runFromRawPath(rawPath)
     const summarized = await summarizeRun(run)
     const { skipped } = summarized
-    const summary = await withServerSide(summarized.summary, rawPath, run.meta)
+    const paths = pathsForRaw(rawPath)
+    // Read before summary.json is rewritten: the source figures only the run itself knew.
+    const summary = await withServerSide(
+      withStoredSourceFigures(summarized.summary, paths),
+      rawPath,
+      run.meta,
+    )
     for (const skip of skipped) {
       io.stderr.write(`Warning: ${raw}:${skip.line}: skipped, ${skip.reason}\n`)
     }
-    const paths = pathsForRaw(rawPath)
     writeSummaryFiles(paths, summary, renderSummaryCsv(summary))
     io.stdout.write(`\n${run.runId}\n${renderRunSummaryTable(summary, lang)}\n`)
     io.stdout.write(`Summary written to ${paths.summaryCsv}\n`)

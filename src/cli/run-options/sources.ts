@@ -259,6 +259,8 @@ export async function sourceExtension(flags: SourceFlags, io: Io): Promise<RunEx
         const durationSec = Math.floor(lastMs / 1000) + 1
         if (next.workload.durationSec === undefined || durationSec < next.workload.durationSec)
           next = { ...next, workload: { ...next.workload, durationSec } }
+        // …and sends as many requests as the window holds (the plan line and progress count them).
+        next = { ...next, workload: { ...next.workload, requests: built?.arrivalsMs?.length ?? 0 } }
       }
       if (built !== null) {
         const replay =
