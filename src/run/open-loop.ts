@@ -52,7 +52,8 @@ export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<
     if (waitMs > 2) await state.sleepUnlessStopped(waitMs - 1)
     while (!state.isStopped() && performance.now() < deadline) await yieldToIo()
     if (state.isStopped()) return 'stopped'
-    const lateness = splitLateness(blocked, deadline, performance.now())
+    const reachedAtMs = performance.now()
+    const lateness = { ...splitLateness(blocked, deadline, reachedAtMs), reachedAtMs }
     state.scheduleLag.add(lateness.scheduleLagMs)
     state.track(arrive(state, requestId, atMs, lateness))
     // Bounded memory: past this many waiters the executor waits itself (arrival-backlog.ts).
@@ -83,12 +84,14 @@ async function arrive(
   state: RunState,
   requestId: number,
   scheduledAtMs: number,
-  lateness: { slotWaitMs: number; scheduleLagMs: number },
+  lateness: { slotWaitMs: number; scheduleLagMs: number; reachedAtMs?: number },
   turn?: RequestSpec,
 ): Promise<void> {
+  // The wait for a slot counts from when the executor reached the arrival, so the parts of a
+  // record's delay add up to the time it got its slot (building the spec is inside the wait).
+  const askedAtMs = lateness.reachedAtMs ?? performance.now()
   const spec = turn ?? state.specFor(requestId, scheduledAtMs)
   if (spec === null) return
-  const askedAtMs = performance.now()
   const ticket = state.slots.acquire()
   const granted = typeof ticket === 'boolean' ? ticket : await ticket
   // A slot free at once is no wait at all (0, not the microseconds this code took).
