@@ -5,7 +5,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import { UsageError } from '../errors.js'
-import { renderJunit } from '../report/junit.js'
 import { renderRegressionText, renderSloText } from '../report/verdict-text.js'
 import { runFromRawPath, summaryInfoOf } from '../results/run-summaries.js'
 import { type LoadedRuns, loadRuns } from '../run/run-files.js'
@@ -171,7 +170,9 @@ export function gateJson(outcome: GateOutcome): Record<string, unknown> {
   return json
 }
 
-export function writeJunitFile(path: string, runId: string, outcome: GateOutcome): void {
+export async function writeJunitFile(path: string, runId: string, outcome: GateOutcome): Promise<void> {
+  // junit-report-builder costs ~170 ms of CPU to load: only a run or check with --junit pays it.
+  const { renderJunit } = await import('../report/junit.js')
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(
     path,

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js'
 import { didYouMean } from './did-you-mean.js'
 import { formatProblems, type Problem } from './problems.js'
 import { type RunChoice, type RunSetting, SETTINGS } from './run-settings.js'
+import { ruleOf } from './schemas.js'
 
 export type { RunChoice } from './run-settings.js'
 
@@ -15,7 +16,7 @@ const KNOWN_ENV: readonly string[] = SETTINGS.flatMap((setting) =>
 )
 
 function check(setting: RunSetting, subject: string, value: unknown, problems: Problem[]): boolean {
-  const result = setting.rule.safeParse(value)
+  const result = ruleOf(setting.rule).safeParse(value)
   if (result.success) return true
   for (const issue of result.error.issues) problems.push({ subject, message: issue.message, got: value })
   return false

@@ -3,10 +3,16 @@
 // the dialog's custom-workload checks and `--help` are all generated from SETTINGS, so a
 // setting is added or changed in one place.
 
-import type { z } from 'zod'
 import type { ApiKind, ArrivalKind, PromptType } from '../types.js'
 import { DEFAULT_SEED, DEFAULT_TIMEOUTS, DEFAULT_WORKLOAD_NAME } from './defaults.js'
-import { runFieldRules, workloadFieldRules } from './schemas.js'
+import type { runFieldRules, workloadFieldRules } from './schemas.js'
+
+/**
+ * The zod rule of schemas.ts that checks a setting's value, by name: held as a name, not as
+ * the schema, so that importing SETTINGS (`--help`, `--version`) builds no zod schema and
+ * loads no zod (issue 13's cold start). ruleOf() in schemas.ts turns it into the schema.
+ */
+export type SettingRule = { run: keyof typeof runFieldRules } | { workload: keyof typeof workloadFieldRules }
 
 /** Flags / interactive answers: the highest layer. Every field is optional. */
 export interface RunChoice {
@@ -55,7 +61,7 @@ export interface RunSetting {
   choices?: readonly string[]
   /** Inclusive range of a number; absent → a number must be > 0 (where the dialog asks for it). */
   range?: { min: number; max: number }
-  rule: z.ZodType
+  rule: SettingRule
   /** What a good value looks like, for the hint of a bad one. */
   fix?: string
   /** The --help line. */
@@ -71,7 +77,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<name>',
     env: 'BENCH_TARGET',
     kind: 'name',
-    rule: runFieldRules.name,
+    rule: { run: 'name' },
     help: 'server from configs/targets.yaml (default: the first one, "sim"), or its URL (http://host:8000/v1)',
   },
   {
@@ -80,7 +86,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<url>',
     env: 'BENCH_BASE_URL',
     kind: 'name',
-    rule: runFieldRules.base_url,
+    rule: { run: 'base_url' },
     fix: 'the OpenAI-compatible prefix of the server, e.g. http://127.0.0.1:8000/v1',
     help: 'server URL, e.g. http://127.0.0.1:8000/v1 (a target named host:port, or the new base_url of --target)',
   },
@@ -90,7 +96,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<key>',
     env: 'BENCH_API_KEY',
     kind: 'name',
-    rule: runFieldRules.api_key,
+    rule: { run: 'api_key' },
     fix: 'the key the server wants as Bearer token (it is masked in every output)',
     help: "API key sent as Bearer token (over the target's api_key / api_key_env; masked in every output)",
   },
@@ -100,7 +106,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<name>',
     env: 'BENCH_MODEL',
     kind: 'name',
-    rule: runFieldRules.name,
+    rule: { run: 'name' },
     help: 'model alias from configs/models.yaml, its full served name, or "all"',
   },
   {
@@ -109,7 +115,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<name>',
     env: 'BENCH_WORKLOAD',
     kind: 'name',
-    rule: runFieldRules.name,
+    rule: { run: 'name' },
     help: `workload from configs/workloads.yaml (default: ${DEFAULT_WORKLOAD_NAME})`,
   },
   {
@@ -118,7 +124,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<sec>',
     env: 'BENCH_DURATION',
     kind: 'number',
-    rule: workloadFieldRules.duration,
+    rule: { workload: 'duration' },
     fix: 'the run length in seconds, e.g. 60 (0 only together with a requests bound)',
     help: 'test duration in seconds (overrides the workload)',
   },
@@ -128,7 +134,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<n>',
     env: 'BENCH_REQUESTS',
     kind: 'integer',
-    rule: workloadFieldRules.requests,
+    rule: { workload: 'requests' },
     fix: 'a whole number of requests >= 1, e.g. 100',
     help: 'stop after this many requests (count bound)',
   },
@@ -138,7 +144,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<n>',
     env: 'BENCH_RPS',
     kind: 'number',
-    rule: workloadFieldRules.rps,
+    rule: { workload: 'rps' },
     fix: 'requests per second above 0, e.g. 5; leave it out (with a workload without rps) for a closed loop',
     help: 'requests per second, open loop (omit in YAML for a closed loop)',
   },
@@ -146,7 +152,7 @@ export const SETTINGS: readonly RunSetting[] = [
     key: 'closedLoop',
     flag: '--closed-loop',
     kind: 'switch',
-    rule: runFieldRules.closed_loop,
+    rule: { run: 'closed_loop' },
     help: "closed loop: ignore the workload's rps; --concurrency workers each send when their last request ends",
   },
   {
@@ -155,7 +161,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<kind>',
     kind: 'choice',
     choices: ['constant', 'poisson'],
-    rule: workloadFieldRules.arrival,
+    rule: { workload: 'arrival' },
     help: 'open-loop arrivals',
   },
   {
@@ -164,7 +170,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<n>',
     env: 'BENCH_CONCURRENCY',
     kind: 'integer',
-    rule: workloadFieldRules.concurrency,
+    rule: { workload: 'concurrency' },
     fix: 'a whole number of requests in flight >= 1, e.g. 10',
     help: 'maximum requests in flight',
   },
@@ -174,7 +180,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<n>',
     env: 'BENCH_MAX_TOKENS',
     kind: 'integer',
-    rule: workloadFieldRules.max_tokens,
+    rule: { workload: 'max_tokens' },
     fix: 'a whole number of output tokens >= 1, e.g. 512',
     help: 'max_tokens of every request',
   },
@@ -186,7 +192,7 @@ export const SETTINGS: readonly RunSetting[] = [
     kind: 'number',
     // The OpenAI API's range.
     range: { min: 0, max: 2 },
-    rule: workloadFieldRules.temperature,
+    rule: { workload: 'temperature' },
     fix: 'a value from 0 to 2, e.g. 0.7',
     help: 'sampling temperature',
   },
@@ -197,7 +203,7 @@ export const SETTINGS: readonly RunSetting[] = [
     env: 'BENCH_PROMPT_TYPE',
     kind: 'choice',
     choices: ['short', 'medium', 'long'],
-    rule: workloadFieldRules.prompt_type,
+    rule: { workload: 'prompt_type' },
     fix: 'short, medium or long',
     help: 'built-in prompt set',
   },
@@ -206,7 +212,7 @@ export const SETTINGS: readonly RunSetting[] = [
     flag: '--prompt-file',
     valueName: '<path>',
     kind: 'path',
-    rule: workloadFieldRules.prompt_file,
+    rule: { workload: 'prompt_file' },
     help: 'JSONL prompt file, one {"prompt": "..."} per line',
   },
   {
@@ -215,14 +221,14 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<kind>',
     kind: 'choice',
     choices: ['chat', 'completions'],
-    rule: workloadFieldRules.api,
+    rule: { workload: 'api' },
     help: 'endpoint to call',
   },
   {
     key: 'ignoreEos',
     flag: '--ignore-eos',
     kind: 'switch',
-    rule: workloadFieldRules.ignore_eos,
+    rule: { workload: 'ignore_eos' },
     help: 'ask the server for exactly max_tokens tokens (ignore_eos)',
   },
   {
@@ -231,7 +237,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<n>',
     env: 'BENCH_SEED',
     kind: 'integer',
-    rule: runFieldRules.seed,
+    rule: { run: 'seed' },
     fix: 'a whole number >= 0, e.g. 42',
     help: `seed for arrivals and prompt choice (default ${DEFAULT_SEED})`,
   },
@@ -241,7 +247,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<sec>',
     env: 'BENCH_TIMEOUT',
     kind: 'number',
-    rule: runFieldRules.timeout,
+    rule: { run: 'timeout' },
     fix: 'the whole-request timeout in seconds above 0, e.g. 600',
     help: `whole-request timeout (default ${seconds(DEFAULT_TIMEOUTS.totalMs)}; also: connect ${seconds(DEFAULT_TIMEOUTS.connectMs)}, first byte ${seconds(DEFAULT_TIMEOUTS.firstByteMs)}, idle between chunks ${seconds(DEFAULT_TIMEOUTS.idleMs)})`,
   },
@@ -251,7 +257,7 @@ export const SETTINGS: readonly RunSetting[] = [
     valueName: '<dir>',
     env: 'BENCH_OUTPUT_DIR',
     kind: 'path',
-    rule: runFieldRules.output_dir,
+    rule: { run: 'output_dir' },
     help: 'where raw/, summary/ and reports/ go (default ./results)',
   },
 ]

@@ -4,6 +4,7 @@
 // values and flags get exactly the same checks as YAML.
 
 import { z } from 'zod'
+import type { SettingRule } from './run-settings.js'
 import { checkWorkloadSources, workloadSourceFields } from './workload-sources-schema.js'
 
 /** zod calls this for a wrong type and for a missing required key (input undefined). */
@@ -69,6 +70,11 @@ export const runFieldRules = {
   api_key: nonEmpty(),
   // A switch: the workload's rps is dropped (YAML spells it `rps: null`).
   closed_loop: flag(),
+}
+
+/** The rule a row of SETTINGS names (run-settings.ts holds names so that it needs no zod). */
+export function ruleOf(rule: SettingRule): z.ZodType {
+  return 'run' in rule ? runFieldRules[rule.run] : workloadFieldRules[rule.workload]
 }
 
 const simSchema = z

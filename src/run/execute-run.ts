@@ -6,7 +6,6 @@ import { maskTarget } from '../http/mask.js'
 import { openRawSink } from '../results/raw-sink.js'
 import { planResultPaths, prepareOutputDirs, type ResultPaths } from '../results/result-paths.js'
 import { writeMeta, writeSummaryFiles } from '../results/run-files.js'
-import { startSimServer } from '../sim/server.js'
 import { createSummaryAccumulator } from '../stats/summarize.js'
 import type { RunMeta, RunPlan, ServerCapabilities, Summary } from '../types.js'
 import { expectedRequests } from '../workload/arrivals.js'
@@ -78,7 +77,11 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecutedRu
   // Order matters: an unwritable output folder (OutputError) and an unreachable target
   // (TargetError) are both reported before any result file exists.
   prepareOutputDirs(options.plan.outputDir)
-  const sim = options.plan.target.kind === 'sim' ? await startSimServer(options.plan.target.sim) : null
+  // The simulator's code is loaded only for a sim target: a run against a server pays nothing.
+  const sim =
+    options.plan.target.kind === 'sim'
+      ? await (await import('../sim/server.js')).startSimServer(options.plan.target.sim)
+      : null
   const started: RunPlan =
     sim === null ? options.plan : { ...options.plan, target: { ...options.plan.target, baseUrl: sim.url } }
   let probed: ProbedRun

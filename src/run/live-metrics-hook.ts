@@ -2,7 +2,7 @@
 // (--prometheus-port) so a Prometheus watching a long soak sees the client beside the
 // engine, and pushed once at the end to a Pushgateway (--pushgateway) for CI runs.
 import { UsageError } from '../errors.js'
-import { createLiveExporter, type LiveExporter, type ServedExporter } from '../telemetry/live-exporter.js'
+import type { LiveExporter, ServedExporter } from '../telemetry/live-exporter.js'
 import type { RunHook } from './run-hooks.js'
 
 export interface LiveMetricsHookOptions {
@@ -25,6 +25,8 @@ export function createLiveMetricsHook(options: LiveMetricsHookOptions): RunHook 
   return {
     name: 'live-metrics',
     async beforeLoad(ctx) {
+      // prom-client (~70 ms of CPU to load) only in a run that asked for live metrics.
+      const { createLiveExporter } = await import('../telemetry/live-exporter.js')
       exporter = createLiveExporter({
         labels: {
           run_id: ctx.paths.runId,

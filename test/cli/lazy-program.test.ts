@@ -32,11 +32,12 @@ test('importing and building the program (--version, --help) loads no command im
     resolved.some((url) => url.includes('/cli/program.')),
     'the hook saw the program',
   )
-  // What a command loads when it runs: the client, the config reader, the tokenizer, the
-  // statistics and the report code.
+  // What a command loads when it runs: the client, the config reader and its zod schemas,
+  // the tokenizer, the statistics and the report code.
   for (const heavy of [
     '/node_modules/undici/',
     '/node_modules/yaml/',
+    '/node_modules/zod/',
     '/node_modules/gpt-tokenizer/',
     '/node_modules/hdr-histogram-js/',
     '/node_modules/echarts/',

@@ -44,7 +44,7 @@ export async function checkCommand(raw: string[], flags: CheckFlags, io: Io): Pr
       hint: 'compare runs of the same workload and model, or add --force to compare anyway',
     })
   }
-  if (flags.junit !== undefined) writeJunitFile(resolve(io.cwd, flags.junit), run.label, outcome)
+  if (flags.junit !== undefined) await writeJunitFile(resolve(io.cwd, flags.junit), run.label, outcome)
   if (flags.json === true) {
     io.stdout.write(
       `${JSON.stringify({ run: run.label, files: run.files, ...gateJson(outcome) }, null, 2)}\n`,

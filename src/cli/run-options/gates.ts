@@ -92,7 +92,7 @@ export async function gateExtension(flags: GateFlags, io: Io): Promise<RunExtens
       printGate(outcome, runIo.stdout)
       if (flags.junit !== undefined) {
         const path = resolve(runIo.cwd, flags.junit)
-        writeJunitFile(path, run.paths.runId, outcome)
+        await writeJunitFile(path, run.paths.runId, outcome)
         runIo.stdout.write(`JUnit: ${flags.junit}\n`)
       }
       return { exitCode: outcome.exitCode, json: gateJson(outcome) }

@@ -15,7 +15,7 @@ import {
   ON_BAD_PROMPT,
   PREFIX_MODES,
   workloadSourcesOf,
-} from '../../config/workload-sources-schema.js'
+} from '../../config/workload-sources-rules.js'
 import { UsageError } from '../../errors.js'
 import type { RunSource } from '../../run/run-source.js'
 import type { RunPlan, SourceStats, TokenLength, WorkloadSources } from '../../types.js'
