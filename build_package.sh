@@ -88,6 +88,11 @@ cp -R "$ROOT/prompts" "$STAGE/prompts"
 # The Hangul font for PNG charts and PDFs (OFL 1.1; assets/fonts/README.md).
 cp -R "$ROOT/assets" "$STAGE/assets"
 [ -d "$ROOT/docs" ] && cp -R "$ROOT/docs" "$STAGE/docs"
+# The sample dataset and trace the shipped workloads read (configs/workloads.yaml points at
+# ../datasets and ../traces), the Grafana/Prometheus/Docker files and the CI examples.
+for extra in datasets traces deploy examples; do
+  [ -d "$ROOT/$extra" ] && cp -R "$ROOT/$extra" "$STAGE/$extra"
+done
 cp "$ROOT/install.sh" "$ROOT/run_bench.sh" "$STAGE/"
 cp "$ROOT/scripts/run_bench.sh" "$STAGE/scripts/"
 chmod +x "$STAGE/install.sh" "$STAGE/run_bench.sh" "$STAGE/scripts/run_bench.sh"

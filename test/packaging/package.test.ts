@@ -239,6 +239,21 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
     assert.ok(existsSync(join(pkg, 'results', 'reports', 'benchmark_report.md')))
   })
 
+  test('the shipped trace and dataset workloads find their files in the unpacked copy', () => {
+    // configs/workloads.yaml points at ../traces and ../datasets: the package must carry them.
+    assert.ok(existsSync(join(pkg, 'traces', 'sample-azure.csv')))
+    assert.ok(existsSync(join(pkg, 'datasets', 'sharegpt-sample.json')))
+    const outputDir = join(pkg, 'results-trace')
+    // The first 8 s of trace time at the workload's 4× speed-up: about 2 s.
+    const args = ['run', '--target', 'sim', '--workload', 'trace-replay', '--trace-window', '0:8']
+    const result = offline(pkg, 'bin/run-bench', [...args, '--output-dir', outputDir])
+    assertOk(result, 'bin/run-bench run --workload trace-replay')
+    const raws = readdirSync(join(outputDir, 'raw')).filter(
+      (name) => name.endsWith('.jsonl') && !name.endsWith('.server-metrics.jsonl'),
+    )
+    assert.equal(raws.length, 1)
+  })
+
   test('scripts/run_bench.sh runs, summarizes and reports in one go', () => {
     rmSync(join(pkg, 'results'), { recursive: true })
     const result = offline(pkg, './scripts/run_bench.sh', [
@@ -315,7 +330,18 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
     // Packs the repository's manifest with the build from the package (so no second compile).
     const source = join(work, 'pack-source')
     mkdirSync(source)
-    for (const entry of ['package.json', 'README.md', 'configs', 'prompts', 'assets', 'docs']) {
+    for (const entry of [
+      'package.json',
+      'README.md',
+      'configs',
+      'prompts',
+      'assets',
+      'docs',
+      'datasets',
+      'traces',
+      'deploy',
+      'examples',
+    ]) {
       if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(source, entry), { recursive: true })
     }
     cpSync(join(pkg, 'dist'), join(source, 'dist'), { recursive: true })
