@@ -118,7 +118,11 @@ export async function startGpuSampler(options: GpuSamplerOptions): Promise<GpuSa
     samples: () => [...taken],
     problems: () => [...problems],
     async stop() {
-      if (child !== null && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      // A spawn that failed (no nvidia-smi) has no pid: its handle's kill() would be kill(0),
+      // which signals this whole process group (the user's shell pipeline, a test runner).
+      const running =
+        child !== null && child.pid !== undefined && child.exitCode === null && child.signalCode === null
+      if (running) child?.kill('SIGTERM')
       await exited
       flush()
       return [...taken]
