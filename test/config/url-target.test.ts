@@ -31,16 +31,16 @@ describe('targets given by URL', () => {
   })
 
   test('--target URL adds an openai target and chooses it; applying twice changes nothing', () => {
-    const once = withUrlTarget(config, { choice: { target: 'http://10.0.0.5:9000/v1/' }, sources: {} })
+    const once = withUrlTarget(config, { choice: { target: 'http://127.0.0.1:9000/v1/' }, sources: {} })
     assert.deepEqual(once.adHoc, {
-      name: '10.0.0.5:9000',
+      name: '127.0.0.1:9000',
       description: 'ad-hoc target from --target',
       kind: 'openai',
-      baseUrl: 'http://10.0.0.5:9000/v1',
+      baseUrl: 'http://127.0.0.1:9000/v1',
       headers: {},
       keepalive: true,
     })
-    assert.equal(once.settled.choice.target, '10.0.0.5:9000')
+    assert.equal(once.settled.choice.target, '127.0.0.1:9000')
     const twice = withUrlTarget(once.config, once.settled)
     assert.equal(twice.config, once.config)
     assert.equal(twice.adHoc, null)
