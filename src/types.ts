@@ -1,7 +1,28 @@
 // Shared vocabulary of Run Bench: the shapes that flow through the pipeline
-// (config → plan → records → summary → reports). No logic lives here.
+// (config → plan → records → summary → reports). No logic lives here. Larger groups live
+// in types/ and are re-exported here, so every module keeps importing from types.ts.
 // Field names of RequestRecord are the raw JSONL wire format (snake_case, units in the
 // name), so one type describes both the in-memory record and the file line.
+
+import type { RequestRecord } from './types/request-record.js'
+import type { RunShards, SourceStats } from './types/run-figures.js'
+import type { ServerMetricsPointer, TelemetrySummary } from './types/server-side.js'
+
+import type { WorkloadSources } from './types/workload-sources.js'
+
+export type { RequestRecord } from './types/request-record.js'
+export type { RunShards, SourceStats } from './types/run-figures.js'
+export type {
+  EnergyFigure,
+  EnergySource,
+  MeanMax,
+  Point,
+  ServerMetricsPointer,
+  ServerQuantiles,
+  TelemetrySeries,
+  TelemetrySummary,
+} from './types/server-side.js'
+export type { TokenLength, WorkloadSources } from './types/workload-sources.js'
 
 /**
  * How one request ended. `ok` is the only successful outcome; http_error, timeout,
@@ -135,32 +156,6 @@ export interface Workload {
   sources?: WorkloadSources
 }
 
-/** A token length: fixed, uniform {min, max} (inclusive), or normal {mean, sd, min, max} (clipped). */
-export type TokenLength =
-  | number
-  | { min: number; max: number }
-  | { mean: number; sd: number; min: number; max: number }
-
-/**
- * A workload's prompt-source keys, in workloads.yaml's snake_case (validated by
- * config/workload-sources-schema.ts; paths absolute once loaded).
- */
-export interface WorkloadSources {
-  input_tokens?: TokenLength
-  output_tokens?: TokenLength
-  on_bad_prompt?: 'skip' | 'stop'
-  dataset?: {
-    path: string
-    mode?: 'first-turn' | 'multi-turn'
-    min_input_tokens?: number
-    max_input_tokens?: number
-    exact_output?: boolean
-  }
-  sessions?: { turns: number; think_time_ms?: number }
-  prefix?: { tokens: number; groups?: number; mode?: 'shared' | 'random'; prime?: boolean }
-  trace?: { path: string; time_scale?: number; start_ms?: number; duration_ms?: number }
-}
-
 export interface Timeouts {
   connectMs: number
   /** sent → first response byte (headers). */
@@ -208,78 +203,6 @@ export interface RunPlanShard {
   startAtEpochMs: number | null
 }
 
-/**
- * One request, as written to results/raw/*.jsonl. The first nine fields are the original
- * tool's documented format (seconds, epoch seconds); the rest carry their unit in the name.
- * Times `*_at_ms` are performance.now() offsets from the run start.
- */
-export interface RequestRecord {
-  timestamp: number
-  model: string
-  prompt: string
-  ttft: number | null
-  total_time: number | null
-  input_tokens: number | null
-  output_tokens: number
-  tokens_per_sec: number | null
-  success: boolean
-
-  request_id: number
-  outcome: Outcome
-  http_status: number | null
-  /** Short, secret-free description of what went wrong. */
-  error: string | null
-  /** Stable code of the cause (ECONNREFUSED, HTTP_429, TIMEOUT_FIRST_BYTE, …); null when ok (http/error-code.ts). */
-  error_code: string | null
-  timeout_kind: TimeoutKind | null
-  scheduled_at_ms: number | null
-  sent_at_ms: number
-  ended_at_ms: number
-  /** sent − scheduled: slot_wait_ms + schedule_lag_ms + dispatch (the total delay after the schedule). */
-  queue_ms: number | null
-  /**
-   * Time the request waited for a concurrency slot (0 when one was free). Absent in files
-   * written before the split (issue 12), whose queue_ms stands for it.
-   */
-  slot_wait_ms?: number | null
-  /** The client's own lateness: how late the executor reached the request's scheduled time. */
-  schedule_lag_ms?: number | null
-  ttfb_ms: number | null
-  ttft_ms: number | null
-  ttfo_ms: number | null
-  e2e_ms: number | null
-  tpot_ms: number | null
-  /** scheduled → end; the latency a user of an open-loop service saw. */
-  latency_from_schedule_ms: number | null
-  /** Gaps between token-bearing chunks, divided over the tokens each carried. */
-  itl_ms: number[]
-  tokens_source: TokensSource
-  reasoning_tokens: number | null
-  finish_reason: string | null
-  /** Retries of a reused connection that closed before the first byte. */
-  retries: number
-  retry_after_s: number | null
-  litellm_model_id: string | null
-  litellm_overhead_ms: number | null
-  // Prompt-source fields (issue 16), present only on requests of a source that knows them.
-  /** Tokens the prompt source aimed the message contents at (no chat template). */
-  requested_input_tokens?: number
-  /** Output tokens asked for with max_tokens (+ ignore_eos / min_tokens, see exact_output). */
-  requested_output_tokens?: number
-  /** How exactly requested_output_tokens was asked for: the parameters sent besides max_tokens. */
-  exact_output?: 'ignore_eos' | 'min_tokens' | 'ignore_eos+min_tokens' | 'max_tokens_only'
-  /** With exact_output: whether the answer had exactly requested_output_tokens (null when the request failed). */
-  requested_output_met?: boolean | null
-  /** Multi-turn sessions: the session (in start order, from 0) and the turn (from 1). */
-  session_id?: number
-  turn?: number
-  /** Turns the session has when none fails. */
-  session_turns?: number
-  /** Shared-prefix sources: which system prompt (0-based group) led the messages. */
-  prefix_group?: number
-}
-
-/** Exact distribution of one metric (numpy linear percentiles). */
 /**
  * How a distribution's percentiles were computed: 'exact' sorts every value; 'hdr' reads an
  * HdrHistogram (3 significant digits: within 0.1 %) once a metric had more values than the
@@ -383,47 +306,6 @@ export interface Summary {
   shards?: RunShards
 }
 
-/** What a merged run's meta says of its shards, for the reports. */
-export interface RunShards {
-  /** Shards in the plan (N). */
-  count: number
-  /** Indexes of shards the merge found no files for. */
-  missing: number[]
-  shards: Array<{ index: number; hostname: string; records: number; skewMs: number; complete: boolean }>
-  warnings: string[]
-}
-
-/** What the prompt-source fields of a run's records add up to (issue 16). */
-export interface SourceStats {
-  /**
-   * Successful requests whose server usage.prompt_tokens can be compared with
-   * requested_input_tokens: the difference (server − requested) is the chat template's
-   * overhead when the prompts were measured with the model's own tokenizer.
-   */
-  promptTokensVsRequested: {
-    count: number
-    exact: number
-    meanDiff: number
-    minDiff: number
-    maxDiff: number
-  } | null
-  /** Successful requests that asked for an exact output length, and how many got exactly that many. */
-  outputTokensVsRequested: { count: number; met: number } | null
-  /** TTFT of successful requests by turn number (multi-turn sessions). */
-  ttftByTurn: { turn: number; ttftMs: Distribution }[]
-  /**
-   * Sessions seen in the records: completed (every turn ok), failed (a turn failed, counted
-   * once: the failure ends the session) and cut (by the end of the run, an abort or never sent).
-   */
-  sessions: { started: number; completed: number; failed: number; cut: number } | null
-  /** Prompt tokens the server found in its prefix cache over the load, from its /metrics counters. */
-  prefixCache?: { url: string; queriedTokens: number; hitTokens: number; hitRate: number | null }
-  /** Said after the run, e.g. a "random" prefix run that shows prefix-cache hits. */
-  warnings?: string[]
-  /** The source, as the plan line names it. */
-  label?: string
-}
-
 /** Capabilities found by one probe request before the load (issue 5). */
 export interface ServerCapabilities {
   includeUsage: boolean
@@ -450,107 +332,4 @@ export interface RunMeta {
   clientHealth: ClientHealth | null
   /** Where the run's server-side samples are and how to read them (absent: none recorded). */
   serverMetrics?: ServerMetricsPointer
-}
-
-// ── Server side (telemetry/): shapes stored in summaries and meta ──
-
-/** One reading of a series at a time on the run's clock (ms since the run's start). */
-export interface Point {
-  atMs: number
-  value: number
-}
-
-export interface MeanMax {
-  mean: number
-  max: number
-}
-
-/** Server-side latency quantiles from histogram bucket deltas, in ms. */
-export interface ServerQuantiles {
-  count: number
-  p50: number | null
-  p90: number | null
-  p99: number | null
-  meanMs: number | null
-}
-
-export interface TelemetrySeries {
-  waiting: Point[]
-  running: Point[]
-  kvCacheUsage: Point[]
-  gpuUtilPercent: Point[]
-  gpuPowerWatts: Point[]
-}
-
-export type EnergySource = 'energy_counter' | 'power_integral' | 'none'
-
-export interface EnergyFigure {
-  joules: number | null
-  source: EnergySource
-  sampleCount: number
-  /** Largest time between consecutive GPU samples around the window. */
-  largestGapMs: number | null
-  windowMs: number
-  averageWatts: number | null
-  /** Idle power measured before the load, when a baseline was taken. */
-  idleWatts: number | null
-  /** joules − idleWatts × window: what the load itself cost. */
-  dynamicJoules: number | null
-  warning: string | null
-}
-
-export interface TelemetrySummary {
-  available: boolean
-  /** Why there is nothing (set when not available), e.g. "http://h/metrics: HTTP 404". */
-  reason: string | null
-  /** Engines/exporters recognised by their metric names: vllm, sglang, tgi, llamacpp, litellm, dcgm. */
-  recognised: string[]
-  windowMs: number
-  waiting: MeanMax | null
-  running: MeanMax | null
-  /** 0..1 */
-  kvCacheUsage: MeanMax | null
-  /** 0..1: Δhits / Δqueries, or the engine's own rate gauge (SGLang) averaged. */
-  prefixCacheHitRate: number | null
-  serverGenerationTokens: number | null
-  serverPromptTokens: number | null
-  /** 100 × min(server, client) / max(server, client): 100 when both counted the same. */
-  generationAgreementPercent: number | null
-  promptAgreementPercent: number | null
-  serverTtft: ServerQuantiles | null
-  serverE2e: ServerQuantiles | null
-  serverQueue: ServerQuantiles | null
-  gpuUtilPercent: MeanMax | null
-  gpuPowerWatts: MeanMax | null
-  energy: EnergyFigure
-  tokensPerJoule: number | null
-  joulesPerRequest: number | null
-  averagePowerWatts: number | null
-  /** Per-source notes: failed scrapes and dropped lines. */
-  problems: string[]
-  series: TelemetrySeries
-}
-
-/**
- * meta.json's pointer to `<run>.server-metrics.jsonl` and what summarizing it needs, so a
- * report rebuilt from the raw files gets the same server section as the run printed. Times
- * are on the sampler's clock (epoch ms, from performance.timeOrigin + performance.now()).
- */
-export interface ServerMetricsPointer {
-  /** File name beside the raw records; null when nothing was sampled. */
-  file: string | null
-  /** Why nothing was sampled (telemetry off), or null. */
-  off: string | null
-  /** What was sampled: metrics URLs (masked) and 'nvidia-smi'. */
-  sources: string[]
-  intervalMs: number
-  /** The run's clock zero (records' *_at_ms are offsets from it). */
-  runStartAtMs: number | null
-  windowStartAtMs: number | null
-  windowEndAtMs: number | null
-  idleWatts: number | null
-  /** GPU indices kept (DCGM series of other GPUs are dropped); null: all. */
-  gpus: number[] | null
-  /** Notes found while sampling that the samples do not hold (an endpoint left out, nvidia-smi missing). */
-  notes: string[]
 }
