@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { statisticMethodNote } from '../stats/method-note.js'
 import type { RunTimeSeries } from '../stats/time-series.js'
-import type { Distribution, Summary } from '../types.js'
+import type { Summary } from '../types.js'
 import { hangulFontCss, hasHangul } from './bundled-font.js'
 import type { ReportLang } from './chart-text.js'
 import {
@@ -27,10 +27,10 @@ import {
   valueColumn,
 } from './comparison.js'
 import { INIT_SCRIPT, STYLE } from './html-assets.js'
+import { esc, fmt, headRow, seconds, table } from './html-parts.js'
 import { type HtmlText, htmlText } from './html-text.js'
 import {
   DISTRIBUTION_METRICS,
-  formatFixed,
   formatPercent,
   TOKENS_PER_SEC,
   TOTAL_TIME_SEC,
@@ -329,28 +329,4 @@ function clientWarnings(page: Page): string {
     .join('\n')
 }
 
-function headRow(headers: string[]): string {
-  return `<thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`
-}
-
-function table(head: string, rows: string[]): string {
-  return `<table>\n${head}\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`
-}
-
-function seconds(distribution: Distribution | null, key: 'mean' | 'p50' | 'p95' | 'p99'): number | null {
-  return distribution === null ? null : distribution[key] / 1000
-}
-
-/** The Markdown report's number format (thousands separators), or a dash for no value. */
-function fmt(value: number | null | undefined, digits: number): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : formatFixed(value, digits)
-}
-
-export function esc(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
-}
+export { esc } from './html-parts.js'
