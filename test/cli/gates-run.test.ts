@@ -101,10 +101,11 @@ describe('run --slo, --junit, --baseline', () => {
     const p = project(t)
     const result = await run(p, ['--workload', 'gate', '--slo', 'ttft_p50<=1ms', '--junit', 'out/junit.xml'])
     assert.equal(result.code, 4, result.err + result.out)
-    // TTFT is at least prefill 5 ms + one 10 ms step: far above 1 ms.
+    // TTFT is about prefill 5 ms + one 10 ms step (the simulator's timers, not a bound the
+    // test can hold on a busy machine): what matters is that it is above the 1 ms limit.
     // Shown with one decimal below 100 ms, whole above (a busy machine can get there).
     const actual = Number(/FAIL {2}ttft_p50<=1ms {2}actual (\d+(?:\.\d)?) ms/.exec(result.out)?.[1])
-    assert.ok(actual >= 15, result.out)
+    assert.ok(actual > 1, result.out)
     assert.match(result.out, /SLO check FAILED\.\nExit 4: an SLO failed or could not be evaluated/)
     const junit = readFileSync(join(p.dir, 'out', 'junit.xml'), 'utf8')
     assert.match(junit, /<testsuites tests="1" failures="1" errors="0" skipped="0">/)
