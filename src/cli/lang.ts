@@ -1,4 +1,5 @@
 // UI language: English or Korean (the original tool's language), from --lang or the locale.
+import { groupThousands } from '../report/grouped-number.js'
 
 export type Lang = 'en' | 'ko'
 
@@ -19,8 +20,7 @@ export function formatDuration(totalSec: number, lang: Lang): string {
 }
 
 export function formatCount(value: number, lang: Lang): string {
-  // Both locales group whole numbers by thousands with commas; doing it here spares the
-  // ~40 ms that loading ICU's locale data costs the first toLocaleString of a run.
-  if (Number.isSafeInteger(value)) return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  // Both locales group whole numbers by thousands with commas (see grouped-number.ts).
+  if (Number.isSafeInteger(value)) return groupThousands(String(value))
   return value.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-US')
 }

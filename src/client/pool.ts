@@ -1,5 +1,6 @@
-import { Client, Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { Target, Timeouts } from '../types.js'
+import { Client, DispatcherClass } from './undici.js'
 
 // Pools whose target closes its connection after every response (keepalive: false). The
 // client sends such requests with `reset: true`: undici writes `connection: close` and
@@ -28,7 +29,7 @@ const WARM_BATCH = 256
  * HTTP pipelining. Should more requests than connections be in flight (a caller without
  * the cap), the extras queue on the clients in turn.
  */
-export class ConnectionSet extends Dispatcher {
+export class ConnectionSet extends DispatcherClass {
   private readonly clients: Client[] = []
   private readonly free: Client[] = []
   private next = 0

@@ -12,7 +12,8 @@
 // Limits: a reasoning model spends 8 tokens thinking whatever we ask, and a chatty model may
 // write 8 tokens anyway, so "8 tokens" is evidence, not proof (a note says so).
 
-import { Client, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { Client } from '../client/undici.js'
 import { headerSecrets } from '../http/credentials.js'
 import { httpErrorBodyMessage } from '../http/error-message.js'
 import { maskSecretsInText, maskUrl } from '../http/mask.js'

@@ -1,7 +1,7 @@
 // One bounded GET for discovery and liveness checks. Never throws: a network failure is
 // returned as data so each caller can decide between a fallback and a TargetError.
 
-import { type Dispatcher, request } from 'undici'
+import type { Dispatcher } from 'undici'
 import { httpErrorBodyMessage } from '../http/error-message.js'
 import { maskSecretsInText, maskUrl } from '../http/mask.js'
 
@@ -20,10 +20,12 @@ export interface HttpGetOptions {
 
 export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpGetResult> {
   try {
-    const response = await request(url, {
+    const { origin, pathname, search } = new URL(url)
+    const response = await options.dispatcher.request({
+      origin,
+      path: `${pathname}${search}`,
       method: 'GET',
       headers: { accept: 'application/json', ...options.headers },
-      dispatcher: options.dispatcher,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       signal: AbortSignal.timeout(options.timeoutMs),

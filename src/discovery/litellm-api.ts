@@ -4,7 +4,7 @@
 // fall back to `/v1/models`, which has group names only. Wildcard routes are dropped: a
 // request cannot send `openai/*`. Never calls `/health` (it makes a real call per deployment).
 
-import { Agent } from 'undici'
+import { Agent } from '../client/undici.js'
 import { TargetError } from '../errors.js'
 import { targetHeaders, targetSecrets } from '../http/credentials.js'
 import { maskUrl } from '../http/mask.js'

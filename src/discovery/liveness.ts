@@ -2,7 +2,7 @@
 // LiteLLM: `/health/liveliness`, then `/health/readiness` (both public). Never `/health`:
 // it makes a real LLM call to every deployment. Plain servers: `GET <baseUrl>/models`.
 
-import { Agent } from 'undici'
+import { Agent } from '../client/undici.js'
 import { targetHeaders, targetSecrets } from '../http/credentials.js'
 import { maskUrl } from '../http/mask.js'
 import type { Target } from '../types.js'

@@ -2,7 +2,7 @@
 // the built-in simulator). Items are `{ id, object, created, owned_by }`; vLLM adds `root`
 // (the model path it loaded), which we keep as the provider model.
 
-import { Agent } from 'undici'
+import { Agent } from '../client/undici.js'
 import { TargetError } from '../errors.js'
 import { targetHeaders, targetSecrets } from '../http/credentials.js'
 import { maskUrl } from '../http/mask.js'

@@ -2,6 +2,7 @@
 // names in the tables come from the metric catalogue and stay as they are in both.
 import type { ReportLang } from './chart-text.js'
 import { BEST_MAX_LOSS_SHARE } from './comparison.js'
+import { groupedCount } from './grouped-number.js'
 import { LOW_TAIL_LABEL } from './metric-catalogue.js'
 
 export interface MarkdownText {
@@ -46,7 +47,7 @@ const en: MarkdownText = {
   lang: 'en',
   title: 'Run Bench report',
   generated: (at, version, runs) => `Generated ${at} by Run Bench ${version} · ${runs}`,
-  runs: (n) => `${n.toLocaleString('en-US')} run${n === 1 ? '' : 's'}`,
+  runs: (n) => `${groupedCount(n)} run${n === 1 ? '' : 's'}`,
   howToRead: 'How to read this report',
   howToReadLines: [
     '- **Latency statistics cover successful requests only** (TTFT, total time, TPOT, ITL, queue wait, token counts). ' +
@@ -88,7 +89,7 @@ const en: MarkdownText = {
   singleRun: (d) => `Every ${d} has a single run: nothing to compare.`,
   groupHeading: (d, key, runs) => `${d.charAt(0).toUpperCase()}${d.slice(1)}: ${key} (${runs} runs)`,
   tokensEstimated: (estimated, total, list) =>
-    `Output token counts are estimated for ${estimated === total ? `all ${total.toLocaleString('en-US')}` : `${estimated.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`} ` +
+    `Output token counts are estimated for ${estimated === total ? `all ${groupedCount(total)}` : `${groupedCount(estimated)} of ${groupedCount(total)}`} ` +
     `successful requests (usage = server-reported, tokenizer/chunks = counted here): ${list}.`,
   noSuccess: 'No request succeeded, so there are no latency statistics; see Errors.',
   errorsHeading: 'Errors',
@@ -100,7 +101,7 @@ const ko: MarkdownText = {
   lang: 'ko',
   title: 'Run Bench 보고서',
   generated: (at, version, runs) => `생성: ${at}, Run Bench ${version} · ${runs}`,
-  runs: (n) => `실행 ${n.toLocaleString('ko-KR')}개`,
+  runs: (n) => `실행 ${groupedCount(n)}개`,
   howToRead: '보고서 읽는 법',
   howToReadLines: [
     '- **지연 시간 통계는 성공한 요청만** 대상으로 합니다 (TTFT, 총 응답 시간, TPOT, ITL, 대기 시간, 토큰 수). ' +
@@ -138,7 +139,7 @@ const ko: MarkdownText = {
   singleRun: (d) => `${d}마다 실행이 하나뿐이라 비교할 것이 없습니다.`,
   groupHeading: (d, key, runs) => `${d}: ${key} (실행 ${runs}개)`,
   tokensEstimated: (estimated, total, list) =>
-    `출력 토큰 수는 ${estimated === total ? `성공한 요청 ${total.toLocaleString('ko-KR')}개 모두` : `성공한 요청 ${total.toLocaleString('ko-KR')}개 중 ${estimated.toLocaleString('ko-KR')}개`} ` +
+    `출력 토큰 수는 ${estimated === total ? `성공한 요청 ${groupedCount(total)}개 모두` : `성공한 요청 ${groupedCount(total)}개 중 ${groupedCount(estimated)}개`} ` +
     `추정치입니다 (usage = 서버 보고, tokenizer/chunks = 여기서 셈): ${list}.`,
   noSuccess: '성공한 요청이 없어 지연 시간 통계가 없습니다. 오류 절을 보세요.',
   errorsHeading: '오류',

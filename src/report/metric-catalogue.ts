@@ -3,6 +3,7 @@
 // table in cli/) all read it, so a metric looks the same wherever it appears.
 
 import type { Distribution, Summary } from '../types.js'
+import { groupedCount, groupedFixed } from './grouped-number.js'
 
 /** The tail a user worries about: latency is bad when high, tokens/sec when low. */
 export type BadTail = 'high' | 'low'
@@ -170,15 +171,12 @@ export const VALUE_METRICS = {
  * (1,234.50), never "-0". The one number format of the human-readable reports.
  */
 export function formatFixed(value: number, decimals: number): string {
-  const text = value.toLocaleString('en-US', {
-    minimumFractionDigits: decimals,
-    maximumFractionDigits: decimals,
-  })
+  const text = groupedFixed(value, decimals)
   return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text
 }
 
 export function formatCount(value: number): string {
-  return value.toLocaleString('en-US')
+  return groupedCount(value)
 }
 
 /** A 0..1 ratio as a percentage with the success rate's decimals: "97.50%". */

@@ -1,6 +1,7 @@
 // How requests the client never sent, and error groups, are named in every output (terminal,
 // CSV, Markdown, HTML, the dialog's last line): one wording, so the formats agree.
 import type { ErrorGroup, Summary } from '../types.js'
+import { groupedCount } from './grouped-number.js'
 
 /** Why requests were not sent, for a run whose summary counts some; null when none were. */
 export function notSentReason(summary: Summary, lang: 'en' | 'ko' = 'en'): string | null {
@@ -22,7 +23,7 @@ export function notSentReason(summary: Summary, lang: 'en' | 'ko' = 'en'): strin
 export function notSentLine(summary: Summary, lang: 'en' | 'ko' = 'en'): string | null {
   const reason = notSentReason(summary, lang)
   if (reason === null) return null
-  const count = summary.requests.notSent.toLocaleString('en-US')
+  const count = groupedCount(summary.requests.notSent)
   return lang === 'ko' ? `미전송 ${count}개 (${reason})` : `${count} not sent (${reason})`
 }
 

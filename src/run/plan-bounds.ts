@@ -4,6 +4,7 @@
 // so an arrival rate far above what one process can even schedule only produces a raw file
 // of not_sent lines.
 import { UsageError } from '../errors.js'
+import { groupedCount } from '../report/grouped-number.js'
 import type { Workload } from '../types.js'
 
 /**
@@ -16,13 +17,13 @@ export function assertPlanFits(workload: Pick<Workload, 'name' | 'rps'>): void {
   if (workload.rps === undefined || workload.rps <= MAX_OPEN_LOOP_RPS) return
   throw new UsageError(
     `Workload ${workload.name}: rps ${formatRate(workload.rps)} is more than one Run Bench process can send ` +
-      `(at most ${MAX_OPEN_LOOP_RPS.toLocaleString('en-US')} req/s)`,
+      `(at most ${groupedCount(MAX_OPEN_LOOP_RPS)} req/s)`,
     {
-      hint: `lower --rps to ${MAX_OPEN_LOOP_RPS.toLocaleString('en-US')} or less; to find the server's limit, run a closed loop (--concurrency N without --rps) or a sweep`,
+      hint: `lower --rps to ${groupedCount(MAX_OPEN_LOOP_RPS)} or less; to find the server's limit, run a closed loop (--concurrency N without --rps) or a sweep`,
     },
   )
 }
 
 function formatRate(rps: number): string {
-  return rps >= 1e6 ? rps.toExponential() : rps.toLocaleString('en-US')
+  return rps >= 1e6 ? rps.toExponential() : groupedCount(rps)
 }

@@ -1,5 +1,7 @@
 // Which statistics of a summary came from a histogram instead of sorted values: one line
 // for the reports, so a reader knows a percentile is within 0.1 % rather than exact.
+
+import { groupedCount } from '../report/grouped-number.js'
 import type { Summary } from '../types.js'
 import { EXACT_SAMPLE_LIMIT } from './bounded-column.js'
 
@@ -35,6 +37,6 @@ export function statisticMethodNote(summary: Summary): string | null {
   if (metrics.length === 0) return null
   return (
     `Percentiles of ${metrics.join(', ')} come from an HdrHistogram (3 significant digits: within 0.1 %), ` +
-    `as each had more than ${EXACT_SAMPLE_LIMIT.toLocaleString('en-US')} values; count, mean, min and max are exact.`
+    `as each had more than ${groupedCount(EXACT_SAMPLE_LIMIT)} values; count, mean, min and max are exact.`
   )
 }

@@ -3,7 +3,7 @@
 // benchmark request needs; a tick is skipped while that URL's previous scrape is still
 // running, so a hung endpoint costs one pending scrape, not a pile of them. Nothing here
 // throws: a failed scrape is a sample with `ok: false` and the reason.
-import { Client } from 'undici'
+import { Client } from '../client/undici.js'
 import { parseExposition } from './prom-text.js'
 import type { TelemetrySample } from './sample.js'
 
