@@ -74,6 +74,8 @@ echo "==> Compiling TypeScript into the package"
 # Type declarations for the public entry (src/index.ts and what its types reach) only:
 # declarations for all of src/ take minutes (cli/ alone: over a minute), these about 5 s.
 (cd "$ROOT" && node_modules/.bin/tsc -p tsconfig.types.json --outDir "$STAGE/dist")
+# The CLI's bundle (what dist/cli/bin.js launches): see scripts/bundle-cli.mjs.
+(cd "$ROOT" && node scripts/bundle-cli.mjs "$STAGE/dist")
 [ -f "$STAGE/dist/cli/bin.js" ] || die "the build did not produce dist/cli/bin.js"
 chmod +x "$STAGE/dist/cli/bin.js"
 
