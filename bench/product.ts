@@ -43,7 +43,9 @@ function newestMtimeMs(dir: string): number {
 function buildProduct(log: (line: string) => void): string {
   const outDir = join(root, '.cache', 'bench-dist')
   const stamp = join(outDir, '.built')
-  if (existsSync(stamp) && statSync(stamp).mtimeMs > newestMtimeMs(join(root, 'src'))) return outDir
+  const bundleScript = join(root, 'scripts', 'bundle-cli.mjs')
+  const newestSourceMs = Math.max(newestMtimeMs(join(root, 'src')), statSync(bundleScript).mtimeMs)
+  if (existsSync(stamp) && statSync(stamp).mtimeMs > newestSourceMs) return outDir
   log('Building the product (tsc -p tsconfig.build.json, then the CLI bundle) into .cache/bench-dist ...')
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], {
@@ -55,7 +57,7 @@ function buildProduct(log: (line: string) => void): string {
     throw new Error(`Building the product failed:\n${result.stdout}${result.stderr}`)
   }
   if (result.status !== 0) log('  (tsc reported type errors; measuring the JavaScript it emitted anyway)')
-  const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs'), outDir], {
+  const bundle = spawnSync(process.execPath, [bundleScript, outDir], {
     cwd: root,
     encoding: 'utf8',
   })
@@ -77,7 +79,7 @@ export async function loadProduct(fromSource: boolean, log: (line: string) => vo
     load('index') as Promise<typeof PublicEntry>,
   ])
   return {
-    origin: fromSource ? 'src/ through tsx (--source)' : 'built JavaScript (tsc output, as dist/ runs)',
+    origin: fromSource ? 'src/ through tsx (--source)' : 'built JavaScript (tsc output and the CLI bundle, as dist/ runs)',
     runBenchmark: run.runBenchmark,
     sendRequest: client.sendRequest,
     createWorkerSend: workers.createWorkerSend,

@@ -4,7 +4,7 @@
 
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { ConfigError } from '../errors.js'
 import type { Model, SimOptions, Target, Workload } from '../types.js'
 import { checkModels, checkTargets, checkWorkloads, type RawFile, rawItems } from './config-checks.js'

@@ -3,7 +3,7 @@
 // file, key path, value received and fix. Field rules are exported so that BENCH_* env
 // values and flags get exactly the same checks as YAML.
 
-import { z } from 'zod'
+import * as z from 'zod'
 import type { SettingRule } from './run-settings.js'
 import { checkWorkloadSources, workloadSourceFields } from './workload-sources-schema.js'
 

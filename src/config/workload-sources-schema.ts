@@ -3,7 +3,7 @@
 // that load-config can spread `workloadSourceFields` into workloadSchema and add
 // `checkWorkloadSources` to its cross-field checks. Keys are the files' snake_case; every
 // flag is the kebab-case form (input_tokens → --input-tokens).
-import { z } from 'zod'
+import * as z from 'zod'
 import { DATASET_MODES, ON_BAD_PROMPT, PREFIX_MODES } from './workload-sources-rules.js'
 
 export {

@@ -1,7 +1,7 @@
 // zod issues → Problems: file, key path with list items named where they have a name
 // (`workloads[high-load].rps`), the value as written, and the fix for that key.
 
-import { z } from 'zod'
+import * as z from 'zod'
 import { didYouMeanFix } from './did-you-mean.js'
 import type { Problem } from './problems.js'
 import { fixForKey } from './schemas.js'
