@@ -79,7 +79,9 @@ export async function loadProduct(fromSource: boolean, log: (line: string) => vo
     load('index') as Promise<typeof PublicEntry>,
   ])
   return {
-    origin: fromSource ? 'src/ through tsx (--source)' : 'built JavaScript (tsc output and the CLI bundle, as dist/ runs)',
+    origin: fromSource
+      ? 'src/ through tsx (--source)'
+      : 'built JavaScript (tsc output and the CLI bundle, as dist/ runs)',
     runBenchmark: run.runBenchmark,
     sendRequest: client.sendRequest,
     createWorkerSend: workers.createWorkerSend,

@@ -1,0 +1,110 @@
+// The CLI's open loops (issue 13): Poisson arrivals, no cap, at 1,000/s against the TTFT
+// truth server the c=64 row uses (first token 50 ms after the read, one per 5 ms), and at
+// 5,000/s of 5-token streams from a second truth server that answers at once. Each beside
+// a raw node:http client sending the same rate on a constant schedule. Achieved = requests
+// the server counted ÷ arrivals the CLI's seeded schedule drew (each one is a record).
+import type { BenchContext } from '../bench-context.js'
+import { runCli } from '../cli-run.js'
+import { runRawTimedClient } from '../raw-http-client.js'
+import { fixed, type GoalResult, type Row } from '../report-table.js'
+import { type ServerProcess, startServer } from '../server-process.js'
+import { rawTtftError, truthsOf, ttftError } from './cli-truth.js'
+
+const SECTION = 'CLI as a user runs it'
+
+interface OpenLoopCase {
+  rate: number
+  /** The run's max_tokens, told apart from the probe's 8 and the warm-up's 4; raw: +1. */
+  tokens: number
+  achievedGoal: number
+  server: ServerProcess
+}
+
+export async function openLoopRows(
+  bench: BenchContext,
+  slowTruth: ServerProcess,
+  durationSec: number,
+): Promise<Array<{ rows: Row[]; goals: GoalResult[] }>> {
+  const fastTruth = await startServer('truth-server', ['--first-ms', '0', '--gap-ms', '0'])
+  try {
+    const cases: OpenLoopCase[] = [
+      { rate: 1000, tokens: 12, achievedGoal: 0.995, server: slowTruth },
+      { rate: 5000, tokens: 5, achievedGoal: 0.99, server: fastTruth },
+    ]
+    const results = []
+    for (const openCase of cases) results.push(await openLoopCase(bench, openCase, durationSec))
+    return results
+  } finally {
+    await fastTruth.stop()
+  }
+}
+
+async function openLoopCase(
+  bench: BenchContext,
+  { rate, tokens, achievedGoal, server }: OpenLoopCase,
+  durationSec: number,
+): Promise<{ rows: Row[]; goals: GoalResult[] }> {
+  const rows: Row[] = []
+  const goals: GoalResult[] = []
+  bench.log(`  CLI: open loop ${rate}/s Poisson, no cap, ${tokens}-token streams, ${durationSec} s ...`)
+  await server.ask('reset')
+  const run = runCli({
+    fromSource: bench.product.origin.startsWith('src/'),
+    tmpDir: bench.tmpDir,
+    baseUrl: server.baseUrl,
+    workload: {
+      name: `open${rate}`,
+      durationSec,
+      rps: rate,
+      arrival: 'poisson',
+      concurrency: 100_000,
+      maxTokens: tokens,
+    },
+  })
+  const truths = await truthsOf(server, tokens)
+  const drawn = run.summary.requests.total
+  const achieved = truths.length / drawn
+  const error = ttftError(run, truths)
+  await server.ask('reset')
+  const raw = await runRawTimedClient(server.baseUrl, rate, durationSec * 1000, 0, tokens + 1)
+  const rawTruths = await truthsOf(server, tokens + 1)
+  const rawAchieved = rawTruths.length / (rate * durationSec)
+  const rawError = rawTtftError(
+    raw.map((timing) => timing.ttftMs),
+    rawTruths,
+  )
+
+  const achievedMet = achieved >= achievedGoal
+  goals.push({
+    section: SECTION,
+    figure: `open loop asked ${rate}/s: achieved (server-counted)`,
+    measured: `${fixed(achieved * 100, 1)} %`,
+    goal: `≥ ${achievedGoal * 100} %`,
+    met: achievedMet,
+    reason: `the server counted ${truths.length} of the ${drawn} arrivals the schedule drew; raw node:http reached ${fixed(rawAchieved * 100, 1)} % of its asked rate`,
+  })
+  rows.push({
+    figure: `open loop asked ${rate}/s, Poisson, no cap: achieved (server-counted)`,
+    measured: `${fixed(achieved * 100, 1)} % of ${drawn} drawn (${fixed((truths.length / (rate * durationSec)) * 100, 1)} % of asked)`,
+    reference: `${fixed(rawAchieved * 100, 1)} % of asked, raw node:http`,
+    goal: `≥ ${achievedGoal * 100} %`,
+    met: achievedMet,
+  })
+  const errorMet = (error.meanMs ?? 99) <= 1 && (error.p99Ms ?? 99) <= 5
+  goals.push({
+    section: SECTION,
+    figure: `open loop ${rate}/s: TTFT error mean / p99`,
+    measured: `${fixed(error.meanMs)} / ${fixed(error.p99Ms)} ms`,
+    goal: '≤ 1.0 / ≤ 5.0 ms',
+    met: errorMet,
+    reason: `raw node:http on the same machine: ${fixed(rawError.meanMs)} / ${fixed(rawError.p99Ms)} ms`,
+  })
+  rows.push({
+    figure: `open loop ${rate}/s: TTFT error mean / p99`,
+    measured: `${fixed(error.meanMs)} / ${fixed(error.p99Ms)} ms`,
+    reference: `${fixed(rawError.meanMs)} / ${fixed(rawError.p99Ms)} ms raw node:http`,
+    goal: '≤ 1.0 / ≤ 5.0',
+    met: errorMet,
+  })
+  return { rows, goals }
+}
