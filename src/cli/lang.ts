@@ -1,5 +1,5 @@
 // UI language: English or Korean (the original tool's language), from --lang or the locale.
-import { groupThousands } from '../report/grouped-number.js'
+import { groupThousands } from '../stats/grouped-number.js'
 
 export type Lang = 'en' | 'ko'
 

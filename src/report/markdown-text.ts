@@ -1,8 +1,9 @@
 // The words of the Markdown report, in the report's language (`report --lang ko`). Metric
 // names in the tables come from the metric catalogue and stay as they are in both.
+
+import { groupedCount } from '../stats/grouped-number.js'
 import type { ReportLang } from './chart-text.js'
 import { BEST_MAX_LOSS_SHARE } from './comparison.js'
-import { groupedCount } from './grouped-number.js'
 import { LOW_TAIL_LABEL } from './metric-catalogue.js'
 
 export interface MarkdownText {

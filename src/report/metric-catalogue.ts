@@ -2,8 +2,8 @@
 // tail is bad and its note. The CSV, Markdown, HTML and PNG renderers (and the terminal
 // table in cli/) all read it, so a metric looks the same wherever it appears.
 
+import { groupedCount, groupedFixed } from '../stats/grouped-number.js'
 import type { Distribution, Summary } from '../types.js'
-import { groupedCount, groupedFixed } from './grouped-number.js'
 
 /** The tail a user worries about: latency is bad when high, tokens/sec when low. */
 export type BadTail = 'high' | 'low'

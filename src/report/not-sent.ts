@@ -1,7 +1,8 @@
 // How requests the client never sent, and error groups, are named in every output (terminal,
 // CSV, Markdown, HTML, the dialog's last line): one wording, so the formats agree.
+
+import { groupedCount } from '../stats/grouped-number.js'
 import type { ErrorGroup, Summary } from '../types.js'
-import { groupedCount } from './grouped-number.js'
 
 /** Why requests were not sent, for a run whose summary counts some; null when none were. */
 export function notSentReason(summary: Summary, lang: 'en' | 'ko' = 'en'): string | null {

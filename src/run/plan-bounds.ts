@@ -4,7 +4,7 @@
 // so an arrival rate far above what one process can even schedule only produces a raw file
 // of not_sent lines.
 import { UsageError } from '../errors.js'
-import { groupedCount } from '../report/grouped-number.js'
+import { groupedCount } from '../stats/grouped-number.js'
 import type { Workload } from '../types.js'
 
 /**

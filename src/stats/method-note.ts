@@ -1,9 +1,9 @@
 // Which statistics of a summary came from a histogram instead of sorted values: one line
 // for the reports, so a reader knows a percentile is within 0.1 % rather than exact.
 
-import { groupedCount } from '../report/grouped-number.js'
 import type { Summary } from '../types.js'
 import { EXACT_SAMPLE_LIMIT } from './bounded-column.js'
+import { groupedCount } from './grouped-number.js'
 
 /** The per-request metrics of a Summary and the short names the note uses for them. */
 const METRIC_NAMES = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { groupedCount, groupedFixed, groupThousands } from '../../src/report/grouped-number.js'
+import { groupedCount, groupedFixed, groupThousands } from '../../src/stats/grouped-number.js'
 
 test('groupThousands puts a comma every three digits of the whole part only', () => {
   assert.equal(groupThousands('0'), '0')
@@ -33,7 +33,11 @@ test('groupedFixed gives the digits Intl gives, over values of every magnitude',
   for (const value of values)
     for (const decimals of [0, 1, 2, 3]) {
       const options = { minimumFractionDigits: decimals, maximumFractionDigits: decimals }
-      assert.equal(groupedFixed(value, decimals), value.toLocaleString('en-US', options), `${value}, ${decimals}`)
+      assert.equal(
+        groupedFixed(value, decimals),
+        value.toLocaleString('en-US', options),
+        `${value}, ${decimals}`,
+      )
     }
 })
 
