@@ -14,7 +14,7 @@ const SECTION = 'CLI as a user runs it'
 
 interface OpenLoopCase {
   rate: number
-  /** The run's max_tokens, told apart from the probe's 8 and the warm-up's 4; raw: +1. */
+  /** The run's max_tokens, told apart from the probe's 8 and the warm-up's 4; raw: +1, server warm-up: +2. */
   tokens: number
   achievedGoal: number
   server: ServerProcess
@@ -47,6 +47,9 @@ async function openLoopCase(
   const rows: Row[] = []
   const goals: GoalResult[] = []
   bench.log(`  CLI: open loop ${rate}/s Poisson, no cap, ${tokens}-token streams, ${durationSec} s ...`)
+  // The server is a Node process too: one second of the same rate first, so that neither
+  // client below meets it cold (its first second ran 20–100 ms late, read as client error).
+  await runRawTimedClient(server.baseUrl, rate, 1000, 0, tokens + 2)
   await server.ask('reset')
   const run = runCli({
     fromSource: bench.product.origin.startsWith('src/'),

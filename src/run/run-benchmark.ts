@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { createTargetPool } from '../client/pool.js'
 import { sendRequest } from '../client/send-request.js'
+import { createSummaryAccumulator } from '../stats/summarize.js'
 import type { ClientHealth, RequestRecord, RunPlan, ServerCapabilities } from '../types.js'
 import { createClientContext } from './client-context.js'
 import { judgeClientHealth } from './client-health.js'
@@ -64,7 +65,18 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   const loopLag = startLoopLagSampler()
 
   if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {
-    await warmUp(plan, { ...options, send, dispatcher: pool, pool: options.send === undefined ? pool : null })
+    // A warm-up record goes where a measured one goes (its JSON line, a summary), into a
+    // scratch summary, so that those functions are compiled before the window too.
+    const scratch = createSummaryAccumulator()
+    await warmUp(plan, {
+      ...options,
+      send,
+      dispatcher: pool,
+      pool: options.send === undefined ? pool : null,
+      rehearse: (record) => {
+        if (JSON.stringify(record).length > 0) scratch.add(record)
+      },
+    })
   }
   await options.onWindowStart?.()
 

@@ -1,8 +1,9 @@
 // Everything before the clock starts that would otherwise land on the first measured
 // requests (issue 13): the connections of the whole concurrency cap, opened with one cheap
-// GET each instead of a connect storm inside the window, and a few rounds of real streamed
-// requests so the request path (body, SSE parsing, record building) is compiled by the JIT
-// before the first `concurrency` requests are timed. Nothing here is recorded.
+// GET each instead of a connect storm inside the window, and real streamed requests, as
+// many as the load needs, so that the request path (body, SSE parsing, record building, and
+// through `rehearse` the record's serialization and summary) is compiled by the JIT before
+// the window. Nothing here is recorded.
 import { setMaxListeners } from 'node:events'
 import type { ConnectionSet } from '../client/pool.js'
 import type { ClientContext, RequestSpec } from '../client/send-request.js'
@@ -11,9 +12,19 @@ import { createClientContext } from './client-context.js'
 
 /** Warm-up is bounded: a hanging server costs at most WARMUP_TIMEOUT_MS before the run. */
 const WARMUP_TIMEOUT_MS = 10_000
-/** Streamed warm-up requests in flight at once, and rounds of them (≤ 48 short requests). */
-const JIT_WARMUP_PARALLEL = 16
+/**
+ * Streamed warm-up requests: 3 rounds of up to 16 in flight (as many as the cap allows).
+ * V8 optimises a function after it ran a while; until then the request path is several
+ * times slower, so a heavy load met it cold and queued behind it: at 5,000 arrivals/s the
+ * first 600 ms of a run read 20–85 ms of TTFT error against 1.5 ms after (bench `cli`, open
+ * loop 5,000/s). A heavier load gets a warm-up of 0.3 s of its own arrivals (a closed loop:
+ * 3 rounds of its cap), at most 2,000 requests of ≤ 4 tokens, with up to 64 in flight.
+ */
 const JIT_WARMUP_ROUNDS = 3
+const JIT_WARMUP_MAX_REQUESTS = 2000
+const JIT_WARMUP_LOAD_SEC = 0.3
+const JIT_WARMUP_MIN_PARALLEL = 16
+const JIT_WARMUP_MAX_PARALLEL = 64
 /** Tokens per warm-up answer: enough chunks to run the stream parser's loop. */
 const WARMUP_MAX_TOKENS = 4
 
@@ -27,6 +38,8 @@ export async function warmUp(
     countTokens: ClientContext['countTokens']
     includeUsage: boolean
     signal: AbortSignal
+    /** Runs each warm-up record through what a measured one goes through (serialization, summary). */
+    rehearse?: (record: RequestRecord) => void
   },
 ): Promise<void> {
   const prompt = plan.prompts[0]
@@ -60,11 +73,34 @@ export async function warmUp(
     includeUsage: options.includeUsage,
     scheduledAtMs: null,
   }
-  const parallel = Math.max(1, Math.min(plan.workload.concurrency, JIT_WARMUP_PARALLEL))
-  for (let round = 0; round < JIT_WARMUP_ROUNDS && !signal.aborted; round++) {
-    // The records are discarded on purpose: they are not part of the measured load. A
-    // failing first round (a server that refuses) ends the warm-up: the run will say why.
-    const records = await Promise.all(Array.from({ length: parallel }, () => options.send(spec, ctx)))
-    if (records.every((record) => !record.success)) return
+  const { total, parallel } = jitWarmupSize(plan.workload)
+  // The records are discarded on purpose: they are not part of the measured load. A
+  // failing first round (a server that refuses) ends the warm-up: the run will say why.
+  const first = await Promise.all(Array.from({ length: parallel }, () => options.send(spec, ctx)))
+  if (first.every((record) => !record.success)) return
+  let sent = first.length
+  const worker = async () => {
+    while (sent < total && !signal.aborted) {
+      sent++
+      const record = await options.send(spec, ctx)
+      options.rehearse?.(record)
+    }
   }
+  await Promise.all(Array.from({ length: parallel }, worker))
+}
+
+/** How many warm-up requests, and how many in flight: sized to the load (see the constants). */
+export function jitWarmupSize(workload: Pick<RunPlan['workload'], 'rps' | 'concurrency'>): {
+  total: number
+  parallel: number
+} {
+  const { rps, concurrency } = workload
+  const load = rps === undefined ? concurrency * JIT_WARMUP_ROUNDS : Math.ceil(rps * JIT_WARMUP_LOAD_SEC)
+  const inFlight = rps === undefined ? concurrency : Math.ceil(load / 10)
+  const parallel = Math.max(
+    1,
+    Math.min(concurrency, JIT_WARMUP_MAX_PARALLEL, Math.max(JIT_WARMUP_MIN_PARALLEL, inFlight)),
+  )
+  const total = Math.min(JIT_WARMUP_MAX_REQUESTS, Math.max(parallel * JIT_WARMUP_ROUNDS, load))
+  return { total, parallel }
 }
