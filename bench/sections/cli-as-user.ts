@@ -8,8 +8,8 @@
 import type { BenchContext, SectionResult } from '../bench-context.js'
 import { runCli } from '../cli-run.js'
 import { runRawHttpClient, runRawTimedClient } from '../raw-http-client.js'
-import { fixed, type GoalResult, meanOf, mib, percentileOf, type Row } from '../report-table.js'
-import { type ServerProcess, startServer } from '../server-process.js'
+import { fixed, type GoalResult, meanOf, mib, type Row } from '../report-table.js'
+import { startServer } from '../server-process.js'
 import { openLoopRows } from './cli-open-loop.js'
 import { ratio, rawTtftError, truthsOf, ttftError } from './cli-truth.js'
 
