@@ -48,7 +48,9 @@ await build({
   chunkNames: '[name]-[hash]',
   logLevel: 'warning',
   // Bundled CommonJS packages call require() for Node's built-ins; an ES module has none.
-  banner: { js: "import { createRequire as __runBenchRequire } from 'node:module'; const require = __runBenchRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __runBenchRequire } from 'node:module'; const require = __runBenchRequire(import.meta.url);",
+  },
   plugins: [
     {
       name: 'external-packages',
@@ -64,5 +66,8 @@ await build({
 })
 
 const launcher = join(dist, 'cli', 'bin.js')
-writeFileSync(launcher, "#!/usr/bin/env node\n// The CLI, bundled by scripts/bundle-cli.mjs.\nimport './bundle/run-bench.js'\n")
+writeFileSync(
+  launcher,
+  "#!/usr/bin/env node\n// The CLI, bundled by scripts/bundle-cli.mjs.\nimport './bundle/run-bench.js'\n",
+)
 chmodSync(launcher, 0o755)
