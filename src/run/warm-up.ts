@@ -13,6 +13,12 @@ import { createClientContext } from './client-context.js'
 /** Warm-up is bounded: a hanging server costs at most WARMUP_TIMEOUT_MS before the run. */
 const WARMUP_TIMEOUT_MS = 10_000
 /**
+ * The streamed requests after the first round stop being sent after this long, whatever
+ * their count: against a slow server the JIT is warm long before 2,000 requests are done,
+ * and an open-loop shard gives its whole warm-up 5 s before the common start (docs/shards.md).
+ */
+const JIT_WARMUP_BUDGET_MS = 2000
+/**
  * Streamed warm-up requests: 3 rounds of up to 16 in flight (as many as the cap allows).
  * V8 optimises a function after it ran a while; until then the request path is several
  * times slower, so a heavy load met it cold and queued behind it: at 5,000 arrivals/s the
@@ -79,8 +85,9 @@ export async function warmUp(
   const first = await Promise.all(Array.from({ length: parallel }, () => options.send(spec, ctx)))
   if (first.every((record) => !record.success)) return
   let sent = first.length
+  const stopAtMs = performance.now() + JIT_WARMUP_BUDGET_MS
   const worker = async () => {
-    while (sent < total && !signal.aborted) {
+    while (sent < total && !signal.aborted && performance.now() < stopAtMs) {
       sent++
       const record = await options.send(spec, ctx)
       options.rehearse?.(record)
