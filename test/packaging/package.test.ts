@@ -239,6 +239,27 @@ describe('offline package (build_package.sh, install.sh, run_bench.sh)', { skip:
     assert.ok(existsSync(join(pkg, 'results', 'reports', 'benchmark_report.md')))
   })
 
+  test('the bundled CLI starts its load worker threads from the unpacked copy', () => {
+    // dist/cli/bin.js launches the esbuild bundle; each worker thread loads the bundle's
+    // load-worker.js, found beside the chunk that starts it (scripts/bundle-cli.mjs).
+    assert.match(readFileSync(join(pkg, 'dist/cli/bin.js'), 'utf8'), /import '\.\/bundle\/run-bench\.js'/)
+    assert.ok(existsSync(join(pkg, 'dist/cli/bundle/load-worker.js')))
+    const outputDir = join(pkg, 'results-workers')
+    const args = ['run', '--target', 'sim', '--requests', '8', '--concurrency', '4', '--workers', '2']
+    const result = offline(pkg, 'bin/run-bench', [...args, '--max-tokens', '8', '--output-dir', outputDir])
+    assertOk(result, 'bin/run-bench run --workers 2')
+    assert.match(result.stdout, /2 worker threads/)
+    const raw = readdirSync(join(outputDir, 'raw')).filter(
+      (name) => name.endsWith('.jsonl') && !name.endsWith('.server-metrics.jsonl'),
+    )
+    assert.equal(raw.length, 1)
+    const records = readFileSync(join(outputDir, 'raw', raw[0] as string), 'utf8')
+      .trim()
+      .split('\n')
+    assert.equal(records.length, 8)
+    for (const line of records) assert.equal((JSON.parse(line) as { success: unknown }).success, true)
+  })
+
   test('the shipped trace and dataset workloads find their files in the unpacked copy', () => {
     // configs/workloads.yaml points at ../traces and ../datasets: the package must carry them.
     assert.ok(existsSync(join(pkg, 'traces', 'sample-azure.csv')))
