@@ -1,7 +1,6 @@
 // The open-loop executor: requests leave at the arrival schedule's absolute deadlines,
 // whatever the server's pace; the concurrency cap makes late ones wait (slot_wait_ms).
 import { performance } from 'node:perf_hooks'
-import { setImmediate as yieldToIo } from 'node:timers/promises'
 import type { RequestSpec } from '../client/send-request.js'
 import { seededRandom } from '../seeded-random.js'
 import { planArrivals } from '../workload/arrivals.js'
@@ -45,12 +44,9 @@ export async function runOpenLoop(state: RunState, ratePerSec: number): Promise<
   const endMs = durationMs === null ? Number.POSITIVE_INFINITY : runStartMs + durationMs - shiftMs
   for (const { globalIndex: requestId, scheduledAtMs } of slice) {
     const atMs = scheduledAtMs - shiftMs
-    // Sleep to the absolute deadline (never a relative gap, so lateness does not add
-    // up): a timer for all but the last millisecond, then yield to I/O until due.
+    // Sleep to the absolute deadline (never a relative gap, so lateness does not add up).
     const deadline = runStartMs + atMs
-    const waitMs = deadline - performance.now()
-    if (waitMs > 2) await state.sleepUnlessStopped(waitMs - 1)
-    while (!state.isStopped() && performance.now() < deadline) await yieldToIo()
+    await state.sleepUntil(deadline)
     if (state.isStopped()) return 'stopped'
     const reachedAtMs = performance.now()
     const lateness = { ...splitLateness(blocked, deadline, reachedAtMs), reachedAtMs }
