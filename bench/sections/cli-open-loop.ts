@@ -37,6 +37,7 @@ export async function openLoopRows(
     ]
     const results = []
     for (const openCase of cases) results.push(await openLoopCase(bench, openCase, durationSec))
+    results.push(await lowRateCpu(bench, slowTruth))
     return results
   } finally {
     await fastTruth.stop()
@@ -118,4 +119,50 @@ async function openLoopCase(
     met: errorMet,
   })
   return { rows, goals }
+}
+
+/**
+ * A rate a GPU server sees (100/s, each answer ~100 ms): the CLI's whole-process CPU beside
+ * a raw node:http client's for the same arrivals. On a machine shared with the server, what
+ * the client burns between arrivals is taken from the server (issue 13: llama-server decoded
+ * 12–32 % slower during a heavy client's runs).
+ */
+async function lowRateCpu(
+  bench: BenchContext,
+  server: ServerProcess,
+): Promise<{ rows: Row[]; goals: GoalResult[] }> {
+  const rate = 100
+  const tokens = 30
+  const seconds = bench.quick ? 5 : 10
+  bench.log(`  CLI: open loop ${rate}/s Poisson, ${tokens}-token streams, ${seconds} s: CPU ...`)
+  const run = runCli({
+    fromSource: bench.product.origin.startsWith('src/'),
+    tmpDir: bench.tmpDir,
+    baseUrl: server.baseUrl,
+    workload: {
+      name: `open${rate}`,
+      durationSec: seconds,
+      rps: rate,
+      arrival: 'poisson',
+      concurrency: 1000,
+      maxTokens: tokens,
+    },
+  })
+  const cpuBefore = process.cpuUsage()
+  await runRawTimedClient(server.baseUrl, rate, seconds * 1000, 0, tokens + 1)
+  const rawCpu = process.cpuUsage(cpuBefore)
+  const rawCpuMs = (rawCpu.user + rawCpu.system) / 1000
+  const requests = run.summary.requests.total
+  return {
+    rows: [
+      {
+        figure: `open loop ${rate}/s, ${seconds} s (${requests} requests): whole-process CPU`,
+        measured: `${fixed(run.cpuMs / 1000, 2)} s (${fixed(run.cpuMs / requests, 2)} ms per request)`,
+        reference: `${fixed(rawCpuMs / 1000, 2)} s raw node:http, in-process, same rate, yielding through the last ms before each send (${fixed(run.cpuMs / rawCpuMs, 2)}×)`,
+        goal: 'printed',
+        met: null,
+      },
+    ],
+    goals: [],
+  }
 }
