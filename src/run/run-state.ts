@@ -34,6 +34,8 @@ const RECENT_TTFT_WINDOW = 256
  * bits; it is MurmurHash2's multiplier, a well-spread odd constant.
  */
 const PROMPT_STREAM_SALT = 0x5bd1e995
+/** Waits at least this long sleep on a timer; shorter ones yield to I/O (sleepUntil). */
+const TIMER_WAIT_MS = 2
 
 export interface RunStateOptions {
   plan: RunPlan
@@ -133,18 +135,18 @@ export function createRunState(options: RunStateOptions) {
       })
     },
     /**
-     * Waits until performance.now() reaches `deadlineMs`, or the run stops. A wait of 1 ms
+     * Waits until performance.now() reaches `deadlineMs`, or the run stops. A wait of 2 ms
      * or more is a timer of whole milliseconds (libuv's unit), re-armed when it fires early,
-     * so a send is up to about 1 ms late (kept in schedule_lag_ms). Less than 1 ms is waited
-     * out yielding to I/O turn by turn: gaps that short (over 1,000 arrivals/s) batched by a
-     * 1 ms timer leave in bursts whose answers queue behind each other (TTFT error at 5,000/s:
+     * so such a send is up to about 1 ms late (kept in schedule_lag_ms). A shorter wait is
+     * yielded out turn by turn: gaps that short (1,000 arrivals/s and up) batched by a 1 ms
+     * timer leave in bursts whose answers queue behind each other (TTFT error at 5,000/s:
      * median 2.4 ms against 1.2 ms, bench `cli`). The old wait yielded through the last
-     * millisecond of every gap, which kept 10 % of a core busy at 100 arrivals/s, CPU taken
+     * millisecond of every gap, which kept 10 % of a core busy at 100 arrivals/s: CPU taken
      * from a server on the same machine.
      */
     async sleepUntil(deadlineMs: number): Promise<void> {
       for (let waitMs = deadlineMs - performance.now(); waitMs > 0 && !stopped; ) {
-        if (waitMs >= 1) await this.sleepUnlessStopped(Math.ceil(waitMs))
+        if (waitMs >= TIMER_WAIT_MS) await this.sleepUnlessStopped(Math.ceil(waitMs))
         else await yieldToIo()
         waitMs = deadlineMs - performance.now()
       }
