@@ -48,7 +48,7 @@ export async function measureMerge(
   const met = ratio <= 1.5 && same
   const label = `${SHARDS} × ${count(total / SHARDS)} records`
   return {
-    title: `5. Merge: ${label} merged exactly vs summarize of one ${count(total)}-record file`,
+    title: `6. Merge: ${label} merged exactly vs summarize of one ${count(total)}-record file`,
     rows: [
       {
         figure: `summarize one ${count(total)}-record file (${mib(statSync(single).size)})`,
