@@ -1,4 +1,4 @@
-// 5. Merge: 4 shards of 250,000 records merged exactly (streamed through one summary
+// 6. Merge: 4 shards of 250,000 records merged exactly (streamed through one summary
 // accumulator and one merged raw file) against `summarize` of one 1,000,000-record file
 // holding the same records. Goal (issue 17): merge ≤ 1.5× summarize. Both are measured in
 // this process, one after the other, on files written here. Runnable alone:
