@@ -4,7 +4,7 @@
 // a raw node:http client sending the same rate on a constant schedule. Achieved = requests
 // the server counted ÷ arrivals the CLI's seeded schedule drew (each one is a record).
 import type { BenchContext } from '../bench-context.js'
-import { runCli } from '../cli-run.js'
+import { type CliRun, runCli } from '../cli-run.js'
 import { runRawTimedClient } from '../raw-http-client.js'
 import { fixed, type GoalResult, type Row } from '../report-table.js'
 import { type ServerProcess, startServer } from '../server-process.js'
@@ -59,20 +59,7 @@ async function openLoopCase(
   // client below meets it cold (its first second ran 20–100 ms late, read as client error).
   await runRawTimedClient(server.baseUrl, rate, 1000, 0, tokens + 2)
   await server.ask('reset')
-  const run = runCli({
-    fromSource: bench.product.origin.startsWith('src/'),
-    tmpDir: bench.tmpDir,
-    baseUrl: server.baseUrl,
-    workload: {
-      name: `open${rate}`,
-      durationSec,
-      rps: rate,
-      arrival: 'poisson',
-      concurrency: 100_000,
-      maxTokens: tokens,
-    },
-    extraArgs: workers === undefined ? [] : ['--workers', String(workers)],
-  })
+  const run = runOpenLoopCli(bench, server, { rate, durationSec, tokens, concurrency: 100_000, workers })
   const truths = await truthsOf(server, tokens)
   const drawn = run.summary.requests.total
   const achieved = truths.length / drawn
@@ -135,19 +122,7 @@ async function lowRateCpu(
   const tokens = 30
   const seconds = bench.quick ? 5 : 10
   bench.log(`  CLI: open loop ${rate}/s Poisson, ${tokens}-token streams, ${seconds} s: CPU ...`)
-  const run = runCli({
-    fromSource: bench.product.origin.startsWith('src/'),
-    tmpDir: bench.tmpDir,
-    baseUrl: server.baseUrl,
-    workload: {
-      name: `open${rate}`,
-      durationSec: seconds,
-      rps: rate,
-      arrival: 'poisson',
-      concurrency: 1000,
-      maxTokens: tokens,
-    },
-  })
+  const run = runOpenLoopCli(bench, server, { rate, durationSec: seconds, tokens, concurrency: 1000 })
   const cpuBefore = process.cpuUsage()
   await runRawTimedClient(server.baseUrl, rate, seconds * 1000, 0, tokens + 1)
   const rawCpu = process.cpuUsage(cpuBefore)
@@ -165,4 +140,26 @@ async function lowRateCpu(
     ],
     goals: [],
   }
+}
+
+/** One cold `run-bench run` of a Poisson open loop against `server`. */
+function runOpenLoopCli(
+  bench: BenchContext,
+  server: ServerProcess,
+  load: { rate: number; durationSec: number; tokens: number; concurrency: number; workers?: number },
+): CliRun {
+  return runCli({
+    fromSource: bench.product.origin.startsWith('src/'),
+    tmpDir: bench.tmpDir,
+    baseUrl: server.baseUrl,
+    workload: {
+      name: `open${load.rate}`,
+      durationSec: load.durationSec,
+      rps: load.rate,
+      arrival: 'poisson',
+      concurrency: load.concurrency,
+      maxTokens: load.tokens,
+    },
+    extraArgs: load.workers === undefined ? [] : ['--workers', String(load.workers)],
+  })
 }
