@@ -146,7 +146,13 @@ async function lowRateCpu(
 function runOpenLoopCli(
   bench: BenchContext,
   server: ServerProcess,
-  load: { rate: number; durationSec: number; tokens: number; concurrency: number; workers?: number },
+  load: {
+    rate: number
+    durationSec: number
+    tokens: number
+    concurrency: number
+    workers?: number | undefined
+  },
 ): CliRun {
   return runCli({
     fromSource: bench.product.origin.startsWith('src/'),
