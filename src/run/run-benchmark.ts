@@ -74,7 +74,8 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
       dispatcher: pool,
       pool: options.send === undefined ? pool : null,
       rehearse: (record) => {
-        if (JSON.stringify(record).length > 0) scratch.add(record)
+        JSON.stringify(record) // the raw line's serialization; the text itself is not kept
+        scratch.add(record)
       },
     })
   }

@@ -84,6 +84,7 @@ export async function warmUp(
   // failing first round (a server that refuses) ends the warm-up: the run will say why.
   const first = await Promise.all(Array.from({ length: parallel }, () => options.send(spec, ctx)))
   if (first.every((record) => !record.success)) return
+  for (const record of first) options.rehearse?.(record)
   let sent = first.length
   const stopAtMs = performance.now() + JIT_WARMUP_BUDGET_MS
   const worker = async () => {
