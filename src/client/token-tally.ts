@@ -67,7 +67,7 @@ export class TokenTally {
     if (this.usage !== null && this.usage.completionTokens !== null) {
       return { count: this.usage.completionTokens, source: 'usage' }
     }
-    if (countTokens !== null && this.tokenChunks > 0) {
+    if (this.keepText && countTokens !== null && this.tokenChunks > 0) {
       const count = safeCount(countTokens, this.text)
       if (count !== null) return { count, source: 'tokenizer' }
     }

@@ -66,6 +66,36 @@ export class BoundedColumn {
     }
   }
 
+  /**
+   * Adds every finite value of `values` (one request's inter-token gaps). On the histogram
+   * path a run of equal values is one recording: a network read that carried k tokens gives
+   * k equal gaps, and at 128 tokens per read the per-value recording was most of a long
+   * run's summary cost. count, sum, min and max still take each value, in order.
+   */
+  pushAll(values: readonly number[]): void {
+    const length = values.length
+    let i = 0
+    while (i < length) {
+      const value = values[i] as number
+      let end = i + 1
+      while (end < length && values[end] === value) end++
+      if (Number.isFinite(value)) this.#pushRun(value, end - i)
+      i = end
+    }
+  }
+
+  #pushRun(value: number, times: number): void {
+    if (this.#exact !== null) {
+      for (let k = 0; k < times; k++) this.push(value)
+      return
+    }
+    this.#count += times
+    for (let k = 0; k < times; k++) this.#sum += value
+    if (value < this.#min) this.#min = value
+    if (value > this.#max) this.#max = value
+    this.#record(value, times)
+  }
+
   /** Adds another column's values (a shard of the same metric); `other` is left unchanged. */
   merge(other: BoundedColumn): void {
     if (other.#count === 0) return
@@ -82,7 +112,7 @@ export class BoundedColumn {
       return
     }
     if (this.#exact !== null) this.#toHistogram()
-    if (other.#exact !== null) for (const value of other.#exact.view()) this.#record(value, 1)
+    if (other.#exact !== null) this.#recordRuns(other.#exact.view())
     else (this.#histogram as hdr.Histogram).add(other.#histogram as hdr.Histogram)
   }
 
@@ -125,7 +155,20 @@ export class BoundedColumn {
     })
     const values = (this.#exact as FloatColumn).view()
     this.#exact = null
-    for (const value of values) this.#record(value, 1)
+    this.#recordRuns(values)
+  }
+
+  /** Records values already counted in count/sum/min/max, a run of equal ones at a time. */
+  #recordRuns(values: Float64Array): void {
+    const length = values.length
+    let i = 0
+    while (i < length) {
+      const value = values[i] as number
+      let end = i + 1
+      while (end < length && values[end] === value) end++
+      this.#record(value, end - i)
+      i = end
+    }
   }
 
   // Negative values (clock noise on a near-zero metric) count as 0 in the histogram; the

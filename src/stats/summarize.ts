@@ -128,7 +128,7 @@ export function createSummaryAccumulator(options: SummaryAccumulatorOptions = {}
     pushIfNumber(columns.inputTokens, record.input_tokens)
     pushIfNumber(columns.tokensPerSec, record.tokens_per_sec)
     pushIfNumber(columns.proxyOverheadMs, record.litellm_overhead_ms)
-    for (const gapMs of record.itl_ms) if (Number.isFinite(gapMs)) itlMs.push(gapMs)
+    itlMs.pushAll(record.itl_ms)
   }
 
   function finish(info: SummaryInfo): Summary {

@@ -47,6 +47,42 @@ describe('bounded column: exact up to its limit, then a mergeable HdrHistogram',
     }
   })
 
+  test('pushAll: runs of equal gaps are one histogram recording, same statistics as one by one', () => {
+    // One request's gaps: a read of 4 tokens (4 × 0), then 5, 5, NaN (skipped), 10, 0, 0.
+    const gaps = [0, 0, 0, 0, 5, 5, Number.NaN, 10, 0, 0]
+    // Exact path: count 9, sum 20 → mean 20/9; sorted [0×6, 5, 5, 10]: p50 h=4 → 0;
+    // p90 h=7.2 → 5 + 0.2 × 5 = 6; p95 h=7.6 → 8; p99 h=7.92 → 9.6.
+    const exact = new BoundedColumn(100)
+    exact.pushAll(gaps)
+    const fromExact = exact.distribution()
+    assert.ok(fromExact)
+    const { p90, p95, p99, ...rest } = fromExact
+    assert.deepEqual(rest, { count: 9, mean: 20 / 9, min: 0, max: 10, p50: 0, method: 'exact' })
+    // Interpolated: equal to the hand values up to float rounding.
+    for (const [got, want] of [
+      [p90, 6],
+      [p95, 8],
+      [p99, 9.6],
+    ] as const) {
+      assert.ok(Math.abs(got - want) < 1e-9, `${got} vs ${want}`)
+    }
+    // Histogram path (limit 2): the runs give the same counts as pushing each value.
+    const runs = new BoundedColumn(2)
+    const single = new BoundedColumn(2)
+    for (let request = 0; request < 3; request++) {
+      runs.pushAll(gaps)
+      for (const gap of gaps) if (Number.isFinite(gap)) single.push(gap)
+    }
+    const fromRuns = runs.distribution()
+    assert.equal(fromRuns?.method, 'hdr')
+    assert.deepEqual(fromRuns, single.distribution())
+    // 27 values: 18 zeros, 6 fives, 3 tens. p50 (rank 14) is 0, p90 (rank 25) is 10.
+    assert.equal(fromRuns?.count, 27)
+    assert.equal(fromRuns?.mean, 60 / 27)
+    assert.equal(fromRuns?.p50, 0)
+    assert.equal(fromRuns?.p90, 10)
+  })
+
   test('memory stops growing past the limit: the exact values are dropped', () => {
     const column = new BoundedColumn(100)
     for (let i = 0; i < 101; i++) column.push(i)
