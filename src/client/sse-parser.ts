@@ -22,7 +22,8 @@ export interface SseEvent {
 export interface SseTokenLane {
   prefix: string
   suffix: string
-  onToken(text: string): void
+  /** The token's text is `source.substring(start, end)`; cut only by a reader that keeps it. */
+  onToken(source: string, start: number, end: number): void
 }
 
 export interface SseParser {
@@ -85,7 +86,7 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
     ) {
       return -1
     }
-    active.onToken(text.substring(bodyStart, quote))
+    active.onToken(text, bodyStart, quote)
     return end + 2
   }
 

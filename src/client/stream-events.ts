@@ -15,6 +15,9 @@ import type { TokenTally } from './token-tally.js'
 /** How a stream ended, once it has: `[DONE]`, or a fault with its stable code. */
 export type StreamVerdict = { kind: 'done' } | { kind: 'fault'; code: ClientErrorCode; message: string }
 
+/** Stands for a lane token's text where the tally keeps none (any non-empty string would). */
+const LANE_TOKEN = '\u2026'
+
 export class StreamEvents {
   /** Set once the stream has ended; later events are ignored. */
   verdict: StreamVerdict | null = null
@@ -88,16 +91,19 @@ export class StreamEvents {
         this.parser.setTokenLane({
           prefix: template.prefix,
           suffix: template.suffix,
-          onToken: (text) => this.onLaneToken(text, field),
+          onToken: (source, start, end) => this.onLaneToken(source, start, end, field),
         })
       }
     }
   }
 
   /** A token chunk the parser took whole: its facts are the template's with this text. */
-  private onLaneToken(text: string, field: 'answer' | 'reasoning'): void {
+  private onLaneToken(source: string, start: number, end: number, field: 'answer' | 'reasoning'): void {
     if (this.verdict !== null) return
     const facts = this.laneFacts
+    // The lane's text is never empty. A tally that keeps no text only asks whether it is
+    // empty, so it gets a stand-in: no string cut per token.
+    const text = this.tally.keepsText ? source.substring(start, end) : LANE_TOKEN
     if (field === 'answer') facts.answerText = text
     else facts.reasoningText = text
     this.tally.observe(facts, this.nowMs)

@@ -22,11 +22,16 @@ export class TokenTally {
   /** The answer's content (no reasoning, no tool calls), when kept: a session's history needs it. */
   answer = ''
 
+  /** Whether observe() reads the texts of its chunks, or only whether they are empty. */
+  readonly keepsText: boolean
+
   /** `keepText`: collect the generated text for a tokenizer count; `keepAnswer`: the answer's content. */
   constructor(
     private readonly keepText: boolean,
     private readonly keepAnswer = false,
-  ) {}
+  ) {
+    this.keepsText = keepText || keepAnswer
+  }
 
   /** Accounts one chunk observed at `now`. */
   observe(facts: ChunkFacts, now: number): void {

@@ -244,3 +244,63 @@ describe('createSseParser edge cases', () => {
     assert.deepEqual(parse([view]), [{ data: 'v', event: null }])
   })
 })
+
+describe('createSseParser token lane (whole token events without an SseEvent)', () => {
+  const prefix = '{"choices":[{"delta":{"content":"'
+  const suffix = '"}}]}'
+  const token = (text: string) => `data: ${prefix}${text}${suffix}\n\n`
+  const finish = 'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\n'
+
+  /** Parses the pieces with a lane set from the start; returns what each side saw, in order. */
+  function withLane(pieces: string[]): string[] {
+    const seen: string[] = []
+    const parser = createSseParser((event) => seen.push(`event ${event.data}`))
+    // The lane is only tried after the stream's first line (a BOM may open it).
+    parser.push(bytes(': open\n\n'))
+    parser.setTokenLane({
+      prefix,
+      suffix,
+      onToken: (source, start, end) => seen.push(`token ${source.substring(start, end)}`),
+    })
+    for (const piece of pieces) parser.push(bytes(piece))
+    parser.end()
+    return seen
+  }
+
+  test('tokens before and after a non-matching event in one read keep their order', () => {
+    const seen = withLane([token('A') + token('B') + finish + token('C') + 'data: [DONE]\n\n'])
+    assert.deepEqual(seen, [
+      'token A',
+      'token B',
+      'event {"choices":[{"delta":{},"finish_reason":"stop"}]}',
+      'token C',
+      'event [DONE]',
+    ])
+  })
+
+  test('a miss is remembered: many non-matching events, then tokens, read the same in one piece or many', () => {
+    const other = (i: number) => `data: {"n":${i}}\n\n`
+    let wire = ''
+    const expected: string[] = []
+    for (let i = 0; i < 50; i++) {
+      wire += other(i)
+      expected.push(`event {"n":${i}}`)
+    }
+    for (const text of ['x', 'yz', 'é']) {
+      wire += token(text)
+      expected.push(`token ${text}`)
+    }
+    // An escaped quote or a wrong suffix is not a plain token: the general path reads it.
+    wire += `data: ${prefix}a\\"b${suffix}\n\n` + `data: ${prefix}q"}]}\n\n` + token('end')
+    expected.push(`event ${prefix}a\\"b${suffix}`, `event ${prefix}q"}]}`, 'token end')
+    assert.deepEqual(withLane([wire]), expected)
+    // In 7-character pieces an event cut before its blank line takes the general path (the
+    // lane only takes whole events): the same texts arrive, some as events.
+    const pieces: string[] = []
+    for (let at = 0; at < wire.length; at += 7) pieces.push(wire.slice(at, at + 7))
+    const plain = /^event \{"choices":\[\{"delta":\{"content":"([^"\\]+)"\}\}\]\}$/
+    const asTokens = (seen: string[]) => seen.map((line) => line.replace(plain, 'token $1'))
+    assert.deepEqual(asTokens(withLane(pieces)), expected)
+    assert.ok(withLane(pieces).filter((line) => line.startsWith('token ')).length >= 2)
+  })
+})
