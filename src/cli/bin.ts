@@ -9,7 +9,6 @@ import { main } from './main.js'
 // stream's few chunk headers no slower (bench: `cli`, CPU per request), so the optimising
 // tier is switched off before the first connection compiles it.
 setFlagsFromString('--liftoff-only')
-if (process.env.RB_V8) for (const f of process.env.RB_V8.split(' ')) setFlagsFromString(f)
 
 // `run-bench --help | head` closes the pipe early: that is the reader's choice, not an
 // error worth a stack trace.
