@@ -23,6 +23,19 @@ function loadHdr(): typeof hdr {
   return hdrModule
 }
 
+/** Calls `visit` once per run of equal consecutive values (NaN never equals, so it runs alone). */
+function forEachRun(values: ArrayLike<number>, visit: (value: number, times: number) => void): void {
+  const length = values.length
+  let i = 0
+  while (i < length) {
+    const value = values[i] as number
+    let end = i + 1
+    while (end < length && values[end] === value) end++
+    visit(value, end - i)
+    i = end
+  }
+}
+
 /**
  * One metric's values: exact (every value, sorted for percentiles) up to `limit`, then an
  * HdrHistogram with 3 significant digits, whose memory does not grow with the count (a few
@@ -73,15 +86,9 @@ export class BoundedColumn {
    * run's summary cost. count, sum, min and max still take each value, in order.
    */
   pushAll(values: readonly number[]): void {
-    const length = values.length
-    let i = 0
-    while (i < length) {
-      const value = values[i] as number
-      let end = i + 1
-      while (end < length && values[end] === value) end++
-      if (Number.isFinite(value)) this.#pushRun(value, end - i)
-      i = end
-    }
+    forEachRun(values, (value, times) => {
+      if (Number.isFinite(value)) this.#pushRun(value, times)
+    })
   }
 
   #pushRun(value: number, times: number): void {
@@ -160,15 +167,7 @@ export class BoundedColumn {
 
   /** Records values already counted in count/sum/min/max, a run of equal ones at a time. */
   #recordRuns(values: Float64Array): void {
-    const length = values.length
-    let i = 0
-    while (i < length) {
-      const value = values[i] as number
-      let end = i + 1
-      while (end < length && values[end] === value) end++
-      this.#record(value, end - i)
-      i = end
-    }
+    forEachRun(values, (value, times) => this.#record(value, times))
   }
 
   // Negative values (clock noise on a near-zero metric) count as 0 in the histogram; the
