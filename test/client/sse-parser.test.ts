@@ -268,7 +268,7 @@ describe('createSseParser token lane (whole token events without an SseEvent)', 
   }
 
   test('tokens before and after a non-matching event in one read keep their order', () => {
-    const seen = withLane([token('A') + token('B') + finish + token('C') + 'data: [DONE]\n\n'])
+    const seen = withLane([`${token('A') + token('B') + finish + token('C')}data: [DONE]\n\n`])
     assert.deepEqual(seen, [
       'token A',
       'token B',
@@ -278,7 +278,7 @@ describe('createSseParser token lane (whole token events without an SseEvent)', 
     ])
   })
 
-  test('a miss is remembered: many non-matching events, then tokens, read the same in one piece or many', () => {
+  test('many non-matching events, then tokens, escapes and a wrong suffix: read the same in one piece or many', () => {
     const other = (i: number) => `data: {"n":${i}}\n\n`
     let wire = ''
     const expected: string[] = []
@@ -291,7 +291,7 @@ describe('createSseParser token lane (whole token events without an SseEvent)', 
       expected.push(`token ${text}`)
     }
     // An escaped quote or a wrong suffix is not a plain token: the general path reads it.
-    wire += `data: ${prefix}a\\"b${suffix}\n\n` + `data: ${prefix}q"}]}\n\n` + token('end')
+    wire += `data: ${prefix}a\\"b${suffix}\n\ndata: ${prefix}q"}]}\n\n${token('end')}`
     expected.push(`event ${prefix}a\\"b${suffix}`, `event ${prefix}q"}]}`, 'token end')
     assert.deepEqual(withLane([wire]), expected)
     // In 7-character pieces an event cut before its blank line takes the general path (the
