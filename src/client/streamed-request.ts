@@ -71,15 +71,7 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
     private readonly resolve: (record: RequestRecord) => void,
   ) {
     this.route = client.route
-    // The generated text is kept for a tokenizer count only when the request does not ask for
-    // usage (the probe saw this server send none). Kept, it is a string per token alive for
-    // the whole stream: at c=64 it was most of what survived each young-generation GC, and
-    // ~0.05 ms of CPU per 128-token request. A usage stream that ends without usage (cut off
-    // before its last chunk) counts its chunks instead: tokens_source says so.
-    this.tally = new TokenTally(
-      client.ctx.countTokens !== null && !spec.includeUsage,
-      spec.keepAnswer === true,
-    )
+    this.tally = new TokenTally(client.ctx.countTokens !== null, spec.keepAnswer === true)
     this.watchdog = new Watchdog(client.ctx.timeouts, this, (kind, now) => {
       if (this.record !== null) return
       this.finishTimeout(now, kind)

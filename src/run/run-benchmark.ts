@@ -64,12 +64,20 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   setMaxListeners(0, inFlightAbort.signal)
   const loopLag = startLoopLagSampler()
 
+  // Output tokens come from usage where the probe saw this server send it, so no request
+  // keeps its generated text for a tokenizer. Kept, that text is a string per token alive
+  // for the whole stream: at c=64 it was most of what survived each young-generation GC,
+  // ~0.05 ms of CPU per 128-token request. A stream that then ends without usage (cut off
+  // before its last chunk) counts its chunks, and its record says tokens_source: chunks.
+  const countOutput = options.capabilities?.includeUsage === true ? null : options.countTokens
+
   if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {
     // A warm-up record goes where a measured one goes (its JSON line, a summary), into a
     // scratch summary, so that those functions are compiled before the window too.
     const scratch = createSummaryAccumulator()
     await warmUp(plan, {
       ...options,
+      countTokens: countOutput,
       send,
       dispatcher: pool,
       pool: options.send === undefined ? pool : null,
@@ -85,7 +93,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   const runStartMs = performance.now()
   const ctx = createClientContext(plan, {
     dispatcher: pool,
-    countTokens: options.countTokens,
+    countTokens: countOutput,
     signal: inFlightAbort.signal,
     runStartMs,
     runStartEpochMs,
