@@ -19,6 +19,11 @@ export function timerMs(ms: number): number {
 
 /** Connections opened at once while warming (a connect storm of 5,000 overflows accept queues). */
 const WARM_BATCH = 256
+/**
+ * Connections closed at once. Closing 5,000 in one turn kept every socket's teardown
+ * (streams, events, promises) alive together: +13 MiB of peak RSS at the end of a run.
+ */
+const CLOSE_BATCH = 256
 
 /**
  * One undici Client per connection, handed out from a free list: a request takes a free
@@ -103,9 +108,15 @@ export class ConnectionSet extends DispatcherClass {
   override close(): Promise<void>
   override close(callback?: () => void): Promise<void> | void {
     this.closed = true
-    const done = Promise.all(this.clients.map((client) => client.close())).then(() => {})
+    const done = this.closeInBatches()
     if (callback === undefined) return done
     void done.then(callback)
+  }
+
+  private async closeInBatches(): Promise<void> {
+    for (let i = 0; i < this.clients.length; i += CLOSE_BATCH) {
+      await Promise.all(this.clients.slice(i, i + CLOSE_BATCH).map((client) => client.close()))
+    }
   }
 
   override destroy(err: Error | null, callback: () => void): void

@@ -101,3 +101,42 @@ test('warm() opens the whole cap before any request; 3 rounds of 8 concurrent re
   )
   assert.equal(pool.size(), 8)
 })
+
+test('close() closes every connection, 256 at a time: 600 warm connections all end', async (t) => {
+  let open = 0
+  let opened = 0
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end('{"object":"list","data":[]}')
+  })
+  server.on('connection', (socket) => {
+    open++
+    opened++
+    socket.on('close', () => {
+      open--
+    })
+  })
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 1024 }, resolve))
+  t.after(() => {
+    server.closeAllConnections()
+    server.close()
+  })
+  const { port } = server.address() as AddressInfo
+  const target = {
+    name: 't',
+    description: '',
+    kind: 'openai' as const,
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    headers: {},
+    keepalive: true,
+  }
+  const pool = createTargetPool(target, 600, GENEROUS_TIMEOUTS)
+  assert.equal(await pool.warm('/v1/models', {}, new AbortController().signal), 600)
+  assert.equal(opened, 600)
+  await pool.close()
+  assert.equal(pool.isClosed, true)
+  // The client's sockets are closed; the server sees each FIN within a few turns.
+  for (let turn = 0; open > 0 && turn < 100_000; turn++) await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(open, 0)
+  assert.equal(opened, 600)
+})
