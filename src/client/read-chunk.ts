@@ -173,51 +173,49 @@ export interface ChunkReader {
  * facts are the template's with that string. Anything else goes through readChunk.
  */
 export function createChunkReader(): ChunkReader {
-  const facts = emptyFacts()
-  let template: Template | null = null
-  let fastReads = 0
+  return new TemplateChunkReader()
+}
 
-  return {
-    get fastReads() {
-      return fastReads
-    },
-    get template() {
-      return template
-    },
-    read(data: string): ChunkFacts {
-      if (template !== null) {
-        const { prefix, suffix } = template
-        const end = data.length - suffix.length
-        // substring + === compares flat strings far faster than startsWith/endsWith in V8.
-        if (
-          end >= prefix.length &&
-          data.substring(end) === suffix &&
-          data.substring(0, prefix.length) === prefix
-        ) {
-          let text: string | null = data.slice(prefix.length, end)
-          if (needsDecoding(text)) text = decodeJsonStringBody(text)
-          if (text !== null) {
-            resetFacts(facts)
-            if (template.field === 'answer') facts.answerText = text
-            else facts.reasoningText = text
-            fastReads++
-            return facts
-          }
+// A class rather than closures: one object per stream (see SseDecoder in sse-parser.ts).
+class TemplateChunkReader implements ChunkReader {
+  private readonly facts = emptyFacts()
+  template: Template | null = null
+  fastReads = 0
+
+  read(data: string): ChunkFacts {
+    const template = this.template
+    if (template !== null) {
+      const { prefix, suffix } = template
+      const end = data.length - suffix.length
+      // substring + === compares flat strings far faster than startsWith/endsWith in V8.
+      if (
+        end >= prefix.length &&
+        data.substring(end) === suffix &&
+        data.substring(0, prefix.length) === prefix
+      ) {
+        let text: string | null = data.slice(prefix.length, end)
+        if (needsDecoding(text)) text = decodeJsonStringBody(text)
+        if (text !== null) {
+          resetFacts(this.facts)
+          if (template.field === 'answer') this.facts.answerText = text
+          else this.facts.reasoningText = text
+          this.fastReads++
+          return this.facts
         }
       }
-      let parsed: unknown
-      resetFacts(facts)
-      try {
-        parsed = JSON.parse(data)
-      } catch {
-        facts.invalid = true
-        return facts
-      }
-      readParsed(parsed, facts)
-      const learned = learnTemplate(data, parsed, facts)
-      if (learned !== null) template = learned
-      return facts
-    },
+    }
+    let parsed: unknown
+    resetFacts(this.facts)
+    try {
+      parsed = JSON.parse(data)
+    } catch {
+      this.facts.invalid = true
+      return this.facts
+    }
+    readParsed(parsed, this.facts)
+    const learned = learnTemplate(data, parsed, this.facts)
+    if (learned !== null) this.template = learned
+    return this.facts
   }
 }
 

@@ -40,21 +40,29 @@ const SPACE = 0x20
 const BOM = 0xfeff
 
 export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
+  return new SseDecoder(onEvent)
+}
+
+// A class rather than closures: one object per stream instead of seven closures and their
+// context, ~0.6 KB less per open stream (5,000 concurrent streams hold 5,000 parsers).
+class SseDecoder implements SseParser {
   // Bytes after the last line terminator seen, copied (the caller may reuse its buffers).
-  let partial: Buffer[] = []
+  private partial: Buffer[] = []
   // The previous text ended with CR: a LF at the start of the next one is part of that line end.
-  let skipLf = false
-  let atStreamStart = true
-  let ended = false
-  let data: string | null = null
-  let eventName: string | null = null
-  let lane: SseTokenLane | null = null
+  private skipLf = false
+  private atStreamStart = true
+  private ended = false
+  private data: string | null = null
+  private eventName: string | null = null
+  private lane: SseTokenLane | null = null
+
+  constructor(private readonly onEvent: (event: SseEvent) => void) {}
 
   /**
    * When a whole token event starts at `pos`, hands its text to the lane and returns the
    * index after its blank line; else -1 (the event takes the general path).
    */
-  function tryLane(text: string, pos: number, active: SseTokenLane): number {
+  private tryLane(text: string, pos: number, active: SseTokenLane): number {
     // "data:" and at most one space, exactly as onLine strips it.
     if (
       text.charCodeAt(pos) !== 0x64 ||
@@ -90,24 +98,24 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
     return end + 2
   }
 
-  function dispatch(): void {
+  private dispatch(): void {
     // openai-node dispatches an event that has a name but no data; a bare blank line is nothing.
-    if (data === null && eventName === null) return
-    const event: SseEvent = { data: data ?? '', event: eventName }
-    data = null
-    eventName = null
-    onEvent(event)
+    if (this.data === null && this.eventName === null) return
+    const event: SseEvent = { data: this.data ?? '', event: this.eventName }
+    this.data = null
+    this.eventName = null
+    this.onEvent(event)
   }
 
-  function onLine(text: string, startIndex: number, end: number): void {
+  private onLine(text: string, startIndex: number, end: number): void {
     let start = startIndex
-    if (atStreamStart) {
-      atStreamStart = false
+    if (this.atStreamStart) {
+      this.atStreamStart = false
       // A UTF-8 byte order mark may open the stream; it is not part of the first field name.
       if (start < end && text.charCodeAt(start) === BOM) start++
     }
     if (start === end) {
-      dispatch()
+      this.dispatch()
       return
     }
     const first = text.charCodeAt(start)
@@ -124,7 +132,7 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
       let valueStart = start + 5
       if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
       const value = text.substring(valueStart, end)
-      data = data === null ? value : `${data}\n${value}`
+      this.data = this.data === null ? value : `${this.data}\n${value}`
       return
     }
     let colon = text.indexOf(':', start)
@@ -133,17 +141,17 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
     let valueStart = colon + 1
     if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
     const value = colon < end ? text.substring(valueStart, end) : ''
-    if (field === 'data') data = data === null ? value : `${data}\n${value}`
-    else if (field === 'event') eventName = value
+    if (field === 'data') this.data = this.data === null ? value : `${this.data}\n${value}`
+    else if (field === 'event') this.eventName = value
     // id and retry do not matter to a one-shot stream reader.
   }
 
   /** Every line of `text`; the last one ends at text.length only when `complete`. */
-  function onText(text: string, complete: boolean): void {
+  private onText(text: string, complete: boolean): void {
     const length = text.length
     let pos = 0
-    if (skipLf) {
-      skipLf = false
+    if (this.skipLf) {
+      this.skipLf = false
       if (text.charCodeAt(0) === LF) pos = 1
     }
     // Next LF / CR at or after pos; -1 = none left. Each is searched again only once
@@ -152,8 +160,8 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
     let cr = -2
     while (pos < length) {
       // At an event boundary (nothing pending), a token event may be taken whole.
-      if (lane !== null && data === null && eventName === null && !atStreamStart) {
-        const next = tryLane(text, pos, lane)
+      if (this.lane !== null && this.data === null && this.eventName === null && !this.atStreamStart) {
+        const next = this.tryLane(text, pos, this.lane)
         if (next !== -1) {
           pos = next
           continue
@@ -162,67 +170,77 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
       if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos)
       if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos)
       if (cr !== -1 && (lf === -1 || cr < lf)) {
-        onLine(text, pos, cr)
+        this.onLine(text, pos, cr)
         if (cr + 1 < length) {
           pos = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1
         } else {
           pos = length
-          skipLf = true
+          this.skipLf = true
         }
       } else if (lf !== -1) {
-        onLine(text, pos, lf)
+        this.onLine(text, pos, lf)
         pos = lf + 1
       } else {
-        if (complete) onLine(text, pos, length)
+        if (complete) this.onLine(text, pos, length)
         return
       }
     }
   }
 
-  return {
-    setTokenLane(next: SseTokenLane | null): void {
-      lane = next
-    },
-
-    push(chunk: Uint8Array): void {
-      if (ended || chunk.length === 0) return
-      const buf = Buffer.isBuffer(chunk)
-        ? chunk
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-      const lastEnd = Math.max(buf.lastIndexOf(LF), buf.lastIndexOf(CR))
-      if (lastEnd === -1) {
-        partial.push(Buffer.from(buf))
-        return
-      }
-      let text: string
-      if (partial.length === 0) {
-        text = buf.toString('utf8', 0, lastEnd + 1)
-      } else {
-        partial.push(buf.subarray(0, lastEnd + 1))
-        text = Buffer.concat(partial).toString('utf8')
-        partial = []
-      }
-      if (lastEnd + 1 < buf.length) partial.push(Buffer.from(buf.subarray(lastEnd + 1)))
-      onText(text, false)
-    },
-
-    /**
-     * An unterminated last line is processed; then a pending event is dispatched only when
-     * its data is `[DONE]` or complete JSON (lenient like vLLM's benchmark client: a final
-     * event without its blank line is whole, a truncated one is not).
-     */
-    end(): void {
-      if (ended) return
-      if (partial.length > 0) {
-        const text = Buffer.concat(partial).toString('utf8')
-        partial = []
-        onText(text, true)
-      }
-      ended = true
-      if (data === null) return
-      if (data === '[DONE]' || isJson(data)) dispatch()
-    },
+  setTokenLane(next: SseTokenLane | null): void {
+    this.lane = next
   }
+
+  push(chunk: Uint8Array): void {
+    if (this.ended || chunk.length === 0) return
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const lastEnd = lastLineEnd(buf)
+    if (lastEnd === -1) {
+      this.partial.push(Buffer.from(buf))
+      return
+    }
+    let text: string
+    if (this.partial.length === 0) {
+      text = buf.toString('utf8', 0, lastEnd + 1)
+    } else {
+      this.partial.push(buf.subarray(0, lastEnd + 1))
+      text = Buffer.concat(this.partial).toString('utf8')
+      this.partial = []
+    }
+    if (lastEnd + 1 < buf.length) this.partial.push(Buffer.from(buf.subarray(lastEnd + 1)))
+    this.onText(text, false)
+  }
+
+  /**
+   * An unterminated last line is processed; then a pending event is dispatched only when
+   * its data is `[DONE]` or complete JSON (lenient like vLLM's benchmark client: a final
+   * event without its blank line is whole, a truncated one is not).
+   */
+  end(): void {
+    if (this.ended) return
+    if (this.partial.length > 0) {
+      const text = Buffer.concat(this.partial).toString('utf8')
+      this.partial = []
+      this.onText(text, true)
+    }
+    this.ended = true
+    if (this.data === null) return
+    if (this.data === '[DONE]' || isJson(this.data)) this.dispatch()
+  }
+}
+
+/**
+ * Index of the last LF or CR in `buf`, or -1. A read almost always ends with one, so the
+ * last bytes are looked at here first; only a read that does not (a long line cut by the
+ * network) pays for the two native backward searches.
+ */
+function lastLineEnd(buf: Buffer): number {
+  const stop = Math.max(0, buf.length - 16)
+  for (let i = buf.length - 1; i >= stop; i--) {
+    const byte = buf[i]
+    if (byte === LF || byte === CR) return i
+  }
+  return stop === 0 ? -1 : Math.max(buf.lastIndexOf(LF, stop - 1), buf.lastIndexOf(CR, stop - 1))
 }
 
 function isJson(text: string): boolean {
