@@ -24,7 +24,7 @@ function loadHdr(): typeof hdr {
 }
 
 /** Calls `visit` once per run of equal consecutive values (NaN never equals, so it runs alone). */
-function forEachRun(values: ArrayLike<number>, visit: (value: number, times: number) => void): void {
+function forEachRun(values: Float64Array, visit: (value: number, times: number) => void): void {
   const length = values.length
   let i = 0
   while (i < length) {
@@ -86,9 +86,17 @@ export class BoundedColumn {
    * run's summary cost. count, sum, min and max still take each value, in order.
    */
   pushAll(values: readonly number[]): void {
-    forEachRun(values, (value, times) => {
-      if (Number.isFinite(value)) this.#pushRun(value, times)
-    })
+    // Per record, so hot: its own loop, not forEachRun's callback (a call per run that V8
+    // did not inline cost ~100 ns per value). While exact, runs are not looked for.
+    const length = values.length
+    let i = 0
+    while (i < length) {
+      const value = values[i] as number
+      let end = i + 1
+      if (this.#exact === null) while (end < length && values[end] === value) end++
+      if (Number.isFinite(value)) this.#pushRun(value, end - i)
+      i = end
+    }
   }
 
   #pushRun(value: number, times: number): void {
