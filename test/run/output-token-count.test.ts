@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import { runBenchmark } from '../../src/run/run-benchmark.js'
 import type { RequestRecord, RunPlan, ServerCapabilities } from '../../src/types.js'
+import { fixturePlan } from '../support/shard-fixture.js'
 
 // A server that streams three token chunks ("ab", "cde", "f") and a finish, never usage.
 const chunk = (delta: object, finish: string | null = null) =>
@@ -25,29 +26,11 @@ before(async () => {
 })
 after(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
+/** The shard fixture's plan as a closed loop of 3 requests, one at a time, against this server. */
 function plan(): RunPlan {
-  return {
-    target: { name: 't', description: '', kind: 'openai', baseUrl, headers: {}, keepalive: true },
-    model: { name: 'm', fullName: 'm', description: '', source: 'server' },
-    workload: {
-      name: 'w',
-      description: '',
-      requests: 3,
-      arrival: 'constant',
-      concurrency: 1,
-      maxTokens: 8,
-      temperature: 0,
-      promptType: 'short',
-      api: 'chat',
-      ignoreEos: true,
-    },
-    prompts: [{ text: 'hello', category: 'test' }],
-    seed: 1,
-    timeouts: { connectMs: 2000, firstByteMs: 5000, idleMs: 5000, totalMs: 10_000 },
-    outputDir: '',
-    graceMs: 1000,
-    toolVersion: 'test',
-  }
+  const fixture = fixturePlan({ requests: 3, concurrency: 1, maxTokens: 8, ignoreEos: true })
+  delete fixture.workload.rps
+  return { ...fixture, target: { ...fixture.target, baseUrl } }
 }
 
 /** Runs 3 requests with a character-counting "tokenizer"; returns the records and what it counted. */
