@@ -57,7 +57,10 @@ export interface ClientContext {
   /** performance.now() at run start; record times are offsets from it. */
   runStartMs: number
   runStartEpochMs: number
-  /** Counts generated text when the stream carries no usage. */
+  /**
+   * Counts generated text when the stream carries no usage. null: no text is kept (a run
+   * sets it so where the probe saw the server send usage: run-benchmark.ts).
+   */
   countTokens: ((text: string) => number) | null
   /** Aborting it ends every in-flight request as outcome 'aborted'. */
   signal: AbortSignal
