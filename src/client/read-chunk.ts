@@ -179,11 +179,19 @@ export function createChunkReader(): ChunkReader {
 // A class rather than closures: one object per stream (see SseDecoder in sse-parser.ts).
 class TemplateChunkReader implements ChunkReader {
   private readonly facts = emptyFacts()
-  template: Template | null = null
-  fastReads = 0
+  #template: Template | null = null
+  #fastReads = 0
+
+  get template(): Template | null {
+    return this.#template
+  }
+
+  get fastReads(): number {
+    return this.#fastReads
+  }
 
   read(data: string): ChunkFacts {
-    const template = this.template
+    const template = this.#template
     if (template !== null) {
       const { prefix, suffix } = template
       const end = data.length - suffix.length
@@ -199,7 +207,7 @@ class TemplateChunkReader implements ChunkReader {
           resetFacts(this.facts)
           if (template.field === 'answer') this.facts.answerText = text
           else this.facts.reasoningText = text
-          this.fastReads++
+          this.#fastReads++
           return this.facts
         }
       }
@@ -214,7 +222,7 @@ class TemplateChunkReader implements ChunkReader {
     }
     readParsed(parsed, this.facts)
     const learned = learnTemplate(data, parsed, this.facts)
-    if (learned !== null) this.template = learned
+    if (learned !== null) this.#template = learned
     return this.facts
   }
 }
