@@ -7,6 +7,7 @@ import { seededRandom } from '../seeded-random.js'
 import type { RequestRecord, RunPlan, ServerCapabilities } from '../types.js'
 import type { FollowUp, RequestSpec as SourceSpec } from '../workload/prompt-source.js'
 import { createLagHistogram } from './lag-histogram.js'
+import type { PreciseClock } from './precise-clock.js'
 import { type RunSource, toClientSpec } from './run-source.js'
 import { createSlotQueue } from './slot-queue.js'
 
@@ -34,9 +35,10 @@ const RECENT_TTFT_WINDOW = 256
  * bits; it is MurmurHash2's multiplier, a well-spread odd constant.
  */
 const PROMPT_STREAM_SALT = 0x5bd1e995
-/** Waits at least this long sleep on a timer; shorter ones yield to I/O (sleepUntil). */
+/** Waits at least this long sleep on a timer when there is no precise clock (sleepUntil). */
 const TIMER_WAIT_MS = 2
-
+/** Shorter waits are yielded out turn by turn even with the clock: its wake takes 0.05–0.15 ms. */
+const SPIN_MS = 0.2
 export interface RunStateOptions {
   plan: RunPlan
   ctx: ClientContext
@@ -49,6 +51,8 @@ export interface RunStateOptions {
   /** The workload's prompt source (issue 16); absent/null: the plan's built-in prompts. */
   source?: RunSource | null
   capabilities?: ServerCapabilities | null
+  /** Wakes sleepUntil at sub-ms deadlines without spinning; closed by stop(). */
+  clock?: PreciseClock | null
 }
 
 /** A session's next turn, due `delayMs` after the previous answer ended at `afterMs`. */
@@ -97,6 +101,7 @@ export function createRunState(options: RunStateOptions) {
   // reaction on that long-lived promise until the run ends, which grew the heap by a few
   // hundred bytes per arrival (seen in the 10-minute soak, issue 7).
   const sleepers = new Set<() => void>()
+  const clock = options.clock ?? null
 
   return {
     plan,
@@ -117,6 +122,7 @@ export function createRunState(options: RunStateOptions) {
       slots.close()
       resolveStopped()
       for (const wake of [...sleepers]) wake()
+      clock?.close()
     },
     /** Waits ms, or less when the run stops first; leaves no timer or listener behind. */
     sleepUnlessStopped(ms: number): Promise<void> {
@@ -135,18 +141,21 @@ export function createRunState(options: RunStateOptions) {
       })
     },
     /**
-     * Waits until performance.now() reaches `deadlineMs`, or the run stops. A wait of 2 ms
-     * or more is a timer of whole milliseconds (libuv's unit), re-armed when it fires early,
-     * so such a send is up to about 1 ms late (kept in schedule_lag_ms). A shorter wait is
-     * yielded out turn by turn: gaps that short (1,000 arrivals/s and up) batched by a 1 ms
-     * timer leave in bursts whose answers queue behind each other (TTFT error at 5,000/s:
-     * median 2.4 ms against 1.2 ms, bench `cli`). The old wait yielded through the last
-     * millisecond of every gap, which kept 10 % of a core busy at 100 arrivals/s: CPU taken
-     * from a server on the same machine.
+     * Waits until performance.now() reaches `deadlineMs`, or the run stops.
+     *
+     * With the precise clock (open loops of 200 arrivals/s and more), the loop sleeps until
+     * the deadline and wakes about 0.05 ms after it; only waits under SPIN_MS, shorter than
+     * the clock's own wake, are yielded out turn by turn. Without it, a wait of 2 ms or more
+     * is a timer of whole milliseconds (libuv's unit), re-armed when it fires early, and a
+     * shorter one is yielded out turn by turn: gaps that short batched by a 1 ms timer
+     * leave in bursts whose answers queue behind each other (TTFT error at 5,000/s: median
+     * 2.4 ms against 1.2 ms, bench `cli`). That turn-by-turn wait is what costs: at 1,000
+     * arrivals/s it kept most of a core busy; precise-clock.ts has the figures.
      */
     async sleepUntil(deadlineMs: number): Promise<void> {
       for (let waitMs = deadlineMs - performance.now(); waitMs > 0 && !stopped; ) {
-        if (waitMs >= TIMER_WAIT_MS) await this.sleepUnlessStopped(Math.ceil(waitMs))
+        if (clock !== null && waitMs >= SPIN_MS) await clock.sleepUntil(deadlineMs)
+        else if (clock === null && waitMs >= TIMER_WAIT_MS) await this.sleepUnlessStopped(Math.ceil(waitMs))
         else await yieldToIo()
         waitMs = deadlineMs - performance.now()
       }
