@@ -92,23 +92,28 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   // before its last chunk) counts its chunks, and its record says tokens_source: chunks.
   const countOutput = options.capabilities?.includeUsage === true ? null : options.countTokens
 
-  if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {
-    // A warm-up record goes where a measured one goes (its JSON line, a summary), into a
-    // scratch summary, so that those functions are compiled before the window too.
-    const scratch = createSummaryAccumulator()
-    await warmUp(plan, {
-      ...options,
-      countTokens: countOutput,
-      send,
-      dispatcher: pool,
-      pool: options.send === undefined ? pool : null,
-      rehearse: (record) => {
-        JSON.stringify(record) // the raw line's serialization; the text itself is not kept
-        scratch.add(record)
-      },
-    })
+  try {
+    if (options.warmup !== false && plan.prompts[0] !== undefined && !options.signal.aborted) {
+      // A warm-up record goes where a measured one goes (its JSON line, a summary), into a
+      // scratch summary, so that those functions are compiled before the window too.
+      const scratch = createSummaryAccumulator()
+      await warmUp(plan, {
+        ...options,
+        countTokens: countOutput,
+        send,
+        dispatcher: pool,
+        pool: options.send === undefined ? pool : null,
+        rehearse: (record) => {
+          JSON.stringify(record) // the raw line's serialization; the text itself is not kept
+          scratch.add(record)
+        },
+      })
+    }
+    await options.onWindowStart?.()
+  } catch (error) {
+    clock?.close() // its thread would otherwise wait out the process
+    throw error
   }
-  await options.onWindowStart?.()
 
   const runStartEpochMs = Date.now()
   const runStartMs = performance.now()
