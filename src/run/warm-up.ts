@@ -1,6 +1,7 @@
 // Everything before the clock starts that would otherwise land on the first measured
-// requests (issue 13): the connections of the whole concurrency cap, opened with one cheap
-// GET each instead of a connect storm inside the window, and real streamed requests, as
+// requests (issue 13): the connections the load will hold (a closed loop's whole cap, an
+// open loop's 0.25 s of arrivals), opened with one cheap GET each instead of a connect
+// storm inside the window, and real streamed requests, as
 // many as the load needs, so that the request path (body, SSE parsing, record building, and
 // through `rehearse` the record's serialization and summary) is compiled by the JIT before
 // the window. Nothing here is recorded.
@@ -31,6 +32,16 @@ const JIT_WARMUP_MAX_REQUESTS = 2000
 const JIT_WARMUP_LOAD_SEC = 0.3
 const JIT_WARMUP_MIN_PARALLEL = 16
 const JIT_WARMUP_MAX_PARALLEL = 64
+/**
+ * An open loop opens this many seconds of its arrivals' connections before the window:
+ * enough to absorb a stall that long without opening connections at the arrival rate
+ * (which slows client and server alike until they collapse: with 0.05 s, 3 runs in 4 at
+ * 5,000/s ended with 3,500 connections and TTFT in the hundreds of ms). It was 1 s: at
+ * 5,000/s the 5,000 connections (~10 busy at once) cost 1.3–2.1 s more CPU per 6 s run,
+ * 70–95 MiB more RSS, and a TTFT p99 of 15–101 ms against 7–33 ms with 0.25 s (12 A/B
+ * pairs, bench `cli` setup; none of the 12 collapsed).
+ */
+const OPEN_LOOP_WARM_SEC = 0.25
 /** Tokens per warm-up answer: enough chunks to run the stream parser's loop. */
 const WARMUP_MAX_TOKENS = 4
 
@@ -62,11 +73,12 @@ export async function warmUp(
   // A target that closes every connection after its response keeps nothing warm.
   if (options.pool !== null && plan.target.keepalive) {
     const modelsPath = `${new URL(plan.target.baseUrl).pathname.replace(/\/+$/, '')}/models`
-    // Sized to the load: a closed loop keeps its whole cap busy; an open loop's cap may be
-    // far above what it uses ("no cap"), so it gets one second of arrivals' worth.
-    const { rps, concurrency } = plan.workload
-    const count = rps === undefined ? concurrency : Math.min(concurrency, Math.ceil(rps))
-    await options.pool.warm(modelsPath, ctx.headers, signal, count)
+    await options.pool.warm(
+      modelsPath,
+      ctx.headers,
+      signal,
+      warmConnections(plan.workload, plan.shard?.count ?? 1),
+    )
   }
   const spec: RequestSpec = {
     requestId: -1,
@@ -95,6 +107,20 @@ export async function warmUp(
     }
   }
   await Promise.all(Array.from({ length: parallel }, worker))
+}
+
+/**
+ * The connections opened before the window, sized to the load: a closed loop keeps its
+ * whole cap busy; an open loop's cap may be far above what it uses ("no cap"), so it gets
+ * OPEN_LOOP_WARM_SEC of its own arrivals (this process's share of a sharded rate).
+ */
+export function warmConnections(
+  workload: Pick<RunPlan['workload'], 'rps' | 'concurrency'>,
+  shards: number,
+): number {
+  const { rps, concurrency } = workload
+  if (rps === undefined) return concurrency
+  return Math.max(1, Math.min(concurrency, Math.ceil((rps / shards) * OPEN_LOOP_WARM_SEC)))
 }
 
 /** How many warm-up requests, and how many in flight: sized to the load (see the constants). */
