@@ -39,6 +39,7 @@ const PROMPT_STREAM_SALT = 0x5bd1e995
 const TIMER_WAIT_MS = 2
 /** Shorter waits are yielded out turn by turn even with the clock: its wake takes 0.05–0.15 ms. */
 const SPIN_MS = 0.2
+
 export interface RunStateOptions {
   plan: RunPlan
   ctx: ClientContext

@@ -37,9 +37,9 @@ const JIT_WARMUP_MAX_PARALLEL = 64
  * enough to absorb a stall that long without opening connections at the arrival rate
  * (which slows client and server alike until they collapse: with 0.05 s, 3 runs in 4 at
  * 5,000/s ended with 3,500 connections and TTFT in the hundreds of ms). It was 1 s: at
- * 5,000/s the 5,000 connections (~10 busy at once) cost 1.3–2.1 s more CPU per 6 s run,
- * 70–95 MiB more RSS, and a TTFT p99 of 15–101 ms against 7–33 ms with 0.25 s (12 A/B
- * pairs, bench `cli` setup; none of the 12 collapsed).
+ * 5,000/s the 5,000 connections (~10 busy at once) cost 1.5–3.1 s more CPU per 6 s run
+ * (8 A/B pairs), 70–95 MiB more RSS (2), and a TTFT p99 of 15–101 ms against 7–33 ms
+ * with 0.25 s (12; none of the 12 collapsed). Same setup as bench `cli`.
  */
 const OPEN_LOOP_WARM_SEC = 0.25
 /** Tokens per warm-up answer: enough chunks to run the stream parser's loop. */
