@@ -154,10 +154,11 @@ export function createRunState(options: RunStateOptions) {
      * arrivals/s it kept most of a core busy; precise-clock.ts has the figures.
      */
     async sleepUntil(deadlineMs: number): Promise<void> {
+      const sleepFromMs = clock === null ? TIMER_WAIT_MS : SPIN_MS
       for (let waitMs = deadlineMs - performance.now(); waitMs > 0 && !stopped; ) {
-        if (clock !== null && waitMs >= SPIN_MS) await clock.sleepUntil(deadlineMs)
-        else if (clock === null && waitMs >= TIMER_WAIT_MS) await this.sleepUnlessStopped(Math.ceil(waitMs))
-        else await yieldToIo()
+        if (waitMs < sleepFromMs) await yieldToIo()
+        else if (clock !== null) await clock.sleepUntil(deadlineMs)
+        else await this.sleepUnlessStopped(Math.ceil(waitMs))
         waitMs = deadlineMs - performance.now()
       }
     },

@@ -23,6 +23,14 @@ function loadHdr(): typeof hdr {
   return hdrModule
 }
 
+/** The index after the run of values equal to values[start] (NaN never equals: it runs alone). */
+function runEnd(values: ArrayLike<number>, start: number): number {
+  const value = values[start]
+  let end = start + 1
+  while (end < values.length && values[end] === value) end++
+  return end
+}
+
 /**
  * One metric's values: exact (every value, sorted for percentiles) up to `limit`, then an
  * HdrHistogram with 3 significant digits, whose memory does not grow with the count (a few
@@ -75,12 +83,9 @@ export class BoundedColumn {
   pushAll(values: readonly number[]): void {
     // Per record, so hot: a plain loop (a callback per run, which V8 did not inline, cost
     // ~100 ns per value). While exact, runs are not looked for.
-    const length = values.length
-    let i = 0
-    while (i < length) {
+    for (let i = 0; i < values.length; ) {
       const value = values[i] as number
-      let end = i + 1
-      if (this.#exact === null) while (end < length && values[end] === value) end++
+      const end = this.#exact === null ? runEnd(values, i) : i + 1
       if (Number.isFinite(value)) this.#pushRun(value, end - i)
       i = end
     }
@@ -162,13 +167,9 @@ export class BoundedColumn {
 
   /** Records values already counted in count/sum/min/max, a run of equal ones at a time. */
   #recordRuns(values: Float64Array): void {
-    const length = values.length
-    let i = 0
-    while (i < length) {
-      const value = values[i] as number
-      let end = i + 1
-      while (end < length && values[end] === value) end++
-      this.#record(value, end - i)
+    for (let i = 0; i < values.length; ) {
+      const end = runEnd(values, i)
+      this.#record(values[i] as number, end - i)
       i = end
     }
   }
