@@ -110,3 +110,37 @@ export function runCli(options: {
     wallMs: (elapsed ?? 0) * 1000,
   }
 }
+
+/**
+ * The reference for a whole CLI process: bench/cold-http-client.mjs (the least a Node
+ * process can do to send the same streamed requests: node:http, bodies read and dropped),
+ * a fresh process under GNU time like `runCli`, so both pay Node's startup and JIT warm-up.
+ */
+export function runColdClient(options: {
+  tmpDir: string
+  baseUrl: string
+  requests: number
+  concurrency: number
+  maxTokens: number
+}): { cpuMs: number } {
+  const dir = mkdtempSync(join(options.tmpDir, 'cold-client-'))
+  const timeFile = join(dir, 'time.txt')
+  const args = [
+    '-f',
+    '%U %S',
+    '-o',
+    timeFile,
+    process.execPath,
+    join(root, 'bench', 'cold-http-client.mjs'),
+    options.baseUrl,
+    String(options.requests),
+    String(options.concurrency),
+    String(options.maxTokens),
+  ]
+  const result = spawnSync('/usr/bin/time', args, { cwd: root, encoding: 'utf8' })
+  if (result.status !== 0) {
+    throw new Error(`cold-http-client exited ${result.status}:\n${result.stderr.slice(-2000)}`)
+  }
+  const [user, system] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number)
+  return { cpuMs: ((user ?? 0) + (system ?? 0)) * 1000 }
+}
