@@ -81,6 +81,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   // Every in-flight request listens to it: thousands at high concurrency, by design.
   setMaxListeners(0, inFlightAbort.signal)
   const loopLag = startLoopLagSampler()
+  const openLoop = workload.rps !== undefined || (source?.arrivalsMs ?? null) !== null
   // Its thread comes up during the warm-up (it costs 60–100 ms of CPU to start).
   const clock =
     arrivalsPerSec(plan, source?.arrivalsMs ?? null) >= PRECISE_CLOCK_MIN_RPS ? new PreciseClock() : null
@@ -103,6 +104,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
         send,
         dispatcher: pool,
         pool: options.send === undefined ? pool : null,
+        openLoop: openLoop ? { ratePerSec: arrivalsPerSec(plan, source?.arrivalsMs ?? null), clock } : null,
         rehearse: (record) => {
           JSON.stringify(record) // the raw line's serialization; the text itself is not kept
           scratch.add(record)
@@ -130,7 +132,6 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   // A closed loop ends at the duration by a timer. An open loop ends when its schedule
   // (bounded by the duration) is spent: arrivals due before the end are sent even when
   // the client runs late, so a late client shows as schedule lag, never as fewer requests.
-  const openLoop = workload.rps !== undefined || state.sourceArrivalsMs !== null
   const durationTimer =
     state.durationMs === null || openLoop ? null : setTimeout(state.stop, state.durationMs)
   const onInterrupt = () => {
@@ -174,6 +175,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   } finally {
     // Also on a bug (a throwing onRecord): no timer may keep the process alive.
     state.stop()
+    clock?.close() // an executor still asleep on it wakes, sees the stop and returns
     if (durationTimer !== null) clearTimeout(durationTimer)
     if (progressTimer !== null) clearInterval(progressTimer)
     options.signal.removeEventListener('abort', onInterrupt)

@@ -52,7 +52,7 @@ export interface RunStateOptions {
   /** The workload's prompt source (issue 16); absent/null: the plan's built-in prompts. */
   source?: RunSource | null
   capabilities?: ServerCapabilities | null
-  /** Wakes sleepUntil at sub-ms deadlines without spinning; closed by stop(). */
+  /** Wakes sleepUntil at sub-ms deadlines without spinning; its maker closes it. */
   clock?: PreciseClock | null
 }
 
@@ -123,7 +123,6 @@ export function createRunState(options: RunStateOptions) {
       slots.close()
       resolveStopped()
       for (const wake of [...sleepers]) wake()
-      clock?.close()
     },
     /** Waits ms, or less when the run stops first; leaves no timer or listener behind. */
     sleepUnlessStopped(ms: number): Promise<void> {

@@ -4,12 +4,15 @@
 // storm inside the window, and real streamed requests, as
 // many as the load needs, so that the request path (body, SSE parsing, record building, and
 // through `rehearse` the record's serialization and summary) is compiled by the JIT before
-// the window. Nothing here is recorded.
+// the window; an open loop then rehearses its own schedule, so that its executor is
+// compiled too (open-loop-rehearsal.ts). Nothing here is recorded.
 import { setMaxListeners } from 'node:events'
 import type { ConnectionSet } from '../client/pool.js'
 import type { ClientContext, RequestSpec } from '../client/send-request.js'
 import type { RequestRecord, RunPlan } from '../types.js'
 import { createClientContext } from './client-context.js'
+import { rehearseOpenLoop } from './open-loop-rehearsal.js'
+import type { PreciseClock } from './precise-clock.js'
 
 /** Warm-up is bounded: a hanging server costs at most WARMUP_TIMEOUT_MS before the run. */
 const WARMUP_TIMEOUT_MS = 10_000
@@ -26,6 +29,7 @@ const JIT_WARMUP_BUDGET_MS = 2000
  * first 600 ms of a run read 20–85 ms of TTFT error against 1.5 ms after (bench `cli`, open
  * loop 5,000/s). A heavier load gets a warm-up of 0.3 s of its own arrivals (a closed loop:
  * 3 rounds of its cap), at most 2,000 requests of ≤ 4 tokens, with up to 64 in flight.
+ * An open loop then rehearses its own schedule (open-loop-rehearsal.ts).
  */
 const JIT_WARMUP_ROUNDS = 3
 const JIT_WARMUP_MAX_REQUESTS = 2000
@@ -57,6 +61,8 @@ export async function warmUp(
     signal: AbortSignal
     /** Runs each warm-up record through what a measured one goes through (serialization, summary). */
     rehearse?: (record: RequestRecord) => void
+    /** An open loop's rate (per process) and clock, for its rehearsal; null for a closed loop. */
+    openLoop?: { ratePerSec: number; clock: PreciseClock | null } | null
   },
 ): Promise<void> {
   const prompt = plan.prompts[0]
@@ -107,6 +113,17 @@ export async function warmUp(
     }
   }
   await Promise.all(Array.from({ length: parallel }, worker))
+  const openLoop = options.openLoop ?? null
+  if (openLoop !== null) {
+    await rehearseOpenLoop(plan, {
+      ...openLoop,
+      ctx,
+      send: options.send,
+      maxTokens: spec.maxTokens,
+      includeUsage: options.includeUsage,
+      rehearse: options.rehearse ?? (() => {}),
+    })
+  }
 }
 
 /**
