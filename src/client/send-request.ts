@@ -4,6 +4,7 @@
 import { headerSecrets, urlSecrets } from '../http/credentials.js'
 import type { RequestRecord } from '../types.js'
 import type { ClientContext, RequestSpec } from './request-spec.js'
+import { SlotSet } from './slot-set.js'
 import { StreamedRequest } from './streamed-request.js'
 
 export {
@@ -28,7 +29,7 @@ export interface RunClient {
   readonly ctx: ClientContext
   readonly route: Route
   /** Requests sent and not yet settled: aborting ctx.signal ends each as 'aborted'. */
-  readonly inFlight: Set<StreamedRequest>
+  readonly inFlight: SlotSet<StreamedRequest>
   /**
    * Sends one streamed request and resolves with its record; it never rejects. Outcomes:
    * non-2xx → http_error; 2xx that is not text/event-stream, an error event or payload, an
@@ -55,12 +56,12 @@ export function createClient(ctx: ClientContext): RunClient {
     // A server may echo any credential header (x-auth-token, cookie) in its error body.
     secrets: [...headerSecrets(ctx.headers), ...urlSecrets(ctx.baseUrl)],
   }
-  const inFlight = new Set<StreamedRequest>()
+  const inFlight = new SlotSet<StreamedRequest>()
   // One listener for the whole run, not one per request.
   ctx.signal.addEventListener(
     'abort',
     () => {
-      for (const request of [...inFlight]) request.abortByUser(ctx.signal.reason)
+      for (const request of inFlight.values()) request.abortByUser(ctx.signal.reason)
     },
     { once: true },
   )

@@ -64,6 +64,8 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
   /** Set once the outcome is known; undici callbacks after that are ignored. */
   private record: RequestRecord | null = null
   private resolved = false
+  /** Its slot in the client's in-flight set; -1 before it is added. */
+  private inFlightSlot = -1
 
   constructor(
     private readonly spec: RequestSpec,
@@ -92,7 +94,7 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
       this.settle()
       return
     }
-    this.client.inFlight.add(this)
+    this.inFlightSlot = this.client.inFlight.add(this)
     this.dispatch()
   }
 
@@ -309,7 +311,7 @@ export class StreamedRequest implements Dispatcher.DispatchHandler {
       clearTimeout(this.lingerTimer)
       this.lingerTimer = null
     }
-    this.client.inFlight.delete(this)
+    this.client.inFlight.delete(this.inFlightSlot, this)
     this.resolve(this.record)
   }
 

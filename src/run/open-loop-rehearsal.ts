@@ -68,7 +68,7 @@ export async function rehearseOpenLoop(
   state.stop()
   let timer: NodeJS.Timeout | undefined
   await Promise.race([
-    Promise.all(state.running),
+    Promise.all(state.running.values()),
     new Promise<void>((resolve) => {
       timer = setTimeout(resolve, REHEARSAL_TAIL_MAX_MS)
     }),

@@ -158,7 +158,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     // ended; one bounded by duration returned at the duration's end. A closed loop's
     // workers have all returned here.
     if (!state.isStopped() && openLoopEnd === 'count_bound') {
-      await Promise.race([Promise.all(state.running), state.whenStopped])
+      await Promise.race([Promise.all(state.running.values()), state.whenStopped])
     }
     state.stop()
 
@@ -167,10 +167,10 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
     if (state.running.size > 0) {
       await sleepUnless(
         graceMs,
-        Promise.all(state.running).then(() => {}),
+        Promise.all(state.running.values()).then(() => {}),
       )
       if (state.running.size > 0) inFlightAbort.abort(interruptedBy ?? 'grace period ended')
-      await Promise.all(state.running)
+      await Promise.all(state.running.values())
     }
   } finally {
     // Also on a bug (a throwing onRecord): no timer may keep the process alive.

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
 import type { AnsweredRecord, ClientContext, RequestSpec } from '../client/send-request.js'
+import { SlotSet } from '../client/slot-set.js'
 import { seededRandom } from '../seeded-random.js'
 import type { RequestRecord, RunPlan, ServerCapabilities } from '../types.js'
 import type { FollowUp, RequestSpec as SourceSpec } from '../workload/prompt-source.js'
@@ -71,7 +72,8 @@ export function createRunState(options: RunStateOptions) {
   const slots = createSlotQueue(workload.concurrency)
   const promptRandom = seededRandom(plan.seed ^ PROMPT_STREAM_SALT)
   const recentTtftMs: number[] = []
-  const running = new Set<Promise<void>>()
+  // Slot sets, not Sets: one member per request at the request rate (client/slot-set.ts).
+  const running = new SlotSet<Promise<void>>()
   const counts = { sent: 0, completed: 0, ok: 0 }
   const source = options.source ?? null
   const sourceSpecs = new WeakMap<RequestSpec, SourceSpec>()
@@ -101,7 +103,7 @@ export function createRunState(options: RunStateOptions) {
   // Sleepers woken early by stop(). Not Promise.race with whenStopped: every race leaves a
   // reaction on that long-lived promise until the run ends, which grew the heap by a few
   // hundred bytes per arrival (seen in the 10-minute soak, issue 7).
-  const sleepers = new Set<() => void>()
+  const sleepers = new SlotSet<() => void>()
   const clock = options.clock ?? null
 
   return {
@@ -122,7 +124,7 @@ export function createRunState(options: RunStateOptions) {
       stopped = true
       slots.close()
       resolveStopped()
-      for (const wake of [...sleepers]) wake()
+      for (const wake of sleepers.values()) wake()
     },
     /** Waits ms, or less when the run stops first; leaves no timer or listener behind. */
     sleepUnlessStopped(ms: number): Promise<void> {
@@ -131,13 +133,14 @@ export function createRunState(options: RunStateOptions) {
           resolve()
           return
         }
+        let slot = -1
         const wake = () => {
           clearTimeout(timer)
-          sleepers.delete(wake)
+          sleepers.delete(slot, wake)
           resolve()
         }
         const timer = setTimeout(wake, Math.max(0, ms))
-        sleepers.add(wake)
+        slot = sleepers.add(wake)
       })
     },
     /**
@@ -172,14 +175,15 @@ export function createRunState(options: RunStateOptions) {
           return
         }
         let timer: NodeJS.Timeout | undefined
+        let slot = -1
         const done = (room: boolean) => {
           clearTimeout(timer)
-          sleepers.delete(wake)
+          sleepers.delete(slot, wake)
           slots.onWaitingBelow(limit, null)
           resolve(room)
         }
         const wake = () => done(false)
-        sleepers.add(wake)
+        slot = sleepers.add(wake)
         if (Number.isFinite(untilMs)) timer = setTimeout(wake, Math.max(0, untilMs - performance.now()))
         // close() on stop also calls back: that is no room, the run is over.
         slots.onWaitingBelow(limit, () => done(!stopped))
@@ -251,8 +255,8 @@ export function createRunState(options: RunStateOptions) {
     },
     /** Joins a request (or a closed-loop worker) to those the end-of-run grace waits for. */
     track(promise: Promise<void>): Promise<void> {
-      running.add(promise)
-      void promise.finally(() => running.delete(promise))
+      const slot = running.add(promise)
+      void promise.finally(() => running.delete(slot, promise))
       return promise
     },
     snapshot(): ProgressSnapshot {

@@ -16,6 +16,7 @@ import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
 import type { ClientContext, RequestSpec } from '../client/send-request.js'
+import { SlotSet } from '../client/slot-set.js'
 import type { Prompt, RequestRecord, RunPlan, Target, Timeouts, Workload } from '../types.js'
 import type { TokenCounterSpec } from '../workload/tokenizer.js'
 import { unsentRecord } from './unsent-record.js'
@@ -115,7 +116,8 @@ interface LoadWorker {
   keys: number[]
   specs: WireSpec[]
   /** Requests on this worker: key → its spec and resolver, for a crash. */
-  pending: Map<number, { spec: RequestSpec; ctx: ClientContext; resolve: (record: RequestRecord) => void }>
+  /** Requests this worker holds; a request's key is its slot (client/slot-set.ts: not a Map). */
+  pending: SlotSet<{ spec: RequestSpec; ctx: ClientContext; resolve: (record: RequestRecord) => void }>
   contexts: Set<number>
   closed: Promise<void>
 }
@@ -152,7 +154,7 @@ export async function createWorkerSend(plan: RunPlan, options: WorkerSendOptions
       alive: true,
       keys: [],
       specs: [],
-      pending: new Map(),
+      pending: new SlotSet(),
       contexts: new Set(),
       closed: new Promise<void>((resolve) => worker.once('exit', () => resolve())),
     }
@@ -163,7 +165,7 @@ export async function createWorkerSend(plan: RunPlan, options: WorkerSendOptions
           const key = message.keys[k] as number
           const waiting = load.pending.get(key)
           if (waiting === undefined) continue
-          load.pending.delete(key)
+          load.pending.delete(key, waiting)
           load.inFlight--
           waiting.resolve(message.records[k] as RequestRecord)
         }
@@ -191,7 +193,6 @@ export async function createWorkerSend(plan: RunPlan, options: WorkerSendOptions
 
   const contextIds = new WeakMap<ClientContext, number>()
   let nextContextId = 0
-  let nextKey = 0
   let turn = 0
   let flushQueued = false
 
@@ -253,7 +254,11 @@ export async function createWorkerSend(plan: RunPlan, options: WorkerSendOptions
     }
     const load = pick()
     if (load === null) return Promise.resolve(lostRecord(spec, ctx, 'No load worker is running'))
-    const key = nextKey++
+    let resolve: (record: RequestRecord) => void = () => {}
+    const answered = new Promise<RequestRecord>((settle) => {
+      resolve = settle
+    })
+    const key = load.pending.add({ spec, ctx, resolve })
     const index = promptIndex.get(spec.prompt)
     load.keys.push(key)
     load.specs.push(index === undefined ? spec : { ...spec, prompt: index })
@@ -263,7 +268,7 @@ export async function createWorkerSend(plan: RunPlan, options: WorkerSendOptions
       flushQueued = true
       queueMicrotask(flush)
     }
-    return new Promise<RequestRecord>((resolve) => load.pending.set(key, { spec, ctx, resolve }))
+    return answered
   }
 
   async function close(): Promise<void> {
