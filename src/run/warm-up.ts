@@ -114,7 +114,7 @@ export async function warmUp(
   }
   await Promise.all(Array.from({ length: parallel }, worker))
   const openLoop = options.openLoop ?? null
-  if (openLoop !== null) {
+  if (openLoop !== null && !signal.aborted) {
     await rehearseOpenLoop(plan, {
       ...openLoop,
       ctx,
