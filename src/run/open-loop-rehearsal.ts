@@ -9,7 +9,7 @@
 //   1.9–2.5 ms in 4 runs of 5 (8.9 in one).
 // - the warm-up rounds made twice as long instead (0.6 s of arrivals): 3.7–16.7 ms, against
 //   3.1–5.8 with the rehearsal (4 pairs). The rehearsal in place of the rounds: no gain.
-// It costs its requests' CPU, before the window: 0.3 s of arrivals.
+// It costs its requests' CPU, before the window: 0.3 s of arrivals (warm-up.ts sizes it).
 import { performance } from 'node:perf_hooks'
 import type { ClientContext } from '../client/send-request.js'
 import type { RequestRecord, RunPlan } from '../types.js'
@@ -17,9 +17,6 @@ import { runOpenLoop } from './open-loop.js'
 import type { PreciseClock } from './precise-clock.js'
 import { createRunState, type SendRequest } from './run-state.js'
 
-/** The rehearsal's length, and its bound in requests (a very high rate sends fewer seconds). */
-const REHEARSAL_SEC = 0.3
-const REHEARSAL_MAX_REQUESTS = 2000
 /**
  * Its last requests get this long to end: a slow server's answers are left to end on their
  * own (discarded), so that a shard's warm-up stays within its head start (docs/shards.md).
@@ -31,6 +28,8 @@ export async function rehearseOpenLoop(
   options: {
     /** This process's arrivals per second (its share of a sharded rate, or a trace's mean). */
     ratePerSec: number
+    /** How long its schedule runs. */
+    durationSec: number
     /** The warm-up's: its signal and its shortened timeouts. */
     ctx: ClientContext
     send: SendRequest
@@ -46,10 +45,14 @@ export async function rehearseOpenLoop(
   // its duration alone; the run's own arrival kind, prompts and concurrency cap.
   const { shard: _shard, ...unsharded } = plan
   const { requests: _requests, ...workload } = plan.workload
-  const durationSec = Math.min(REHEARSAL_SEC, REHEARSAL_MAX_REQUESTS / options.ratePerSec)
   const rehearsal: RunPlan = {
     ...unsharded,
-    workload: { ...workload, rps: options.ratePerSec, durationSec, maxTokens: options.maxTokens },
+    workload: {
+      ...workload,
+      rps: options.ratePerSec,
+      durationSec: options.durationSec,
+      maxTokens: options.maxTokens,
+    },
   }
   const runStartMs = performance.now()
   const state = createRunState({

@@ -82,9 +82,9 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
   setMaxListeners(0, inFlightAbort.signal)
   const loopLag = startLoopLagSampler()
   const openLoop = workload.rps !== undefined || (source?.arrivalsMs ?? null) !== null
+  const ratePerSec = arrivalsPerSec(plan, source?.arrivalsMs ?? null)
   // Its thread comes up during the warm-up (it costs 60–100 ms of CPU to start).
-  const clock =
-    arrivalsPerSec(plan, source?.arrivalsMs ?? null) >= PRECISE_CLOCK_MIN_RPS ? new PreciseClock() : null
+  const clock = ratePerSec >= PRECISE_CLOCK_MIN_RPS ? new PreciseClock() : null
 
   // Output tokens come from usage where the probe saw this server send it, so no request
   // keeps its generated text for a tokenizer. Kept, that text is a string per token alive
@@ -104,7 +104,7 @@ export async function runBenchmark(plan: RunPlan, options: RunOptions): Promise<
         send,
         dispatcher: pool,
         pool: options.send === undefined ? pool : null,
-        openLoop: openLoop ? { ratePerSec: arrivalsPerSec(plan, source?.arrivalsMs ?? null), clock } : null,
+        openLoop: openLoop ? { ratePerSec, clock } : null,
         rehearse: (record) => {
           JSON.stringify(record) // the raw line's serialization; the text itself is not kept
           scratch.add(record)

@@ -117,6 +117,8 @@ export async function warmUp(
   if (openLoop !== null && !signal.aborted) {
     await rehearseOpenLoop(plan, {
       ...openLoop,
+      // The same load as the rounds: 0.3 s of its arrivals, at most 2,000 requests.
+      durationSec: Math.min(JIT_WARMUP_LOAD_SEC, JIT_WARMUP_MAX_REQUESTS / openLoop.ratePerSec),
       ctx,
       send: options.send,
       maxTokens: spec.maxTokens,

@@ -84,6 +84,7 @@ describe('an open loop rehearses 0.3 s of its own schedule before the window', (
         },
         {
           ratePerSec: 100, // this shard's share of 200/s
+          durationSec: 0.3,
           ctx,
           send: (spec, sendCtx) => {
             sent.push({ id: spec.requestId, atMs: spec.scheduledAtMs, maxTokens: spec.maxTokens })
